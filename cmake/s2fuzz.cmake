@@ -1,0 +1,34 @@
+# Helpers shared by every folder's CMakeLists.txt.
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+
+# s2fuzz_library(NAME SOURCES... [LIBS ...]): a static library with the project's warnings.
+function(s2fuzz_library name)
+	cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;INCLUDES" ${ARGN})
+	add_library(${name} STATIC ${ARG_SOURCES})
+	target_compile_options(${name} PRIVATE ${S2FUZZ_WARNINGS})
+	if(ARG_INCLUDES)
+		target_include_directories(${name} PUBLIC ${ARG_INCLUDES})
+	endif()
+	if(ARG_LIBS)
+		target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+	endif()
+endfunction()
+
+# s2fuzz_unit_test(NAME SOURCES... [LIBS ...]): a cmocka test program registered with ctest.
+# Optional: TIMEOUT seconds; LABELS, e.g. "tsan" for the tests `./s2fuzz test` also runs in
+# the ThreadSanitizer build (only tests that exercise concurrency need it).
+function(s2fuzz_unit_test name)
+	cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+	add_executable(${name} ${ARG_SOURCES})
+	target_compile_options(${name} PRIVATE ${S2FUZZ_WARNINGS})
+	target_link_libraries(${name} PRIVATE ${ARG_LIBS} PkgConfig::CMOCKA)
+	add_test(NAME ${name} COMMAND ${name})
+	if(ARG_TIMEOUT)
+		set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+	endif()
+	if(ARG_LABELS)
+		set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+	endif()
+endfunction()

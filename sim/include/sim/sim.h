@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated machine the core runs on in tests and fuzzers: it implements
+ * the platform interface (core/mm.h) on the host. Table pages live in one
+ * reserved arena indexed by slot; pools hand slots out; TLB maintenance,
+ * entry stores and shared-walk accesses are reported to an observer (the
+ * diff's TLB model and checkers, or a test). Freed pages are filled with a
+ * poison pattern and, under AddressSanitizer, poisoned.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "core/pgtable.h"
+
+#include <pthread.h>
+
+#define SIM_POISON 0xdeadbeefdeadbeefULL
+
+enum sim_event_kind {
+	SIM_EV_STORE,
+	SIM_EV_TLBI_LEAF,
+	SIM_EV_TLBI_RANGE,
+	SIM_EV_TLBI_ALL,
+	SIM_EV_PAGE_FREE,
+};
+
+/* One thing the core did to the machine, as an observer sees it. */
+struct sim_event {
+	enum sim_event_kind kind;
+	const struct pgt *pgt;
+	pte_t *ptep;	/* STORE */
+	pte_t old, new_pte; /* STORE */
+	u64 ia;		/* STORE, TLBI_LEAF, TLBI_RANGE */
+	u64 size;	/* TLBI_RANGE */
+	u32 level;	/* STORE, TLBI_LEAF */
+	paddr_t page;	/* PAGE_FREE */
+};
+
+struct sim_observer {
+	void (*event)(void *arg, const struct sim_event *ev);
+	/* Before every load or CAS of a shared walk (the parallel scheduler). */
+	void (*access)(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind);
+	void *arg;
+};
+
+enum sim_slot_state {
+	SIM_SLOT_UNUSED,
+	SIM_SLOT_FREE,	/* in a pool, free */
+	SIM_SLOT_TABLE, /* in a pool, holding a table */
+	SIM_SLOT_ROOT,	/* an adopted root (a guest's pgd) */
+};
+
+struct pgt_pool {
+	struct sim *sim;
+	u32 *free;	/* slot stack */
+	u64 nr_free;
+	u64 nr_pages;	/* free + in use */
+	u64 hidden;	/* free pages withheld to inject -ENOMEM */
+	u64 cap;
+};
+
+struct sim_deferred {
+	struct pgt *pgt;
+	void *table;
+	u32 level;
+};
+
+struct sim {
+	u8 *arena;	/* cap_slots pages, reserved, touched on use */
+	u64 cap_slots;
+	u64 *slot_pa;
+	u32 *slot_count;
+	u8 *slot_state;
+	u32 *free_slots;
+	u64 nr_free_slots;
+	u64 next_slot;
+	/* PA page number -> slot + 1, open addressing. */
+	u64 *hash_key;
+	u32 *hash_val;
+	u64 hash_cap;
+	u64 hash_used;
+
+	struct sim_observer obs;
+	struct pgt_mm mm;
+
+	/* Shared walks: walkers inside, and tables waiting for them to leave. */
+	pthread_mutex_t shared_lock;
+	u64 shared_walkers;
+	struct sim_deferred *deferred;
+	u64 nr_deferred, cap_deferred;
+
+	/* Counters for tests and reports. */
+	u64 nr_tlbi_leaf, nr_tlbi_range, nr_tlbi_all, nr_stores;
+};
+
+/* A machine able to hold @cap_slots table pages at once. 0 or -ENOMEM. */
+int sim_init(struct sim *sim, u64 cap_slots);
+void sim_fini(struct sim *sim);
+void sim_set_observer(struct sim *sim, const struct sim_observer *obs);
+const struct pgt_mm *sim_mm(struct sim *sim);
+
+/* Pools. A pool made of the contiguous pages [base, base + nr pages). */
+int sim_pool_init(struct sim *sim, struct pgt_pool *pool, paddr_t base, u64 nr);
+/* An empty pool (a VM's memcache), filled with pool_add. */
+void sim_pool_init_empty(struct sim *sim, struct pgt_pool *pool);
+void sim_pool_fini(struct pgt_pool *pool);
+u64 sim_pool_free(const struct pgt_pool *pool);
+u64 sim_pool_size(const struct pgt_pool *pool);
+/* Fault injection: withhold up to @nr free pages; unhide gives them back. */
+void sim_pool_hide(struct pgt_pool *pool, u64 nr);
+void sim_pool_unhide(struct pgt_pool *pool);
+
+/* Table memory, for readers outside the core (the diff, tests). */
+void *sim_phys_to_virt(struct sim *sim, paddr_t pa);
+u32 sim_page_count(struct sim *sim, paddr_t pa);
+enum sim_slot_state sim_page_state(struct sim *sim, paddr_t pa);
+
+/* Free the tables unlinked by shared walks, if no walker is inside. */
+void sim_quiesce(struct sim *sim);
+
+#endif /* SIM_SIM_H */

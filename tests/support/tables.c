@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/* Structural checks on table memory for the unit tests. */
+#include "tables.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+static void check_table(struct sim *sim, struct pgt *pgt, paddr_t pa, u32 level, u64 base,
+			struct tbl_stats *st, tbl_leaf_fn fn, void *arg)
+{
+	const pte_t *table = sim_phys_to_virt(sim, pa);
+	u64 span = pgt_level_span(level);
+	u32 counted = 0;
+
+	st->tables++;
+	for (u32 i = 0; i < PGT_ENTRIES; i++) {
+		pte_t e = table[i];
+		u64 ia = base + i * span;
+
+		if (!e)
+			continue;
+		if (pgt_entry_counted(pgt, e, ia, level))
+			counted++;
+		if (pte_is_table(e, level)) {
+			assert_int_equal(e & ~PTE_ADDR_MASK, PTE_TYPE_MASK);
+			assert_int_equal(sim_page_state(sim, pte_table_pa(e)), SIM_SLOT_TABLE);
+			check_table(sim, pgt, pte_table_pa(e), level + 1, ia, st, fn, arg);
+			continue;
+		}
+		if (pte_is_locked(e))
+			st->locked++;
+		else if (pte_valid(e))
+			st->leaves[level]++;
+		else
+			st->annotations[level]++;
+		assert_true(level >= 1 || !pte_valid(e));
+		if (fn)
+			fn(arg, ia, level, e);
+	}
+	/* SPEC §3: count == 1 + counted entries. */
+	assert_int_equal(sim_page_count(sim, pa), 1 + counted);
+}
+
+void tbl_check(struct sim *sim, struct pgt *pgt, struct tbl_stats *stats)
+{
+	struct tbl_stats local = { 0 };
+
+	check_table(sim, pgt, pgt->root_pa, pgt->start_level, 0, stats ? stats : &local, NULL,
+		    NULL);
+	assert_int_equal((stats ? stats : &local)->locked, 0);
+}
+
+void tbl_for_each_leaf(struct sim *sim, struct pgt *pgt, tbl_leaf_fn fn, void *arg)
+{
+	struct tbl_stats st = { 0 };
+
+	check_table(sim, pgt, pgt->root_pa, pgt->start_level, 0, &st, fn, arg);
+}
+
+void tbl_print_stats(const char *title, const struct tbl_stats *s)
+{
+	printf("%s: %llu table pages\n", title, (unsigned long long)s->tables);
+	printf("  level   valid leaves   annotations\n");
+	for (u32 l = 1; l <= 3; l++)
+		printf("  L%u     %12llu   %11llu\n", l, (unsigned long long)s->leaves[l],
+		       (unsigned long long)s->annotations[l]);
+}
+
+void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages)
+{
+	assert_int_equal(sim_init(&f->sim, 1U << 16), 0);
+	/* Table pages well away from anything a test maps. */
+	assert_int_equal(sim_pool_init(&f->sim, &f->pool, pa_init(0x7f0000000000ULL), pool_pages),
+			 0);
+	assert_int_equal(pgt_init(&f->pgt, kind, ia_bits, 1, sim_mm(&f->sim), &f->pool, NULL), 0);
+}
+
+void tbl_fixture_fini(struct tbl_fixture *f)
+{
+	struct sim_observer none = { 0 };
+
+	/* A test's event log may be gone already. */
+	sim_set_observer(&f->sim, &none);
+	pgt_destroy(&f->pgt);
+	assert_int_equal(sim_pool_free(&f->pool), sim_pool_size(&f->pool));
+	sim_pool_fini(&f->pool);
+	sim_fini(&f->sim);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Structural checks on real table memory for the unit tests: the refcount
+ * law (SPEC §3), reachability, no LOCKED entry, and leaf listings.
+ */
+#ifndef TEST_TABLES_H
+#define TEST_TABLES_H
+
+#include "core/pgtable.h"
+#include "sim/sim.h"
+
+struct tbl_stats {
+	u64 tables;	     /* table pages, root included */
+	u64 leaves[4];	     /* valid leaves by level */
+	u64 annotations[4];  /* non-zero invalid entries by level */
+	u64 locked;
+};
+
+typedef void (*tbl_leaf_fn)(void *arg, u64 ia, u32 level, pte_t e);
+
+/* Walk every entry; fail the test on a refcount or reachability error. */
+void tbl_check(struct sim *sim, struct pgt *pgt, struct tbl_stats *stats);
+/* Call @fn for every non-zero non-table entry, in address order. */
+void tbl_for_each_leaf(struct sim *sim, struct pgt *pgt, tbl_leaf_fn fn, void *arg);
+/* A printable dump of leaves by level, for scenario reports. */
+void tbl_print_stats(const char *title, const struct tbl_stats *s);
+
+/* A lone table on a fresh machine, its pool at @pool_base with @pool_pages. */
+struct tbl_fixture {
+	struct sim sim;
+	struct pgt_pool pool;
+	struct pgt pgt;
+};
+
+void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages);
+void tbl_fixture_fini(struct tbl_fixture *f);
+
+#endif /* TEST_TABLES_H */
