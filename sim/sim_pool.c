@@ -108,6 +108,11 @@ u64 sim_pool_free(const struct pgt_pool *pool)
 	return pool->nr_free - pool->hidden;
 }
 
+u64 sim_pool_free_all(const struct pgt_pool *pool)
+{
+	return pool->nr_free;
+}
+
 u64 sim_pool_size(const struct pgt_pool *pool)
 {
 	return pool->nr_pages;

@@ -104,7 +104,9 @@ int sim_pool_init(struct sim *sim, struct pgt_pool *pool, paddr_t base, u64 nr);
 /* An empty pool (a VM's memcache), filled with pool_add. */
 void sim_pool_init_empty(struct sim *sim, struct pgt_pool *pool);
 void sim_pool_fini(struct pgt_pool *pool);
+/* Free pages the core may use (hidden ones excluded), and all free pages. */
 u64 sim_pool_free(const struct pgt_pool *pool);
+u64 sim_pool_free_all(const struct pgt_pool *pool);
 u64 sim_pool_size(const struct pgt_pool *pool);
 /* Fault injection: withhold up to @nr free pages; unhide gives them back. */
 void sim_pool_hide(struct pgt_pool *pool, u64 nr);

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host stage-2 (SPEC §3, §4.4, §6): the host's lazy identity map. Aborts
+ * build it one default leaf at a time; ownership changes write annotations
+ * and shared pages into it; returns to the default state coalesce it.
+ */
+#ifndef CORE_HOST_S2_H
+#define CORE_HOST_S2_H
+
+#include "core/host_layout.h"
+#include "core/pgtable.h"
+
+enum pkvm_owner_id {
+	PKVM_OWNER_HOST = 0,
+	PKVM_OWNER_HYP = 1,
+	PKVM_OWNER_GUEST = 2,
+};
+
+/*
+ * The host touched @addr (page-aligned) and its stage-2 did not map it
+ * (SPEC §6): -EPERM if another owner holds the page, 0 if it is mapped
+ * already, else map the largest default block that fits (or -ENOMEM).
+ */
+int host_s2_mem_abort(struct pgt *host, u64 addr);
+
+#endif /* CORE_HOST_S2_H */
