@@ -185,7 +185,7 @@ void *sim_slot_take(struct sim *sim, u64 slot, enum sim_slot_state state)
 
 	sim_unpoison(va, PGT_PAGE_SIZE);
 	memset(va, 0, PGT_PAGE_SIZE);
-	sim->slot_count[slot] = 1;
+	__atomic_store_n(&sim->slot_count[slot], 1, __ATOMIC_RELAXED);
 	sim->slot_state[slot] = (u8)state;
 	return va;
 }

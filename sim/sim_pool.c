@@ -26,6 +26,7 @@ static int pool_push(struct pgt_pool *pool, u32 slot)
 void sim_pool_init_empty(struct sim *sim, struct pgt_pool *pool)
 {
 	*pool = (struct pgt_pool){ .sim = sim };
+	pthread_mutex_init(&pool->lock, NULL);
 }
 
 int sim_pool_add_page(struct pgt_pool *pool, paddr_t pa)
@@ -59,6 +60,7 @@ int sim_pool_init(struct sim *sim, struct pgt_pool *pool, paddr_t base, u64 nr)
 
 void sim_pool_fini(struct pgt_pool *pool)
 {
+	pthread_mutex_destroy(&pool->lock);
 	free(pool->free);
 	pool->free = NULL;
 }
@@ -84,9 +86,13 @@ int sim_pool_remove_page(struct pgt_pool *pool, paddr_t pa)
 
 void *sim_pool_alloc(struct pgt_pool *pool)
 {
-	if (pool->nr_free <= pool->hidden)
-		return NULL;
-	return sim_slot_take(pool->sim, pool->free[--pool->nr_free], SIM_SLOT_TABLE);
+	void *page = NULL;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nr_free > pool->hidden)
+		page = sim_slot_take(pool->sim, pool->free[--pool->nr_free], SIM_SLOT_TABLE);
+	pthread_mutex_unlock(&pool->lock);
+	return page;
 }
 
 void sim_pool_release(struct pgt_pool *pool, void *page)
@@ -97,15 +103,23 @@ void sim_pool_release(struct pgt_pool *pool, void *page)
 
 	CORE_ASSERT(sim->slot_state[slot] == SIM_SLOT_TABLE);
 	sim_event(sim, &ev);
+	pthread_mutex_lock(&pool->lock);
 	sim->slot_state[slot] = SIM_SLOT_FREE;
-	sim->slot_count[slot] = 0;
+	__atomic_store_n(&sim->slot_count[slot], 0, __ATOMIC_RELAXED);
 	sim_slot_poison(sim, slot);
 	CORE_ASSERT(pool_push(pool, (u32)slot) == 0);
+	pthread_mutex_unlock(&pool->lock);
 }
 
 u64 sim_pool_free(const struct pgt_pool *pool)
 {
-	return pool->nr_free - pool->hidden;
+	struct pgt_pool *p = (struct pgt_pool *)pool;
+	u64 n;
+
+	pthread_mutex_lock(&p->lock);
+	n = pool->nr_free - pool->hidden;
+	pthread_mutex_unlock(&p->lock);
+	return n;
 }
 
 u64 sim_pool_free_all(const struct pgt_pool *pool)

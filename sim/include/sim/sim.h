@@ -52,6 +52,7 @@ enum sim_slot_state {
 
 struct pgt_pool {
 	struct sim *sim;
+	pthread_mutex_t lock; /* shared walkers allocate concurrently (SPEC §9) */
 	u32 *free;	/* slot stack */
 	u64 nr_free;
 	u64 nr_pages;	/* free + in use */
