@@ -2,6 +2,7 @@
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 
 # s2fuzz_library(NAME SOURCES... [LIBS ...]): a static library with the project's warnings.
 function(s2fuzz_library name)

@@ -55,16 +55,22 @@ int pgt_init_adopted(struct pgt *pgt, u32 ia_bits, u32 vmid, const struct pgt_mm
 
 void pgt_free_tables(struct pgt *pgt)
 {
-	pgt_ops(pgt)->tlbi_all(pgt_ctx(pgt), pgt);
-	for (u32 i = 0; i < PGT_ENTRIES; i++) {
-		pte_t e = pgt->root[i];
+	u32 level = pgt->start_level;
 
-		if (pte_is_table(e, pgt->start_level))
-			pgt_free_subtree(pgt, pgt_table_va(pgt, e), pgt->start_level + 1);
-		if (e)
-			pgt_set_entry(pgt, &pgt->root[i], e, 0, (u64)i << pgt_level_shift(pgt->start_level),
-				      pgt->start_level);
+	/* Per root entry: unlink, invalidate its span, only then free (SPEC §7). */
+	for (u32 i = 0; i < PGT_ENTRIES; i++) {
+		pte_t old = pgt->root[i];
+		u64 ia = (u64)i << pgt_level_shift(level);
+
+		if (!old)
+			continue;
+		pgt_set_entry(pgt, &pgt->root[i], old, 0, ia, level);
+		pgt_tlbi_entry(pgt, old, ia, level);
+		if (pte_is_table(old, level))
+			pgt_free_subtree(pgt, pgt_table_va(pgt, old), level + 1);
 	}
+	/* The regime is dead: drop whatever else it may have cached (S24). */
+	pgt_ops(pgt)->tlbi_all(pgt_ctx(pgt), pgt);
 }
 
 void pgt_destroy(struct pgt *pgt)

@@ -12,7 +12,7 @@ cc=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 ld=${AARCH64_LD:-aarch64-linux-gnu-ld}
 nm=${AARCH64_NM:-aarch64-linux-gnu-nm}
 
-flags=(-std=c11 -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -fno-pie
+flags=(${EXTRA_CFLAGS:-} -std=c11 -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -fno-pie
        -fno-stack-protector -mno-outline-atomics -fno-common
        -Wall -Wextra -Werror -Wconversion -Wsign-conversion -Wshadow
        -Wmissing-prototypes -Wstrict-prototypes -Wvla -Wno-unused-parameter)

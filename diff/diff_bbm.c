@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Break-before-make as a ledger of debts. Removing a valid entry (or a
+ * table) owes an invalidation of its span; making a new valid entry over a
+ * slot whose debt is unpaid, or freeing an unlinked table page before its
+ * span was invalidated, breaks SPEC §7. A permission change in place owes
+ * an invalidation too (S12). At the end of an operation every debt must be
+ * paid, else the TLB may still hold what the table no longer says.
+ */
+#include "diff/bbm.h"
+#include "diff_desc.h"
+#include "diff_fmt.h"
+
+void diff_bbm_init(struct diff_bbm *b)
+{
+	b->n = 0;
+	b->failed = false;
+	b->v.what[0] = '\0';
+}
+
+static bool violate(struct diff_bbm *b, const char *what, const struct diff_event *e)
+{
+	struct diff_buf out = { b->v.what, sizeof(b->v.what), 0 };
+
+	if (b->failed)
+		return false;
+	b->failed = true;
+	diff_put(&out, what);
+	diff_put(&out, " (");
+	diff_put(&out, diff_kind_name(e->table_kind));
+	diff_put(&out, " ia ");
+	diff_put_hex(&out, e->ia);
+	diff_put(&out, " level ");
+	diff_put_dec(&out, e->level);
+	diff_put(&out, ")");
+	return false;
+}
+
+static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint64_t page)
+{
+	if (b->n == DIFF_BBM_PENDING)
+		return violate(b, "too many invalidations owed at once", e);
+	b->debt[b->n++] = (struct diff_bbm_debt){
+		.regime = e->regime,
+		.ia = e->ia,
+		.span = dd_span(e->level),
+		.level = e->level,
+		.table = table,
+		.page = page,
+	};
+	return true;
+}
+
+/* Only permissions, AF or software bits differ (S12). */
+static bool in_place(uint64_t old, uint64_t new_pte)
+{
+	const uint64_t perms_af_sw = (3ULL << 6) | (3ULL << 53) | (1ULL << 10) | (0xfULL << 55);
+
+	return ((old ^ new_pte) & ~perms_af_sw) == 0;
+}
+
+static bool overlaps(const struct diff_bbm_debt *d, uint64_t ia, uint64_t size)
+{
+	return ia < d->ia + d->span && d->ia < ia + size;
+}
+
+static bool unpaid_over(const struct diff_bbm *b, const struct diff_event *e)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct diff_bbm_debt *d = &b->debt[i];
+
+		if (!d->paid && d->regime == e->regime && overlaps(d, e->ia, dd_span(e->level)))
+			return true;
+	}
+	return false;
+}
+
+static bool on_store(struct diff_bbm *b, const struct diff_event *e)
+{
+	bool old_live = dd_valid(e->old), new_live = dd_valid(e->new_pte);
+	bool old_table = dd_table(e->old, e->level), new_table = dd_table(e->new_pte, e->level);
+
+	if (e->old == e->new_pte)
+		return true;
+	if (old_live && new_live) {
+		/* Valid to valid: only a leaf changing permissions, AF or software bits. */
+		if (old_table || new_table || !in_place(e->old, e->new_pte))
+			return violate(b, "valid entry replaced without break-before-make", e);
+		if ((e->old ^ e->new_pte) & ((3ULL << 6) | (3ULL << 53)))
+			return owe(b, e, false, 0);
+		return true;
+	}
+	if (old_live)
+		return owe(b, e, old_table, old_table ? e->old & DD_ADDR : 0);
+	if (new_live && unpaid_over(b, e))
+		return violate(b, "new entry made before the old one was invalidated", e);
+	return true;
+}
+
+/* Does an invalidation of [ia, ia + size) at @level pay @d? */
+static bool pays(const struct diff_bbm_debt *d, const struct diff_event *e)
+{
+	if (d->regime != e->regime)
+		return false;
+	switch (e->kind) {
+	case DIFF_EV_TLBI_ALL:
+		return true;
+	case DIFF_EV_TLBI_RANGE:
+		/* A table's walk caches need its whole span; a leaf, any of it. */
+		return d->table ? e->ia <= d->ia && d->ia + d->span <= e->ia + e->size
+				: overlaps(d, e->ia, e->size);
+	case DIFF_EV_TLBI_LEAF:
+		return !d->table && d->level == e->level && overlaps(d, e->ia, 1);
+	case DIFF_EV_STORE:
+	case DIFF_EV_FREE:
+		break;
+	}
+	return false;
+}
+
+static void drop(struct diff_bbm *b, unsigned i)
+{
+	b->debt[i] = b->debt[--b->n];
+}
+
+static bool on_tlbi(struct diff_bbm *b, const struct diff_event *e)
+{
+	for (unsigned i = b->n; i-- > 0;) {
+		struct diff_bbm_debt *d = &b->debt[i];
+
+		if (d->paid || !pays(d, e))
+			continue;
+		d->paid = true;
+		if (!d->page)
+			drop(b, i);
+	}
+	return true;
+}
+
+static bool on_free(struct diff_bbm *b, const struct diff_event *e)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		if (b->debt[i].page != e->page)
+			continue;
+		if (!b->debt[i].paid)
+			return violate(b, "table page freed before its span was invalidated", e);
+		drop(b, i);
+		return true;
+	}
+	/* A page below an unlinked table: its parent's debt covered it. */
+	return true;
+}
+
+bool diff_bbm_event(struct diff_bbm *b, const struct diff_event *e)
+{
+	if (b->failed)
+		return false;
+	switch (e->kind) {
+	case DIFF_EV_STORE:
+		return on_store(b, e);
+	case DIFF_EV_FREE:
+		return on_free(b, e);
+	case DIFF_EV_TLBI_LEAF:
+	case DIFF_EV_TLBI_RANGE:
+	case DIFF_EV_TLBI_ALL:
+		return on_tlbi(b, e);
+	}
+	return true;
+}
+
+bool diff_bbm_end_op(struct diff_bbm *b)
+{
+	if (b->failed)
+		return false;
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct diff_bbm_debt *d = &b->debt[i];
+		struct diff_event e = { .ia = d->ia, .level = d->level, .regime = d->regime };
+
+		if (!d->paid)
+			return violate(b, "entry removed or weakened and never invalidated", &e);
+	}
+	/* Paid debts for pages still waiting to be freed (deferred) may stay. */
+	return true;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The break-before-make and free-after-invalidate checker (SPEC §7, §11):
+ * it sees every entry store and every TLB invalidation, in order, and
+ * reports the first store or free that breaks a rule. Its own reading of
+ * descriptors; no core code.
+ */
+#ifndef DIFF_BBM_H
+#define DIFF_BBM_H
+
+#include "diff/diff.h"
+
+enum diff_ev_kind {
+	DIFF_EV_STORE,
+	DIFF_EV_TLBI_LEAF,
+	DIFF_EV_TLBI_RANGE,
+	DIFF_EV_TLBI_ALL,
+	DIFF_EV_FREE,
+};
+
+struct diff_event {
+	enum diff_ev_kind kind;
+	const void *regime;	  /* which table's TLB: identity only */
+	enum diff_kind table_kind;
+	uint64_t ia;		  /* STORE, TLBI_LEAF, TLBI_RANGE */
+	uint64_t size;		  /* TLBI_RANGE */
+	unsigned level;		  /* STORE, TLBI_LEAF */
+	uint64_t old, new_pte;	  /* STORE */
+	uint64_t page;		  /* FREE: the table page */
+};
+
+#define DIFF_BBM_PENDING 64
+
+/* Something the rules still owe: an invalidation of (regime, ia, span). */
+struct diff_bbm_debt {
+	const void *regime;
+	uint64_t ia, span;
+	unsigned level;
+	bool table;	/* the entry was a table: a range or everything is needed */
+	uint64_t page;	/* an unlinked table page waiting to be freed, or 0 */
+	bool paid;	/* invalidated; kept only for the page */
+};
+
+struct diff_bbm {
+	struct diff_bbm_debt debt[DIFF_BBM_PENDING];
+	unsigned n;
+	bool failed;
+	struct diff_violation v;
+};
+
+void diff_bbm_init(struct diff_bbm *b);
+/* Feed one event; returns false (and keeps the first violation) on a broken rule. */
+bool diff_bbm_event(struct diff_bbm *b, const struct diff_event *e);
+/* An operation returned: nothing may still be owed but frees of paid pages. */
+bool diff_bbm_end_op(struct diff_bbm *b);
+
+#endif /* DIFF_BBM_H */
