@@ -25,28 +25,45 @@
 
 static void put_le64(unsigned char *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	__builtin_memcpy(p, &v, sizeof(v));
+#else
 	for (unsigned i = 0; i < 8; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
+
+/* Records are batched: XXH3's streaming update is costly per call. */
+struct hasher {
+	XXH3_state_t state;
+	unsigned char buf[170 * 24];
+	size_t used;
+};
 
 static void hash_record(void *arg, unsigned level, uint64_t ia, uint64_t desc)
 {
-	unsigned char rec[24];
+	struct hasher *h = arg;
 
-	put_le64(rec, level);
-	put_le64(rec + 8, ia);
-	put_le64(rec + 16, desc);
-	XXH3_64bits_update(arg, rec, sizeof(rec));
+	if (h->used == sizeof(h->buf)) {
+		XXH3_64bits_update(&h->state, h->buf, h->used);
+		h->used = 0;
+	}
+	put_le64(h->buf + h->used, level);
+	put_le64(h->buf + h->used + 8, ia);
+	put_le64(h->buf + h->used + 16, desc);
+	h->used += 24;
 }
 
 uint64_t diff_stream_hash(diff_stream_fn produce, void *src)
 {
-	XXH3_state_t state;
+	struct hasher h;
 
-	XXH3_INITSTATE(&state);
-	XXH3_64bits_reset(&state);
-	produce(src, hash_record, &state);
-	return XXH3_64bits_digest(&state);
+	XXH3_INITSTATE(&h.state);
+	XXH3_64bits_reset(&h.state);
+	h.used = 0;
+	produce(src, hash_record, &h);
+	XXH3_64bits_update(&h.state, h.buf, h.used);
+	return XXH3_64bits_digest(&h.state);
 }
 
 void diff_state_add(struct diff_state *s, enum diff_kind kind, unsigned vm, uint64_t digest)

@@ -33,6 +33,24 @@ static u64 hash_slot(u64 key, u64 cap)
 	return (key * 0x9E3779B97F4A7C15ULL) >> 20 & (cap - 1);
 }
 
+/*
+ * Large zeroed arrays come straight from the kernel: calloc may hand back
+ * heap memory it must clear, and a fuzzer builds a machine per input.
+ */
+void *sim_zalloc_big(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void sim_free_big(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
 int sim_pages_init(struct sim *sim, u64 cap_slots)
 {
 	void *arena = mmap(NULL, cap_slots * PGT_PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -42,10 +60,10 @@ int sim_pages_init(struct sim *sim, u64 cap_slots)
 		return -CORE_ENOMEM;
 	sim->arena = arena;
 	sim->cap_slots = cap_slots;
-	sim->slot_pa = calloc(cap_slots, sizeof(*sim->slot_pa));
-	sim->slot_count = calloc(cap_slots, sizeof(*sim->slot_count));
-	sim->slot_state = calloc(cap_slots, sizeof(*sim->slot_state));
-	sim->free_slots = calloc(cap_slots, sizeof(*sim->free_slots));
+	sim->slot_pa = sim_zalloc_big(cap_slots * sizeof(*sim->slot_pa));
+	sim->slot_count = sim_zalloc_big(cap_slots * sizeof(*sim->slot_count));
+	sim->slot_state = sim_zalloc_big(cap_slots * sizeof(*sim->slot_state));
+	sim->free_slots = sim_zalloc_big(cap_slots * sizeof(*sim->free_slots));
 	sim->hash_cap = 1024;
 	sim->hash_key = calloc(sim->hash_cap, sizeof(*sim->hash_key));
 	sim->hash_val = calloc(sim->hash_cap, sizeof(*sim->hash_val));
@@ -59,10 +77,10 @@ void sim_pages_fini(struct sim *sim)
 {
 	if (sim->arena)
 		munmap(sim->arena, sim->cap_slots * PGT_PAGE_SIZE);
-	free(sim->slot_pa);
-	free(sim->slot_count);
-	free(sim->slot_state);
-	free(sim->free_slots);
+	sim_free_big(sim->slot_pa, sim->cap_slots * sizeof(*sim->slot_pa));
+	sim_free_big(sim->slot_count, sim->cap_slots * sizeof(*sim->slot_count));
+	sim_free_big(sim->slot_state, sim->cap_slots * sizeof(*sim->slot_state));
+	sim_free_big(sim->free_slots, sim->cap_slots * sizeof(*sim->free_slots));
 	free(sim->hash_key);
 	free(sim->hash_val);
 }
@@ -153,7 +171,8 @@ int sim_page_register(struct sim *sim, paddr_t pa, u32 *slot_out)
 	sim->slot_count[slot] = 0;
 	sim->slot_state[slot] = SIM_SLOT_FREE;
 	hash_put(sim, (pa_addr(pa) >> PGT_PAGE_SHIFT) + 1, slot);
-	sim_slot_poison(sim, slot);
+	/* Never used yet: no pattern to write, but reads are still caught by ASan. */
+	sim_poison(sim_slot_va(sim, slot), PGT_PAGE_SIZE);
 	*slot_out = slot;
 	return 0;
 }

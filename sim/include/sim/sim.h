@@ -118,6 +118,10 @@ void *sim_phys_to_virt(struct sim *sim, paddr_t pa);
 u32 sim_page_count(struct sim *sim, paddr_t pa);
 enum sim_slot_state sim_page_state(struct sim *sim, paddr_t pa);
 
+/* Zeroed memory for large arrays, from the kernel (no clearing cost). */
+void *sim_zalloc_big(size_t bytes);
+void sim_free_big(void *p, size_t bytes);
+
 /* Free the tables unlinked by shared walks, if no walker is inside. */
 void sim_quiesce(struct sim *sim);
 

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/* Building both sides and running one operation on each. */
+#include "dual.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REF_ARENA_BYTES (64ULL << 20)
+
+static void *ref_arena;
+
+static const uint64_t *mem_table(void *ctx, uint64_t pa)
+{
+	enum sim_slot_state st = sim_page_state(ctx, pa_init(pa));
+
+	return st == SIM_SLOT_TABLE || st == SIM_SLOT_ROOT ? sim_phys_to_virt(ctx, pa_init(pa))
+							    : NULL;
+}
+
+static uint32_t mem_count(void *ctx, uint64_t pa)
+{
+	return sim_page_count(ctx, pa_init(pa));
+}
+
+unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
+{
+	if (pgt == &d->pkvm.host_s2)
+		return 0;
+	if (pgt == &d->pkvm.hyp_s1)
+		return 1;
+	return 2 + (unsigned)(pgt - &d->pkvm.vms[0].pgt) % PKVM_MAX_VMS;
+}
+
+static void feed_bbm(void *arg, const struct sim_event *ev)
+{
+	static const enum diff_ev_kind kinds[] = {
+		[SIM_EV_STORE] = DIFF_EV_STORE,
+		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
+		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
+		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
+		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
+	};
+	struct dual *d = arg;
+	struct diff_event e = {
+		.kind = kinds[ev->kind],
+		.regime = ev->pgt,
+		.table_kind = !ev->pgt ? DIFF_HOST_S2
+			      : ev->pgt->kind == PGT_HOST_S2 ? DIFF_HOST_S2
+			      : ev->pgt->kind == PGT_HYP_S1 ? DIFF_HYP_S1
+							     : DIFF_GUEST_S2,
+		.ia = ev->ia,
+		.size = ev->size,
+		.level = ev->level,
+		.old = ev->old,
+		.new_pte = ev->new_pte,
+		.page = pa_addr(ev->page),
+	};
+
+	diff_bbm_event(&d->bbm, &e);
+	if (ev->kind == SIM_EV_STORE)
+		d->dirty[dual_table_index(d, ev->pgt)] = true;
+}
+
+static void to_core_desc(const struct fz_machine *m, struct pkvm_desc *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->layout.nr_regions = m->nr_regions;
+	c->layout.ia_bits = m->host_ia_bits;
+	for (unsigned i = 0; i < m->nr_regions; i++) {
+		c->layout.regions[i].base = m->regions[i].base;
+		c->layout.regions[i].size = m->regions[i].size;
+	}
+	c->carveout_base = m->carve_base;
+	c->carveout_size = m->carve_pages << 12;
+	c->host_pool_pages = m->host_pool;
+	c->hyp_pool_pages = m->hyp_pool;
+	c->hyp_va_offset = m->hyp_va_offset;
+	c->nr_vm_slots = m->nr_vm_slots;
+}
+
+static void to_ref_desc(const struct fz_machine *m, struct ref_desc *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->nr_mem = m->nr_regions;
+	for (unsigned i = 0; i < m->nr_regions; i++) {
+		r->mem[i].base = m->regions[i].base;
+		r->mem[i].size = m->regions[i].size;
+	}
+	r->carveout.base = m->carve_base;
+	r->carveout.size = m->carve_pages << 12;
+	r->host_pool_pages = m->host_pool;
+	r->hyp_pool_pages = m->hyp_pool;
+	r->hyp_va_offset = m->hyp_va_offset;
+	r->host_ia_bits = m->host_ia_bits;
+	r->nr_vm_slots = m->nr_vm_slots;
+}
+
+int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f)
+{
+	struct pgt_pool *mc[PKVM_MAX_VMS];
+	struct sim_observer obs = { .event = feed_bbm, .arg = d };
+	struct pkvm_desc cd;
+	struct ref_desc rd;
+	int core_rc, ref_rc;
+
+	memset(d, 0, offsetof(struct dual, trace));
+	d->n = 0;
+	d->m = *m;
+	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++)
+		d->dirty[i] = true;
+	to_core_desc(m, &cd);
+	to_ref_desc(m, &rd);
+	if (sim_init(&d->sim, 1U << 16))
+		abort();
+	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), m->host_pool);
+	sim_pool_init(&d->sim, &d->hyp_pool, pa_init(m->carve_base + (m->host_pool << 12)),
+		      m->hyp_pool);
+	for (unsigned i = 0; i < PKVM_MAX_VMS; i++) {
+		sim_pool_init_empty(&d->sim, &d->memcache[i]);
+		mc[i] = &d->memcache[i];
+	}
+	d->pages_bytes = (pkvm_desc_memory_pages(&cd) + 1) * sizeof(*d->pages);
+	d->pages = sim_zalloc_big(d->pages_bytes);
+	if (!d->pages)
+		abort();
+	diff_bbm_init(&d->bbm);
+	sim_set_observer(&d->sim, &obs);
+	core_rc = pkvm_init(&d->pkvm, &cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc,
+			    d->pages);
+	if (!ref_arena && !(ref_arena = malloc(REF_ARENA_BYTES)))
+		abort();
+	ref_rc = ref_init(&d->ref, &rd, ref_arena, REF_ARENA_BYTES);
+	d->mem = (struct diff_mem){ mem_table, mem_count, &d->sim };
+	d->layout.nr_regions = m->nr_regions;
+	for (unsigned i = 0; i < m->nr_regions; i++) {
+		d->layout.regions[i].base = m->regions[i].base;
+		d->layout.regions[i].size = m->regions[i].size;
+	}
+	if (core_rc == ref_rc)
+		return core_rc ? 1 : 0;
+	f->check = "init";
+	snprintf(f->detail, sizeof(f->detail),
+		 "machine description: core returned %d, reference %d", core_rc, ref_rc);
+	snprintf(f->signature, sizeof(f->signature), "init/core=%d/ref=%d", core_rc, ref_rc);
+	return -1;
+}
+
+void dual_fini(struct dual *d)
+{
+	struct sim_observer none = { 0 };
+
+	sim_set_observer(&d->sim, &none);
+	for (unsigned i = 0; i < PKVM_MAX_VMS; i++)
+		sim_pool_fini(&d->memcache[i]);
+	sim_pool_fini(&d->host_pool);
+	sim_pool_fini(&d->hyp_pool);
+	sim_free_big(d->pages, d->pages_bytes);
+	sim_fini(&d->sim);
+}

@@ -1,0 +1,212 @@
+# shellcheck shell=bash
+# The fuzz and replay commands of ./s2fuzz (sourced by it; uses its ROOT,
+# die_usage and build helpers). One job: run the fuzz targets and report.
+
+readonly FUZZ_TARGETS=(fuzz_pkvm)
+readonly FUZZ_ENGINES=(libfuzzer afl)
+readonly FUZZ_DEFAULT_SECONDS=120
+
+# Configures and builds build/<engine> with just the fuzz targets, the replay
+# programs and the encoded seed corpora.
+fuzz_build()
+{
+	local engine=$1 dir=$ROOT/build/$engine cc
+	local -a args=(-S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+		       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine")
+	local -a targets=()
+	local t
+
+	case $engine in
+	libfuzzer) cc=clang ;;
+	afl) cc=afl-clang-fast ;;
+	esac
+	for t in "${FUZZ_TARGETS[@]}"; do
+		targets+=(--target "$t" --target "${t/fuzz_/replay_}" --target "${t}_seeds")
+	done
+	echo "s2fuzz: building build/$engine" >&2
+	CC=$cc AFL_QUIET=1 cmake "${args[@]}" >/dev/null &&
+		AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${targets[@]}" >/dev/null
+}
+
+# Prints "execs execs_per_sec coverage new_units" from a libFuzzer log.
+libfuzzer_stats()
+{
+	local log=$1
+	awk '
+		/^stat::number_of_executed_units:/ { execs = $2 }
+		/^stat::average_exec_per_sec:/ { eps = $2 }
+		/^stat::new_units_added:/ { units = $2 }
+		/ cov: / { for (i = 1; i < NF; i++) if ($i == "cov:") cov = $(i + 1) }
+		END { printf "%s %s %s %s\n", execs + 0, eps + 0, cov + 0, units + 0 }
+	' "$log"
+}
+
+# Prints the same from an AFL++ fuzzer_stats file.
+afl_stats()
+{
+	local stats=$1
+	awk -F' *: *' '
+		$1 == "execs_done" { execs = $2 }
+		$1 == "execs_per_sec" { eps = int($2) }
+		$1 == "bitmap_cvg" { cov = $2 }
+		$1 == "corpus_found" { units = $2 }
+		END { printf "%s %s %s %s\n", execs + 0, eps + 0, cov, units + 0 }
+	' "$stats"
+}
+
+# Prints the signature line a reproducer triggers under the replay program.
+finding_signature()
+{
+	local replay=$1 input=$2
+	"$replay" "$input" 2>&1 | sed -n 's/^s2fuzz-signature: //p' | head -1
+}
+
+# Runs one target under libFuzzer for $3 seconds; leaves its findings in $4.
+run_libfuzzer()
+{
+	local target=$1 dir=$2 seconds=$3 findings=$4
+	local bin=$ROOT/build/libfuzzer/fuzzers/$target
+	local seeds=$ROOT/build/libfuzzer/corpora/$target/seeds
+	local regressions=$ROOT/corpora/$target/regressions
+	local dict=$ROOT/corpora/$target/$target.dict
+	local -a extra=()
+
+	[[ -f $dict ]] && extra+=(-dict="$dict")
+	mkdir -p "$dir/corpus" "$findings"
+	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
+		-print_final_stats=1 -artifact_prefix="$findings/" "${extra[@]}" \
+		"$dir/corpus" "$seeds" "$regressions" >"$dir/log" 2>&1 &
+	local pid=$! elapsed=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		elapsed=$((elapsed + 10))
+		printf '  %s libfuzzer %4ds  %s\n' "$target" "$elapsed" \
+			"$(grep -E '^#[0-9]+' "$dir/log" | tail -1 | cut -c1-100)" >&2
+	done
+	wait "$pid" || true
+	libfuzzer_stats "$dir/log"
+}
+
+# Runs one target under AFL++ (persistent mode, its libFuzzer driver).
+run_afl()
+{
+	local target=$1 dir=$2 seconds=$3 findings=$4
+	local bin=$ROOT/build/afl/fuzzers/$target
+	local seeds=$ROOT/build/afl/corpora/$target/seeds
+	local dict=$ROOT/corpora/$target/$target.dict
+	local -a extra=()
+
+	[[ -f $dict ]] && extra+=(-x "$dict")
+	mkdir -p "$dir" "$findings"
+	AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		AFL_NO_AFFINITY=1 AFL_QUIET=1 \
+		afl-fuzz -i "$seeds" -o "$dir/out" -V "$seconds" "${extra[@]}" -- "$bin" \
+		>"$dir/log" 2>&1 &
+	local pid=$! elapsed=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 10
+		elapsed=$((elapsed + 10))
+		printf '  %s afl %4ds  %s\n' "$target" "$elapsed" \
+			"$(grep -E 'execs_done|exec speed|corpus' "$dir/out/default/fuzzer_stats" \
+				2>/dev/null | tr -s ' ' | tr '\n' ' ' | cut -c1-100)" >&2
+	done
+	wait "$pid" || true
+	find "$dir/out/default/crashes" -name 'id:*' -exec cp {} "$findings/" \; 2>/dev/null
+	if [[ -f $dir/out/default/fuzzer_stats ]]; then
+		afl_stats "$dir/out/default/fuzzer_stats"
+	else
+		echo "0 0 ? 0"
+		sed 's/^/    afl: /' "$dir/log" | tail -5 >&2
+	fi
+}
+
+cmd_fuzz()
+{
+	local engine=libfuzzer seconds=$FUZZ_DEFAULT_SECONDS t
+	local -a targets=()
+
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--engine)
+			[[ $# -ge 2 ]] || die_usage "--engine needs a value"
+			engine=$2
+			shift 2
+			;;
+		--time)
+			[[ $# -ge 2 && $2 =~ ^[0-9]+$ && $2 -gt 0 ]] ||
+				die_usage "--time needs a number of seconds"
+			seconds=$2
+			shift 2
+			;;
+		-*)
+			die_usage "unknown fuzz option '$1'"
+			;;
+		*)
+			local known=0
+			for t in "${FUZZ_TARGETS[@]}"; do
+				[[ $1 == "$t" ]] && known=1
+			done
+			[[ $known == 1 ]] || die_usage "unknown target '$1' (expected: ${FUZZ_TARGETS[*]})"
+			targets+=("$1")
+			shift
+			;;
+		esac
+	done
+	[[ $engine == libfuzzer || $engine == afl ]] ||
+		die_usage "unknown engine '$engine' (expected: ${FUZZ_ENGINES[*]})"
+	[[ ${#targets[@]} -gt 0 ]] || targets=("${FUZZ_TARGETS[@]}")
+	fuzz_build "$engine" || { echo "s2fuzz: build failed" >&2; return 1; }
+
+	local stamp found=0 rows=()
+	stamp=$(date +%Y%m%d-%H%M%S)
+	for t in "${targets[@]}"; do
+		local dir=$ROOT/out/$engine/$t findings=$ROOT/out/$engine/$t/findings-$stamp
+		local stats
+		echo "s2fuzz: fuzzing $t with $engine for ${seconds}s" >&2
+		stats=$("run_$engine" "$t" "$dir" "$seconds" "$findings")
+		local -a f=()
+		mapfile -t f < <(find "$findings" -type f 2>/dev/null | sort)
+		rows+=("$t $stats ${#f[@]}")
+		local i
+		for i in "${f[@]}"; do
+			found=1
+			rows+=("  finding: $i")
+			rows+=("    signature: $(finding_signature \
+				"$ROOT/build/$engine/fuzzers/${t/fuzz_/replay_}" "$i")")
+			rows+=("    reproduce: ./s2fuzz replay $i")
+		done
+	done
+	echo
+	printf '%-12s %12s %10s %10s %12s %9s\n' target executions execs/s coverage "new inputs" findings
+	local r
+	for r in "${rows[@]}"; do
+		if [[ $r == " "* ]]; then
+			echo "$r"
+		else
+			# shellcheck disable=SC2086
+			printf '%-12s %12s %10s %10s %12s %9s\n' $r
+		fi
+	done
+	[[ $found == 0 ]]
+}
+
+cmd_replay()
+{
+	local target=fuzz_pkvm file
+	if [[ ${1:-} == --target ]]; then
+		[[ $# -ge 2 ]] || die_usage "--target needs a value"
+		target=$2
+		shift 2
+	fi
+	[[ $# -ge 1 ]] || die_usage "replay needs an input file"
+	for file in "$@"; do
+		[[ -f $file ]] || die_usage "no such input file '$file'"
+	done
+	build_config default >/dev/null || return 1
+	for file in "$@"; do
+		echo "== $file, as a script:"
+		"$ROOT/build/default/tools/s2script" decode "$file"
+		echo "== running it:"
+		"$ROOT/build/default/fuzzers/${target/fuzz_/replay_}" -v "$file"
+	done
+}
