@@ -113,8 +113,8 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 	if (pgt->kind != PGT_GUEST_S2)
 		return -CORE_EOPNOTSUPP;
 	if (!pgt_level_can_hold_leaf(level) || level < pgt->start_level || !pgt_prot_valid(prot) ||
-	    !pgt_memtype_valid(prot, memtype))
-		return -CORE_EINVAL;
+	    !pgt_memtype_valid(prot, memtype) || ((ipa_addr(ia) | pa_addr(pa)) & (PGT_PAGE_SIZE - 1)))
+		return -CORE_EINVAL; /* S1, S31 */
 	span = pgt_level_span(level);
 	ins = (struct pgt_install){
 		.start = ipa_addr(ia) & ~(span - 1),

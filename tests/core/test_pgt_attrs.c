@@ -186,6 +186,31 @@ static void get_leaf_reports_level_and_entry(void **state)
 	assert_int_equal(pgt_get_leaf(&f->pgt, 1ULL << 39, &(pte_t){ 0 }, &level), -EINVAL);
 }
 
+static void fault_map_checks_arguments(void **state)
+{
+	struct tbl_fixture *f = *state;
+	u32 level;
+
+	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(0x1008), 3, pa_init(SZ_1G), PGT_PROT_R,
+					  PGT_MEM_NORMAL),
+			 -EINVAL);
+	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(0x1000), 3, pa_init(SZ_1G + 4), PGT_PROT_R,
+					  PGT_MEM_NORMAL),
+			 -EINVAL);
+	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(0x1000), 0, pa_init(SZ_1G), PGT_PROT_R,
+					  PGT_MEM_NORMAL),
+			 -EINVAL);
+	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(0x1000), 3, pa_init(SZ_1G), 0,
+					  PGT_MEM_NORMAL),
+			 -EINVAL);
+	/* S31: a 2 MiB fault maps the aligned block to the aligned output. */
+	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(SZ_2M + 0x5000), 2,
+					  pa_init(SZ_1G + 0x7000), PGT_PROT_R, PGT_MEM_NORMAL),
+			 0);
+	assert_int_equal(pte_out(leaf_at(f, SZ_2M, &level)), SZ_1G);
+	assert_int_equal(level, 2);
+}
+
 static void stage1_map_encodes_ap_attrindx_xn(void **state)
 {
 	struct tbl_fixture *f = *state;
@@ -242,6 +267,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(split_enomem_changes_nothing, setup_s2, teardown),
 		cmocka_unit_test_setup_teardown(get_leaf_reports_level_and_entry, setup_s2,
 						teardown),
+		cmocka_unit_test_setup_teardown(fault_map_checks_arguments, setup_s2, teardown),
 		cmocka_unit_test_setup_teardown(stage1_map_encodes_ap_attrindx_xn, setup_s1,
 						teardown),
 		cmocka_unit_test_setup_teardown(stage1_rejects_write_only_and_stage2_ops, setup_s1,
