@@ -13,6 +13,9 @@
 
 void diff_bbm_init(struct diff_bbm *b)
 {
+	for (unsigned i = 0; i < DIFF_BBM_LINKS; i++)
+		b->links[i].key = 0;
+	b->nr_links = 0;
 	b->n = 0;
 	b->failed = false;
 	b->v.what[0] = '\0';
@@ -75,8 +78,57 @@ static bool unpaid_over(const struct diff_bbm *b, const struct diff_event *e)
 	return false;
 }
 
+/* Tombstones keep probe chains intact; a full table just stops tracking. */
+#define LINK_TOMB (~0ULL)
+
+static struct diff_bbm_link *link_find(struct diff_bbm *b, uint64_t page)
+{
+	uint64_t key = page + 1, i = (page >> 12) * 0x9E3779B97F4A7C15ULL >> 40;
+
+	for (unsigned n = 0; n < DIFF_BBM_LINKS; n++, i++) {
+		struct diff_bbm_link *l = &b->links[i & (DIFF_BBM_LINKS - 1)];
+
+		if (l->key == key)
+			return l;
+		if (!l->key)
+			return NULL;
+	}
+	return NULL;
+}
+
+static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent)
+{
+	uint64_t key = page + 1, i = (page >> 12) * 0x9E3779B97F4A7C15ULL >> 40;
+	struct diff_bbm_link *l = link_find(b, page);
+
+	if (l) {
+		l->parent = parent;
+		return;
+	}
+	if (b->nr_links * 4 >= DIFF_BBM_LINKS * 3)
+		return;
+	for (;; i++) {
+		l = &b->links[i & (DIFF_BBM_LINKS - 1)];
+		if (!l->key || l->key == LINK_TOMB)
+			break;
+	}
+	l->key = key;
+	l->parent = parent;
+	b->nr_links++;
+}
+
+static const struct diff_bbm_debt *unlink_debt(const struct diff_bbm *b, uint64_t page)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		if (b->debt[i].page == page)
+			return &b->debt[i];
+	return NULL;
+}
+
 static bool on_store(struct diff_bbm *b, const struct diff_event *e)
 {
+	if (dd_table(e->new_pte, e->level))
+		link_add(b, e->new_pte & DD_ADDR, e->table_page);
 	bool old_live = dd_valid(e->old), new_live = dd_valid(e->new_pte);
 	bool old_table = dd_table(e->old, e->level), new_table = dd_table(e->new_pte, e->level);
 
@@ -137,17 +189,43 @@ static bool on_tlbi(struct diff_bbm *b, const struct diff_event *e)
 	return true;
 }
 
+/*
+ * A table page may be freed once it, or a table above it, was unlinked and
+ * that unlink's span invalidated; freeing a page still hanging in a live
+ * table, or before the invalidation, breaks SPEC §7.
+ */
 static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 {
-	for (unsigned i = 0; i < b->n; i++) {
-		if (b->debt[i].page != e->page)
-			continue;
-		if (!b->debt[i].paid)
+	struct diff_bbm_link *l = link_find(b, e->page);
+	uint64_t page = e->page;
+
+	for (unsigned depth = 0; depth < 5; depth++) {
+		const struct diff_bbm_debt *d = unlink_debt(b, page);
+		struct diff_bbm_link *up;
+
+		if (d && !d->paid)
 			return violate(b, "table page freed before its span was invalidated", e);
-		drop(b, i);
-		return true;
+		if (d)
+			break;
+		up = link_find(b, page);
+		if (!up) {
+			/* Never seen linked (made before we watched), or a root. */
+			if (depth == 0)
+				break;
+			return violate(b, "table page freed while still linked", e);
+		}
+		page = up->parent;
 	}
-	/* A page below an unlinked table: its parent's debt covered it. */
+	for (unsigned i = 0; i < b->n; i++) {
+		if (b->debt[i].page == e->page) {
+			b->debt[i] = b->debt[--b->n];
+			break;
+		}
+	}
+	if (l) {
+		l->key = LINK_TOMB;
+		b->nr_links--;
+	}
 	return true;
 }
 

@@ -134,8 +134,10 @@ static void mm_on_store(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old
 			u64 ia, u32 level)
 {
 	struct sim *sim = ctx;
+	u64 page = (u64)(uintptr_t)ptep & ~(PGT_PAGE_SIZE - 1);
 	struct sim_event ev = { .kind = SIM_EV_STORE, .pgt = pgt, .ptep = ptep, .old = old,
-				.new_pte = new_pte, .ia = ia, .level = level };
+				.new_pte = new_pte, .ia = ia, .level = level,
+				.table = pa_init(sim->slot_pa[sim_slot_of_va(sim, (void *)page)]) };
 
 	__atomic_fetch_add(&sim->nr_stores, 1, __ATOMIC_RELAXED);
 	sim_event(sim, &ev);

@@ -43,7 +43,7 @@ pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32
 u64 pgt_install_need(struct pgt *pgt, const struct pgt_install *ins, bool shared);
 
 /* Do it; the caller has made sure the pool holds pgt_install_need() pages. */
-void pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins);
+int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins);
 
 /* Check the pool, then commit: 0 or -ENOMEM with nothing changed. */
 int pgt_install(struct pgt *pgt, const struct pgt_install *ins);

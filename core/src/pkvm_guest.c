@@ -4,6 +4,7 @@
  * sharing pages into a guest, unsharing, and the guest giving a page back.
  */
 #include "pkvm_internal.h"
+#include "planted.h"
 
 /*
  * The checks every guest operation starts with, in the order of §5 and
@@ -89,6 +90,7 @@ int pkvm_host_unshare_guest(struct pkvm *p, u32 vm, u64 gfn)
 	if (pkvm_guest_view(v, gfn, &pfn) != PKVM_SHARED_BORROWED)
 		return -CORE_EPERM;
 	host_ins = host_s2_ins_default(&p->host_s2, pfn);
+	host_ins.coalesce = !PLANTED(NO_COALESCE_UNSHARE_GUEST);
 	guest_ins = pkvm_guest_ins_unmap(gfn);
 	return pkvm_commit(&p->host_s2, &host_ins, &v->pgt, &guest_ins);
 }

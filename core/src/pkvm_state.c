@@ -6,6 +6,7 @@
  * operation that spans two tables.
  */
 #include "pkvm_internal.h"
+#include "planted.h"
 
 bool pkvm_pfn_range_ok(const struct pkvm *p, u64 pfn, u64 nr)
 {
@@ -92,13 +93,18 @@ int pkvm_commit(struct pgt *a, const struct pgt_install *ia, struct pgt *b,
 {
 	u64 need_a = pgt_install_need(a, ia, false);
 	u64 need_b = b ? pgt_install_need(b, ib, false) : 0;
+	int ret;
 
+	if (PLANTED(ENOMEM_HALF_MADE)) {
+		need_a = need_a > 1 ? 1 : need_a;
+		need_b = need_b > 1 ? 1 : need_b;
+	}
 	if (!pgt_pool_has(a, need_a) || (b && !pgt_pool_has(b, need_b)))
 		return -CORE_ENOMEM;
-	pgt_install_commit(a, ia);
-	if (b)
-		pgt_install_commit(b, ib);
-	return 0;
+	ret = pgt_install_commit(a, ia);
+	if (!ret && b)
+		ret = pgt_install_commit(b, ib);
+	return ret;
 }
 
 struct pgt_install pkvm_hyp_ins_map(const struct pkvm *p, u64 pfn, u64 nr,

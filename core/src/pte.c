@@ -4,6 +4,21 @@
  * docs/semantics.md S4, S7, S8).
  */
 #include "core/pte.h"
+#include "planted.h"
+
+u64 pte_state_bits(enum pgt_page_state state)
+{
+	static const u64 bits[] = {
+		[PGT_STATE_OWNED] = 0,
+		[PGT_STATE_SHARED_OWNED] = PTE_SW_SHARED_OWNED,
+		[PGT_STATE_SHARED_BORROWED] = PTE_SW_SHARED_BORROWED,
+	};
+
+	if (PLANTED(SHARED_BORROWED_SWAPPED) && state != PGT_STATE_OWNED)
+		return bits[state == PGT_STATE_SHARED_OWNED ? PGT_STATE_SHARED_BORROWED
+							     : PGT_STATE_SHARED_OWNED];
+	return bits[state];
+}
 
 bool pgt_prot_valid(u32 prot)
 {

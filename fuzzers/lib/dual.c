@@ -55,6 +55,7 @@ static void feed_bbm(void *arg, const struct sim_event *ev)
 		.old = ev->old,
 		.new_pte = ev->new_pte,
 		.page = pa_addr(ev->page),
+		.table_page = pa_addr(ev->table),
 	};
 
 	diff_bbm_event(&d->bbm, &e);

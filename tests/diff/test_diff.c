@@ -250,7 +250,7 @@ static const int regime;
 
 static void bbm_accepts_break_invalidate_make(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_true(diff_bbm_event(&b, &STORE(0, 2, BLOCK(SZ_1G), 0)));
@@ -270,7 +270,7 @@ static void bbm_accepts_break_invalidate_make(void **state)
 
 static void bbm_rejects_valid_to_valid_with_new_output(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_false(diff_bbm_event(&b, &STORE(0, 2, BLOCK(SZ_1G), BLOCK(2 * SZ_1G))));
@@ -279,7 +279,7 @@ static void bbm_rejects_valid_to_valid_with_new_output(void **state)
 
 static void bbm_rejects_make_before_invalidate(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_true(diff_bbm_event(&b, &STORE(0, 2, BLOCK(SZ_1G), 0)));
@@ -289,7 +289,7 @@ static void bbm_rejects_make_before_invalidate(void **state)
 
 static void bbm_rejects_free_before_invalidate(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_true(diff_bbm_event(&b, &STORE(SZ_2M, 2, TABLE(0x9000), 0)));
@@ -299,7 +299,7 @@ static void bbm_rejects_free_before_invalidate(void **state)
 
 static void bbm_rejects_table_zap_invalidating_one_address(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_true(diff_bbm_event(&b, &STORE(SZ_2M, 2, TABLE(0x9000), 0)));
@@ -307,9 +307,35 @@ static void bbm_rejects_table_zap_invalidating_one_address(void **state)
 	assert_false(diff_bbm_event(&b, &FREE(0x9000)));
 }
 
+static void bbm_rejects_freeing_a_linked_table(void **state)
+{
+	struct diff_bbm *b = test_malloc(sizeof(*b));
+	struct diff_event link = STORE(0, 1, 0, TABLE(0x9000));
+	struct diff_event sub = STORE(SZ_2M, 2, 0, TABLE(0xa000));
+
+	/* 0x9000 hangs under the root page 0x1000; 0xa000 under 0x9000. */
+	link.table_page = 0x1000;
+	sub.table_page = 0x9000;
+	diff_bbm_init(b);
+	assert_true(diff_bbm_event(b, &link));
+	assert_true(diff_bbm_event(b, &sub));
+	assert_false(diff_bbm_event(b, &FREE(0xa000)));
+	assert_non_null(strstr(b->v.what, "still linked"));
+	/* Unlinking the parent and invalidating its span makes the subtree free-able. */
+	diff_bbm_init(b);
+	assert_true(diff_bbm_event(b, &link));
+	assert_true(diff_bbm_event(b, &sub));
+	assert_true(diff_bbm_event(b, &STORE(0, 1, TABLE(0x9000), 0)));
+	assert_true(diff_bbm_event(b, &TLBI_RANGE(0, SZ_1G)));
+	assert_true(diff_bbm_event(b, &FREE(0xa000)));
+	assert_true(diff_bbm_event(b, &FREE(0x9000)));
+	assert_true(diff_bbm_end_op(b));
+	test_free(b);
+}
+
 static void bbm_rejects_unpaid_break_at_end(void **state)
 {
-	struct diff_bbm b;
+	static struct diff_bbm b;
 
 	diff_bbm_init(&b);
 	assert_true(diff_bbm_event(&b, &STORE(0x1000, 3, PAGE(SZ_1G), 0)));
@@ -339,6 +365,7 @@ static void feed(void *arg, const struct sim_event *ev)
 		.old = ev->old,
 		.new_pte = ev->new_pte,
 		.page = pa_addr(ev->page),
+		.table_page = pa_addr(ev->table),
 	};
 
 	diff_bbm_event(arg, &e);
@@ -391,6 +418,7 @@ int main(void)
 		cmocka_unit_test(bbm_rejects_make_before_invalidate),
 		cmocka_unit_test(bbm_rejects_free_before_invalidate),
 		cmocka_unit_test(bbm_rejects_table_zap_invalidating_one_address),
+		cmocka_unit_test(bbm_rejects_freeing_a_linked_table),
 		cmocka_unit_test(bbm_rejects_unpaid_break_at_end),
 		cmocka_unit_test(core_operations_follow_break_before_make),
 	};

@@ -129,15 +129,7 @@ static inline u32 pte_owner(pte_t e)
 	return (u32)((e & PTE_OWNER_MASK) >> PTE_OWNER_SHIFT);
 }
 
-static inline u64 pte_state_bits(enum pgt_page_state state)
-{
-	static const u64 bits[] = {
-		[PGT_STATE_OWNED] = 0,
-		[PGT_STATE_SHARED_OWNED] = PTE_SW_SHARED_OWNED,
-		[PGT_STATE_SHARED_BORROWED] = PTE_SW_SHARED_BORROWED,
-	};
-	return bits[state];
-}
+u64 pte_state_bits(enum pgt_page_state state);
 
 static inline enum pgt_page_state pte_state(pte_t e)
 {

@@ -26,10 +26,12 @@ struct diff_event {
 	uint64_t size;		  /* TLBI_RANGE */
 	unsigned level;		  /* STORE, TLBI_LEAF */
 	uint64_t old, new_pte;	  /* STORE */
+	uint64_t table_page;	  /* STORE: the table page holding the entry */
 	uint64_t page;		  /* FREE: the table page */
 };
 
 #define DIFF_BBM_PENDING 64
+#define DIFF_BBM_LINKS (1U << 15) /* table pages tracked, a power of two */
 
 /* Something the rules still owe: an invalidation of (regime, ia, span). */
 struct diff_bbm_debt {
@@ -41,9 +43,17 @@ struct diff_bbm_debt {
 	bool paid;	/* invalidated; kept only for the page */
 };
 
+/* Which table page a table page hangs under: key page + 1, 0 for empty. */
+struct diff_bbm_link {
+	uint64_t key;
+	uint64_t parent;
+};
+
 struct diff_bbm {
 	struct diff_bbm_debt debt[DIFF_BBM_PENDING];
 	unsigned n;
+	struct diff_bbm_link links[DIFF_BBM_LINKS];
+	unsigned nr_links;
 	bool failed;
 	struct diff_violation v;
 };

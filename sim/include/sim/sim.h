@@ -29,6 +29,7 @@ struct sim_event {
 	enum sim_event_kind kind;
 	const struct pgt *pgt;
 	pte_t *ptep;	/* STORE */
+	paddr_t table;	/* STORE: the table page holding the entry */
 	pte_t old, new_pte; /* STORE */
 	u64 ia;		/* STORE, TLBI_LEAF, TLBI_RANGE */
 	u64 size;	/* TLBI_RANGE */
