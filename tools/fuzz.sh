@@ -2,7 +2,9 @@
 # The fuzz and replay commands of ./s2fuzz (sourced by it; uses its ROOT,
 # die_usage and build helpers). One job: run the fuzz targets and report.
 
-readonly FUZZ_TARGETS=(fuzz_pkvm)
+# Every fuzzers/fuzz_<name>.c is a target.
+mapfile -t FUZZ_TARGETS < <(cd "$ROOT/fuzzers" && ls fuzz_*.c | sed 's/\.c$//')
+readonly FUZZ_TARGETS
 readonly FUZZ_ENGINES=(libfuzzer afl)
 readonly FUZZ_DEFAULT_SECONDS=120
 
@@ -205,7 +207,7 @@ cmd_replay()
 	build_config default >/dev/null || return 1
 	for file in "$@"; do
 		echo "== $file, as a script:"
-		"$ROOT/build/default/tools/s2script" decode "$file"
+		"$ROOT/build/default/tools/s2script" decode --target "$target" "$file"
 		echo "== running it:"
 		"$ROOT/build/default/fuzzers/${target/fuzz_/replay_}" -v "$file"
 	done

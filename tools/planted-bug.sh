@@ -2,12 +2,11 @@
 # Build the core with one planted bug (docs/planted-bugs.md) and fuzz
 # fuzz_pkvm from its seed corpus with a fixed seed for at most SECONDS on one
 # core. Exit 0 and print the finding's signature when the fuzzer catches it.
-# usage: planted-bug.sh BUG BUILD_DIR [SECONDS]
+# usage: planted-bug.sh BUG BUILD_DIR [SECONDS] [TARGET]
 set -euo pipefail
 
-bug=$1 dir=$2 seconds=${3:-60}
+bug=$1 dir=$2 seconds=${3:-60} target=${4:-fuzz_pkvm}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-target=fuzz_pkvm
 
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
 CC=clang cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

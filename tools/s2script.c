@@ -4,7 +4,7 @@
  * scenario script into a binary input; `decode INPUT` prints an input as a
  * script (docs/input-format.md).
  */
-#include "script.h"
+#include "codecs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: s2script encode SCRIPT OUTPUT\n"
-			"       s2script decode INPUT\n");
+	fprintf(stderr, "usage: s2script encode [--target T] SCRIPT OUTPUT\n"
+			"       s2script decode [--target T] INPUT\n"
+			"T is a fuzz target (default fuzz_pkvm)\n");
 	return 2;
 }
 
@@ -39,8 +40,22 @@ static unsigned char *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
+	const struct fz_codec *codec;
+	const char *target = "fuzz_pkvm";
 	unsigned char *in;
 	size_t len;
+
+	if (argc >= 4 && !strcmp(argv[2], "--target")) {
+		target = argv[3];
+		for (int i = 2; i + 2 < argc; i++)
+			argv[i] = argv[i + 2];
+		argc -= 2;
+	}
+	codec = fz_codec_find(target);
+	if (!codec) {
+		fprintf(stderr, "s2script: no fuzz target '%s'\n", target);
+		return 2;
+	}
 
 	if (argc == 4 && !strcmp(argv[1], "encode")) {
 		uint8_t *out = malloc(MAX_INPUT);
@@ -54,7 +69,7 @@ int main(int argc, char **argv)
 			free(out);
 			return 1;
 		}
-		n = fz_script_to_input((const char *)in, out, MAX_INPUT, err, sizeof(err));
+		n = codec->to_input((const char *)in, out, MAX_INPUT, err, sizeof(err));
 		if (!n) {
 			fprintf(stderr, "s2script: %s: %s\n", argv[2], err);
 		} else if (!(f = fopen(argv[3], "wb"))) {
@@ -81,7 +96,7 @@ int main(int argc, char **argv)
 		if (len < 16) {
 			fprintf(stderr, "s2script: %s: shorter than the 16-byte header\n", argv[2]);
 		} else {
-			fz_input_to_script(in, len, text, cap);
+			codec->to_script(in, len, text, cap);
 			fputs(text, stdout);
 			if (len % 16)
 				printf("# %zu trailing bytes ignored (a truncated record)\n", len % 16);

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+/* The table of script codecs: one line per fuzz target. */
+#include "codecs.h"
+#include "script.h"
+
+#include <string.h>
+
+static const struct fz_codec codecs[] = {
+	{ "fuzz_pkvm", fz_script_to_input, fz_input_to_script },
+};
+
+const struct fz_codec *fz_codec_find(const char *target)
+{
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		if (!strcmp(codecs[i].target, target))
+			return &codecs[i];
+	}
+	return NULL;
+}
