@@ -64,6 +64,13 @@ unsigned dual_table_index(const struct dual *d, const struct pgt *pgt);
 /* Run @op on both sides and compare; false with @f filled on a difference. */
 bool dual_step(struct dual *d, const struct fz_op *op, struct dual_failure *f);
 
+/*
+ * Everything dual_step checks after running an operation, for callers that
+ * ran it some other way (the hypercall dispatcher): return codes, the
+ * break-before-make ledger, every table's digest and invariants, pools.
+ */
+bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct dual_failure *f);
+
 /* Print the trace and the failure, then the signature line. */
 void dual_report(const struct dual *d, const struct dual_failure *f);
 

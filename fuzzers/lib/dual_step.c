@@ -211,17 +211,20 @@ static bool compare_pool(struct dual *d, unsigned pool, const char *op, struct d
 
 bool dual_step(struct dual *d, const struct fz_op *op, struct dual_failure *f)
 {
-	const char *name = fz_op_name(op->kind);
-	int core_rc, ref_rc;
-	struct diff_table t;
+	int ref_rc = run_ref(d, op), core_rc = run_core(d, op);
 
-	ref_rc = run_ref(d, op);
-	core_rc = run_core(d, op);
 	if (d->n < DUAL_TRACE_MAX) {
 		d->trace[d->n] = *op;
 		d->rc[d->n] = core_rc;
 		d->n++;
 	}
+	return dual_check(d, fz_op_name(op->kind), core_rc, ref_rc, f);
+}
+
+bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct dual_failure *f)
+{
+	struct diff_table t;
+
 	if (core_rc != ref_rc) {
 		snprintf(f->detail, sizeof(f->detail), "%s returned %d, the reference %d", name,
 			 core_rc, ref_rc);
