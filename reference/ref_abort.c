@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * host_mem_abort (§6, S19): the lazy identity map, taken literally. The block
  * mapped is the largest aligned 1 GiB / 2 MiB / 4 KiB block containing the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * The reference's only allocator: a bump arena with one free list per
  * power-of-two block size. Run arrays double as they grow and are replaced

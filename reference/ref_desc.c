@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Descriptor encodings, straight from SPEC §2 and S7-S9. A leaf is kept as a
  * template (every bit but the output address and the page/block type bit) so

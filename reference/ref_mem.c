@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * The machine description (§8): validation and the memory/MMIO questions the
  * host stage-2 rules ask (§3 defaults, §4.1 and S18 block placement, §6).

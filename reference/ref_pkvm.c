@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * The pKVM layer's building blocks (§5): page records and the three kinds of
  * table write an ownership transition is made of. Each helper adds one step

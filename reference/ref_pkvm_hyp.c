@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * §5 transitions between the host and the hypervisor: share, unshare, pin,
  * donate both ways. Each checks its errors in §5's order (EINVAL, EPERM,

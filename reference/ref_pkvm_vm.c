@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * §5 transitions involving VMs: create, topup, donate and share to a guest,
  * unshare, relinquish, teardown and reclaim. VM arguments are checked as

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Sorted runs: [start, end) page ranges whose pages share one record, sorted,
  * never overlapping, and merged whenever two neighbours touch and carry the

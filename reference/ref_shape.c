@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * The shape of a table, read off its leaves (§4.3): a table exists under an
  * entry exactly when a leaf smaller than the entry's span lies inside that

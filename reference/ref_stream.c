@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * The hashed-walk stream (§10, S27) produced from the leaves alone: a
  * pre-order walk from the root in address order where every non-zero entry

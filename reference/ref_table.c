@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * §5b: one table driven directly, with S1-S6, S11-S15, S40 and S44. Writes
  * go through the same shape engine as the pKVM layer (ref_install.c), so a

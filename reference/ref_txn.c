@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Prepare, then commit (§5 "on any error, nothing changes", §7 -ENOMEM,
  * S25): an operation computes the new leaves of each table it touches and
@@ -133,8 +133,10 @@ int ref_txn_commit(struct ref_txn *t)
 			continue;
 		ref_runs_free(t->arena, target);
 		*target = *nw;
-		if (t->e[i].lm)
+		if (t->e[i].lm) {
 			t->e[i].lm->nr_tables = t->e[i].tables;
+			t->e[i].lm->generation++;
+		}
 	}
 	t->nr = 0;
 	return 0;

@@ -44,6 +44,10 @@ struct dual {
 	 */
 	bool dirty[2 + PKVM_MAX_VMS];
 	uint64_t core_digest[2 + PKVM_MAX_VMS];
+	/* The reference's side of the same cache, keyed by its table generation. */
+	uint64_t ref_generation[2 + PKVM_MAX_VMS];
+	uint64_t ref_digest[2 + PKVM_MAX_VMS];
+	bool ref_known[2 + PKVM_MAX_VMS];
 	/* What ran so far, with the return codes. */
 	struct fz_op trace[DUAL_TRACE_MAX];
 	int rc[DUAL_TRACE_MAX];

@@ -25,11 +25,11 @@ struct preset {
 
 /* QEMU virt; a phone with unaligned regions; a tiny machine; a 48-bit one. */
 static const struct preset presets[] = {
-	{ "virt", 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 2048, 512, 256, 40 },
+	{ "virt", 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 512, 192, 128, 40 },
 	{ "phone", 3, { 0x80000000ULL + 0x3000, 0x880000000ULL, 0x8c0200000ULL },
-	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 4096, 1024, 512, 36 },
+	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 1024, 384, 256, 36 },
 	{ "tiny", 1, { 0x40000000ULL + 0x5000 }, { 64 * 0x100000ULL }, 0x100000, 64, 12, 12, 32 },
-	{ "wide", 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 1024, 256,
+	{ "wide", 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 512, 192,
 	  128, 48 },
 };
 

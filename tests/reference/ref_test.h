@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the reference model's unit tests: machines, an arena, and a
  * stream recorder to compare against records worked out by hand from the

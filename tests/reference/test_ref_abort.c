@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* host_mem_abort: the lazy identity map (§6, S18, S19). */
 #include "ref_test.h"
 

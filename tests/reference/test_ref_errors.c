@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Error precedence (§5, S20): EINVAL, ENOENT, EEXIST, EPERM, EBUSY, ENOMEM,
  * first hit wins, and an error changes nothing.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Random operation sequences on a 4 GiB two-region machine. The reference
  * must stay small (runs merge) and fast, and its output must keep the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * Host <-> hyp transitions (§5): share, unshare, pin, donate both ways, with
  * the split (§4.2, S17) and coalescing (§4.4, S16) rules they exercise.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* The machine description (§8, S29) and the initial state (§5, S23, S28). */
 #include "ref_test.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * A cross-check of the reference's shape engine (ref_install.c,
  * ref_shape.c) against a second, brute-force reading of §4 that keeps real

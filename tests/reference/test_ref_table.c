@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* The §5b single-table model: one stage-2 or stage-1 table and its pool. */
 #include "ref_test.h"
 

