@@ -59,6 +59,7 @@ static void feed_bbm(void *arg, const struct sim_event *ev)
 	};
 
 	diff_bbm_event(&d->bbm, &e);
+	diff_tlb_event(&d->tlb, &e);
 	if (ev->kind == SIM_EV_STORE)
 		d->dirty[dual_table_index(d, ev->pgt)] = true;
 }
@@ -126,6 +127,7 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f
 	if (!d->pages)
 		abort();
 	diff_bbm_init(&d->bbm);
+	diff_tlb_init(&d->tlb);
 	sim_set_observer(&d->sim, &obs);
 	core_rc = pkvm_init(&d->pkvm, &cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc,
 			    d->pages);

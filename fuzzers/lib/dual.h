@@ -11,6 +11,7 @@
 #include "core/pkvm.h"
 #include "diff/bbm.h"
 #include "diff/diff.h"
+#include "diff/tlb.h"
 #include "input.h"
 #include "ref/ref.h"
 #include "sim/sim.h"
@@ -37,6 +38,7 @@ struct dual {
 	struct diff_mem mem;
 	struct diff_layout layout;
 	struct diff_bbm bbm;
+	struct diff_tlb tlb;
 	/*
 	 * Core tables only change through stores the hook sees: a table's
 	 * digest and structural check are redone only when it was stored to.

@@ -19,6 +19,56 @@ static struct pgt_pool *core_pool(struct dual *d, unsigned pool)
 	return &d->memcache[pool - 2];
 }
 
+static struct diff_table host_view(struct dual *d)
+{
+	return (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d->pkvm.host_s2.root_pa),
+				    d->pkvm.host_s2.start_level, &d->mem, &d->layout };
+}
+
+static struct diff_table hyp_view(struct dual *d)
+{
+	return (struct diff_table){ DIFF_HYP_S1, 0, pa_addr(d->pkvm.hyp_s1.root_pa),
+				    d->pkvm.hyp_s1.start_level, &d->mem, NULL };
+}
+
+static struct diff_table guest_view(struct dual *d, unsigned vm)
+{
+	return (struct diff_table){ DIFF_GUEST_S2, vm, pa_addr(d->pkvm.vms[vm].pgt.root_pa),
+				    d->pkvm.vms[vm].pgt.start_level, &d->mem, NULL };
+}
+
+/*
+ * A CPU touches memory: what it translates lands in the TLB model (SPEC
+ * §11). Accesses change no table, so the reference has nothing to do.
+ */
+static void access(struct dual *d, const struct fz_op *o)
+{
+	struct diff_table t;
+	u64 ia = o->pfn << 12;
+
+	switch (o->kind) {
+	case FZ_HOST_ACCESS:
+		if (o->pfn < (1ULL << (d->m.host_ia_bits - 12))) {
+			t = host_view(d);
+			diff_tlb_access(&d->tlb, &d->pkvm.host_s2, &t, ia);
+		}
+		break;
+	case FZ_HYP_ACCESS:
+		t = hyp_view(d);
+		ia += d->m.hyp_va_offset;
+		if (ia < (1ULL << 48))
+			diff_tlb_access(&d->tlb, &d->pkvm.hyp_s1, &t, ia);
+		break;
+	default:
+		if (o->vm < d->m.nr_vm_slots && pkvm_vm_live(&d->pkvm, o->vm) &&
+		    o->gfn < (1ULL << (d->pkvm.vms[o->vm].pgt.ia_bits - 12))) {
+			t = guest_view(d, o->vm);
+			diff_tlb_access(&d->tlb, &d->pkvm.vms[o->vm].pgt, &t, o->gfn << 12);
+		}
+		break;
+	}
+}
+
 static int run_core(struct dual *d, const struct fz_op *o)
 {
 	struct pkvm *p = &d->pkvm;
@@ -59,6 +109,11 @@ static int run_core(struct dual *d, const struct fz_op *o)
 		return 0;
 	case FZ_POOL_UNHIDE:
 		sim_pool_unhide(core_pool(d, o->pool));
+		return 0;
+	case FZ_HOST_ACCESS:
+	case FZ_HYP_ACCESS:
+	case FZ_GUEST_ACCESS:
+		access(d, o);
 		return 0;
 	case FZ_NR_OPS:
 		break;
@@ -106,6 +161,10 @@ static int run_ref(struct dual *d, const struct fz_op *o)
 		return 0;
 	case FZ_POOL_UNHIDE:
 		ref_pool_unhide(r, o->pool);
+		return 0;
+	case FZ_HOST_ACCESS:
+	case FZ_HYP_ACCESS:
+	case FZ_GUEST_ACCESS:
 		return 0;
 	case FZ_NR_OPS:
 		break;
@@ -176,6 +235,9 @@ static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, c
 	struct diff_violation v;
 	uint64_t tables = 0;
 	bool dirty = d->dirty[slot];
+	const void *regime = slot == 0 ? (const void *)&d->pkvm.host_s2
+			     : slot == 1 ? (const void *)&d->pkvm.hyp_s1
+					 : (const void *)&d->pkvm.vms[slot - 2].pgt;
 	uint64_t gen = ref_table_generation(&d->ref, (unsigned)t->kind, t->vm);
 	char what[64];
 
@@ -199,6 +261,11 @@ static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, c
 		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t->kind),
 			 t->vm, v.what);
 		return fail(f, "invariant", op, diff_kind_name(t->kind), f->detail);
+	}
+	if (!diff_tlb_check(&d->tlb, regime, t, &v)) {
+		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t->kind),
+			 t->vm, v.what);
+		return fail(f, "tlb", op, diff_kind_name(t->kind), f->detail);
 	}
 	return true;
 }
@@ -262,6 +329,7 @@ bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struc
 		}
 		if (!live) {
 			/* A new VM in this slot starts over on both sides. */
+			diff_tlb_forget(&d->tlb, &d->pkvm.vms[vm].pgt);
 			d->dirty[2 + vm] = true;
 			d->ref_known[2 + vm] = false;
 			continue;

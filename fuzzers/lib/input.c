@@ -191,6 +191,9 @@ const char *fz_op_name(enum fz_op_kind kind)
 		[FZ_HOST_ABORT] = "host_mem_abort",
 		[FZ_POOL_HIDE] = "pool_hide",
 		[FZ_POOL_UNHIDE] = "pool_unhide",
+		[FZ_HOST_ACCESS] = "host_access",
+		[FZ_HYP_ACCESS] = "hyp_access",
+		[FZ_GUEST_ACCESS] = "guest_access",
 	};
 	return (unsigned)kind < FZ_NR_OPS ? names[kind] : "?";
 }
@@ -207,6 +210,8 @@ size_t fz_op_format(const struct fz_op *op, char *buf, size_t len)
 	case FZ_PIN:
 	case FZ_UNPIN:
 	case FZ_RECLAIM:
+	case FZ_HOST_ACCESS:
+	case FZ_HYP_ACCESS:
 		w = snprintf(buf, len, "%s pfn=%#llx", n, pfn);
 		break;
 	case FZ_DONATE_HYP:
@@ -228,6 +233,7 @@ size_t fz_op_format(const struct fz_op *op, char *buf, size_t len)
 		break;
 	case FZ_UNSHARE_GUEST:
 	case FZ_RELINQUISH:
+	case FZ_GUEST_ACCESS:
 		w = snprintf(buf, len, "%s vm=%u gfn=%#llx", n, op->vm, gfn);
 		break;
 	case FZ_VM_TEARDOWN:

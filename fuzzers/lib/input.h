@@ -47,6 +47,9 @@ enum fz_op_kind {
 	FZ_HOST_ABORT,
 	FZ_POOL_HIDE,
 	FZ_POOL_UNHIDE,
+	FZ_HOST_ACCESS,	 /* the host touches a page: fills the TLB model */
+	FZ_HYP_ACCESS,	 /* the hypervisor touches a page through its VA */
+	FZ_GUEST_ACCESS, /* a vCPU of vm touches gfn */
 	FZ_NR_OPS,
 };
 

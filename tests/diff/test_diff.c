@@ -6,6 +6,7 @@
  */
 #include "diff/bbm.h"
 #include "diff/diff.h"
+#include "diff/tlb.h"
 #include "events.h"
 #include "tables.h"
 
@@ -371,6 +372,21 @@ static void feed(void *arg, const struct sim_event *ev)
 	diff_bbm_event(arg, &e);
 }
 
+static void feed_tlb(void *arg, const struct sim_event *ev)
+{
+	static const enum diff_ev_kind kinds[] = {
+		[SIM_EV_STORE] = DIFF_EV_STORE,
+		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
+		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
+		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
+		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
+	};
+	struct diff_event e = { .kind = kinds[ev->kind], .regime = ev->pgt, .ia = ev->ia,
+				.size = ev->size, .level = ev->level };
+
+	diff_tlb_event(arg, &e);
+}
+
 static void core_operations_follow_break_before_make(void **state)
 {
 	struct tbl_fixture *f = fixture_at(2048);
@@ -404,6 +420,77 @@ static void core_operations_follow_break_before_make(void **state)
 	fixture_free(f);
 }
 
+static void tlb_model_catches_a_change_without_invalidation(void **state)
+{
+	struct tbl_fixture *f = fixture_at(64);
+	static struct diff_tlb tlb;
+	struct diff_violation v;
+	struct view vw;
+	pte_t *l3;
+	pte_t e;
+	u32 level;
+
+	map(f, SZ_2M, SZ_2M, SZ_1G);
+	map(f, 0x5000, SZ_4K, 2 * SZ_1G);
+	view_of(&vw, f);
+	diff_tlb_init(&tlb);
+	diff_tlb_access(&tlb, &f->pgt, &vw.t, SZ_2M + 0x3000);
+	diff_tlb_access(&tlb, &f->pgt, &vw.t, 0x5000);
+	diff_tlb_access(&tlb, &f->pgt, &vw.t, 0x9000); /* unmapped: nothing cached */
+	assert_true(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	/* The page's output changes behind the model's back: stale. */
+	assert_int_equal(pgt_get_leaf(&f->pgt, 0x5000, &e, &level), 0);
+	l3 = sim_phys_to_virt(&f->sim, pa_init(0x7f0000000000ULL + 3 * SZ_4K));
+	assert_int_equal(l3[5], e);
+	l3[5] = e + SZ_1G;
+	assert_false(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	assert_non_null(strstr(v.what, "stale TLB entry"));
+	/* An invalidation at the wrong level does not help; the right one does. */
+	diff_tlb_event(&tlb, &(struct diff_event){ .kind = DIFF_EV_TLBI_LEAF, .regime = &f->pgt,
+						   .ia = 0x5000, .level = 2 });
+	assert_false(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	diff_tlb_event(&tlb, &(struct diff_event){ .kind = DIFF_EV_TLBI_LEAF, .regime = &f->pgt,
+						   .ia = 0x5000, .level = 3 });
+	assert_true(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	l3[5] = e;
+	/* Permissions count, AF does not (S14). */
+	diff_tlb_access(&tlb, &f->pgt, &vw.t, 0x5000);
+	l3[5] = e & ~PTE_AF;
+	assert_true(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	l3[5] = e & ~PTE_S2_AP_W;
+	assert_false(diff_tlb_check(&tlb, &f->pgt, &vw.t, &v));
+	l3[5] = e;
+	fixture_free(f);
+}
+
+static void tlb_model_is_emptied_by_the_cores_invalidations(void **state)
+{
+	struct tbl_fixture *f = fixture_at(64);
+	struct diff_tlb *tlb = test_malloc(sizeof(*tlb));
+	struct diff_violation v;
+	struct view vw;
+
+	map(f, 0, 4 * SZ_4K, SZ_1G);
+	view_of(&vw, f);
+	diff_tlb_init(tlb);
+	for (u64 a = 0; a < 4 * SZ_4K; a += SZ_4K)
+		diff_tlb_access(tlb, &f->pgt, &vw.t, a);
+	/* The real core, with its invalidations fed to the model, stays coherent. */
+	{
+		struct sim_observer obs = { .event = feed_tlb, .arg = tlb };
+
+		sim_set_observer(&f->sim, &obs);
+	}
+	map(f, 0, 2 * SZ_4K, 3 * SZ_1G);
+	assert_true(diff_tlb_check(tlb, &f->pgt, &vw.t, &v));
+	assert_int_equal(pgt_s2_wrprotect(&f->pgt, ipa_init(0), 4), 0);
+	assert_true(diff_tlb_check(tlb, &f->pgt, &vw.t, &v));
+	map(f, 0, SZ_2M, 5 * SZ_1G);
+	assert_true(diff_tlb_check(tlb, &f->pgt, &vw.t, &v));
+	test_free(tlb);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +508,8 @@ int main(void)
 		cmocka_unit_test(bbm_rejects_freeing_a_linked_table),
 		cmocka_unit_test(bbm_rejects_unpaid_break_at_end),
 		cmocka_unit_test(core_operations_follow_break_before_make),
+		cmocka_unit_test(tlb_model_catches_a_change_without_invalidation),
+		cmocka_unit_test(tlb_model_is_emptied_by_the_cores_invalidations),
 	};
 
 	return cmocka_run_group_tests_name("diff", tests, NULL, NULL);
