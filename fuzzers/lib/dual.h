@@ -50,6 +50,8 @@ struct dual {
 	uint64_t ref_generation[2 + PKVM_MAX_VMS];
 	uint64_t ref_digest[2 + PKVM_MAX_VMS];
 	bool ref_known[2 + PKVM_MAX_VMS];
+	/* Table pages found in each core table at its last check, root included. */
+	uint64_t core_tables[2 + PKVM_MAX_VMS];
 	/* What ran so far, with the return codes. */
 	struct fz_op trace[DUAL_TRACE_MAX];
 	int rc[DUAL_TRACE_MAX];

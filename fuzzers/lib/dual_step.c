@@ -258,10 +258,13 @@ static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, c
 	}
 	if (dirty && !diff_check_table(t, &tables, &v)) {
 		d->dirty[slot] = true;
+		d->core_tables[slot] = 0;
 		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t->kind),
 			 t->vm, v.what);
 		return fail(f, "invariant", op, diff_kind_name(t->kind), f->detail);
 	}
+	if (dirty)
+		d->core_tables[slot] = tables;
 	if (!diff_tlb_check(&d->tlb, regime, t, &v)) {
 		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t->kind),
 			 t->vm, v.what);
@@ -270,10 +273,32 @@ static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, c
 	return true;
 }
 
+/*
+ * SPEC §7 on the core side: every page of a pool is free or in one table.
+ * A guest's root is its pgd, not a memcache page (S28).
+ */
+static bool pool_accounts(struct dual *d, unsigned pool, const char *op, struct dual_failure *f)
+{
+	struct pgt_pool *p = core_pool(d, pool);
+	u64 in_tables = d->core_tables[pool];
+
+	if (pool >= 2)
+		in_tables = pkvm_vm_live(&d->pkvm, pool - 2) && in_tables ? in_tables - 1 : 0;
+	if (sim_pool_free_all(p) + in_tables == sim_pool_size(p))
+		return true;
+	snprintf(f->detail, sizeof(f->detail),
+		 "pool %u: %llu free + %llu in tables != %llu pages (a page lost, or linked twice)",
+		 pool, (unsigned long long)sim_pool_free_all(p), (unsigned long long)in_tables,
+		 (unsigned long long)sim_pool_size(p));
+	return fail(f, "invariant", op, "pool accounting", f->detail);
+}
+
 static bool compare_pool(struct dual *d, unsigned pool, const char *op, struct dual_failure *f)
 {
 	u64 core = sim_pool_free(core_pool(d, pool)), ref = ref_pool_free(&d->ref, pool);
 
+	if (!pool_accounts(d, pool, op, f))
+		return false;
 	if (core == ref)
 		return true;
 	snprintf(f->detail, sizeof(f->detail),
