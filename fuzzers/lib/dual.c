@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Building both sides and running one operation on each. */
 #include "dual.h"
+#include "sim_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,29 +35,8 @@ unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
 
 static void feed_bbm(void *arg, const struct sim_event *ev)
 {
-	static const enum diff_ev_kind kinds[] = {
-		[SIM_EV_STORE] = DIFF_EV_STORE,
-		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
-		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
-		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
-		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
-	};
 	struct dual *d = arg;
-	struct diff_event e = {
-		.kind = kinds[ev->kind],
-		.regime = ev->pgt,
-		.table_kind = !ev->pgt ? DIFF_HOST_S2
-			      : ev->pgt->kind == PGT_HOST_S2 ? DIFF_HOST_S2
-			      : ev->pgt->kind == PGT_HYP_S1 ? DIFF_HYP_S1
-							     : DIFF_GUEST_S2,
-		.ia = ev->ia,
-		.size = ev->size,
-		.level = ev->level,
-		.old = ev->old,
-		.new_pte = ev->new_pte,
-		.page = pa_addr(ev->page),
-		.table_page = pa_addr(ev->table),
-	};
+	struct diff_event e = fz_diff_event(ev);
 
 	diff_bbm_event(&d->bbm, &e);
 	diff_tlb_event(&d->tlb, &e);

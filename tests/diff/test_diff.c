@@ -8,6 +8,7 @@
 #include "diff/diff.h"
 #include "diff/tlb.h"
 #include "events.h"
+#include "sim_events.h"
 #include "tables.h"
 
 #include <stdarg.h>
@@ -347,42 +348,17 @@ static void bbm_rejects_unpaid_break_at_end(void **state)
 	assert_false(diff_bbm_end_op(&b));
 }
 
-/* The real core, watched by the checker through the simulated machine. */
+/* The real core, watched by the checkers through the simulated machine. */
 static void feed(void *arg, const struct sim_event *ev)
 {
-	static const enum diff_ev_kind kinds[] = {
-		[SIM_EV_STORE] = DIFF_EV_STORE,
-		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
-		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
-		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
-		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
-	};
-	struct diff_event e = {
-		.kind = kinds[ev->kind],
-		.regime = ev->pgt,
-		.ia = ev->ia,
-		.size = ev->size,
-		.level = ev->level,
-		.old = ev->old,
-		.new_pte = ev->new_pte,
-		.page = pa_addr(ev->page),
-		.table_page = pa_addr(ev->table),
-	};
+	struct diff_event e = fz_diff_event(ev);
 
 	diff_bbm_event(arg, &e);
 }
 
 static void feed_tlb(void *arg, const struct sim_event *ev)
 {
-	static const enum diff_ev_kind kinds[] = {
-		[SIM_EV_STORE] = DIFF_EV_STORE,
-		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
-		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
-		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
-		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
-	};
-	struct diff_event e = { .kind = kinds[ev->kind], .regime = ev->pgt, .ia = ev->ia,
-				.size = ev->size, .level = ev->level };
+	struct diff_event e = fz_diff_event(ev);
 
 	diff_tlb_event(arg, &e);
 }

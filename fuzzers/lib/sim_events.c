@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/* Translating the simulated machine's events for the differ's checkers. */
+#include "sim_events.h"
+
+static enum diff_kind kind_of(const struct pgt *pgt)
+{
+	static const enum diff_kind kinds[] = {
+		[PGT_HOST_S2] = DIFF_HOST_S2,
+		[PGT_GUEST_S2] = DIFF_GUEST_S2,
+		[PGT_HYP_S1] = DIFF_HYP_S1,
+	};
+	return pgt ? kinds[pgt->kind] : DIFF_HOST_S2;
+}
+
+struct diff_event fz_diff_event(const struct sim_event *ev)
+{
+	static const enum diff_ev_kind kinds[] = {
+		[SIM_EV_STORE] = DIFF_EV_STORE,
+		[SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
+		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
+		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
+		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
+	};
+
+	return (struct diff_event){
+		.kind = kinds[ev->kind],
+		.regime = ev->pgt,
+		.table_kind = kind_of(ev->pgt),
+		.ia = ev->ia,
+		.size = ev->size,
+		.level = ev->level,
+		.old = ev->old,
+		.new_pte = ev->new_pte,
+		.page = pa_addr(ev->page),
+		.table_page = pa_addr(ev->table),
+	};
+}

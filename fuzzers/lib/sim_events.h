@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* What the simulated machine reports, in the differ's terms. */
+#ifndef FUZZ_SIM_EVENTS_H
+#define FUZZ_SIM_EVENTS_H
+
+#include "diff/bbm.h"
+#include "sim/sim.h"
+
+/* The diff event for a sim event (a store, an invalidation, a free). */
+struct diff_event fz_diff_event(const struct sim_event *ev);
+
+#endif /* FUZZ_SIM_EVENTS_H */
