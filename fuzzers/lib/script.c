@@ -6,9 +6,8 @@
  */
 #include "script.h"
 #include "input.h"
+#include "script_parse.h"
 
-#include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,34 +15,6 @@
 
 static const char *const preset_names[] = { "virt", "phone", "tiny", "wide" };
 static const char *const align_names[] = { "1g", "2m", "4k" };
-
-struct parse {
-	char *err;
-	size_t errlen;
-	unsigned line;
-};
-
-static bool perr(struct parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(p->err, p->errlen, "line %u: ", p->line);
-
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return false;
-	*v = strtoull(s, &end, 0);
-	return *end == '\0';
-}
 
 static uint64_t memory_pages(const struct fz_machine *m)
 {
@@ -70,14 +41,14 @@ static int64_t memory_index(const struct fz_machine *m, uint64_t pfn)
 }
 
 /* A page selector that decodes to exactly the page @v names. */
-static bool encode_pfn(struct parse *p, const struct fz_machine *m, const char *v, uint32_t *sel)
+static bool encode_pfn(struct fz_parse *p, const struct fz_machine *m, const char *v, uint32_t *sel)
 {
 	uint64_t top = 1ULL << (m->host_ia_bits - 12), pfn, n;
 	int64_t index;
 
 	if (!strncmp(v, "mem:", 4)) {
-		if (!parse_u64(v + 4, &n) || n >= memory_pages(m) || n >= (1U << 30))
-			return perr(p, "bad memory page index '%s'", v);
+		if (!fz_parse_u64(v + 4, &n) || n >= memory_pages(m) || n >= (1U << 30))
+			return fz_perr(p, "bad memory page index '%s'", v);
 		*sel = (uint32_t)n;
 		return true;
 	}
@@ -85,12 +56,12 @@ static bool encode_pfn(struct parse *p, const struct fz_machine *m, const char *
 		long long off = strtoll(v + 6, NULL, 0);
 
 		if (off < -0x8000 || off >= 0x8000)
-			return perr(p, "carve-out offset out of range in '%s'", v);
+			return fz_perr(p, "carve-out offset out of range in '%s'", v);
 		*sel = (1U << 30) | (uint32_t)(off + 0x8000);
 		return true;
 	}
-	if (!parse_u64(v, &pfn))
-		return perr(p, "bad page number '%s'", v);
+	if (!fz_parse_u64(v, &pfn))
+		return fz_perr(p, "bad page number '%s'", v);
 	index = memory_index(m, pfn);
 	if (index >= 0 && index < (1 << 30))
 		*sel = (uint32_t)index;
@@ -99,7 +70,7 @@ static bool encode_pfn(struct parse *p, const struct fz_machine *m, const char *
 	else if (pfn + 4 >= top && pfn + 4 - top < 256)
 		*sel = (3U << 30) | (uint32_t)(pfn + 4 - top);
 	else
-		return perr(p, "page %s cannot be expressed for this machine", v);
+		return fz_perr(p, "page %s cannot be expressed for this machine", v);
 	return true;
 }
 
@@ -108,17 +79,17 @@ struct fields {
 	bool a16_used;
 };
 
-static bool set_a16(struct parse *p, struct fields *f, uint64_t v)
+static bool set_a16(struct fz_parse *p, struct fields *f, uint64_t v)
 {
 	if (f->a16_used)
-		return perr(p, "nr, prot, ia_bits and pool share one field: use one");
+		return fz_perr(p, "nr, prot, ia_bits and pool share one field: use one");
 	f->rec[2] = (uint8_t)v;
 	f->rec[3] = (uint8_t)(v >> 8);
 	f->a16_used = true;
 	return true;
 }
 
-static bool encode_field(struct parse *p, const struct fz_machine *m, struct fields *f,
+static bool encode_field(struct fz_parse *p, const struct fz_machine *m, struct fields *f,
 			 const char *key, const char *val, enum fz_op_kind kind)
 {
 	uint64_t v = 0;
@@ -134,35 +105,35 @@ static bool encode_field(struct parse *p, const struct fz_machine *m, struct fie
 		char page[64];
 		bool unaligned;
 
-		if (!parse_u64(val, &v))
-			return perr(p, "bad address '%s'", val);
+		if (!fz_parse_u64(val, &v))
+			return fz_perr(p, "bad address '%s'", val);
 		unaligned = v & 0xfff;
 		if (unaligned && (v & 0xfff) != 8)
-			return perr(p, "an unaligned abort address must be page + 8");
+			return fz_perr(p, "an unaligned abort address must be page + 8");
 		snprintf(page, sizeof(page), "%#llx", (unsigned long long)(v >> 12));
 		if (!encode_pfn(p, m, page, &sel))
 			return false;
 		memcpy(f->rec + 4, &sel, 4);
 		return unaligned ? set_a16(p, f, 0xffff) : true;
 	}
-	if (!parse_u64(val, &v))
-		return perr(p, "bad number '%s' for %s", val, key);
+	if (!fz_parse_u64(val, &v))
+		return fz_perr(p, "bad number '%s' for %s", val, key);
 	if (!strcmp(key, "vm")) {
 		if (v > 31)
-			return perr(p, "vm %s: at most 31", val);
+			return fz_perr(p, "vm %s: at most 31", val);
 		f->rec[1] = (uint8_t)(v < 4 ? v : (0x80 | v));
 		return true;
 	}
 	if (!strcmp(key, "gfn")) {
 		if (v >= (1ULL << 36))
-			return perr(p, "gfn %s: at most 2^36 - 1", val);
+			return fz_perr(p, "gfn %s: at most 2^36 - 1", val);
 		v |= 2ULL << 62;
 		memcpy(f->rec + 8, &v, 8);
 		return true;
 	}
 	if (!strcmp(key, "nr") && kind == FZ_POOL_HIDE) {
 		if (v >= 64)
-			return perr(p, "pool_hide nr %s: at most 63", val);
+			return fz_perr(p, "pool_hide nr %s: at most 63", val);
 		sel = (uint32_t)v;
 		memcpy(f->rec + 4, &sel, 4);
 		return true;
@@ -172,18 +143,18 @@ static bool encode_field(struct parse *p, const struct fz_machine *m, struct fie
 			return set_a16(p, f, v);
 		if (v % 512 == 0 && v / 512 < 0x400)
 			return set_a16(p, f, 0x8000 | v / 512);
-		return perr(p, "nr %s: below 1024, or a multiple of 512 below 2^19", val);
+		return fz_perr(p, "nr %s: below 1024, or a multiple of 512 below 2^19", val);
 	}
 	if (!strcmp(key, "prot"))
-		return v < 16 ? set_a16(p, f, v) : perr(p, "prot %s: at most 15", val);
+		return v < 16 ? set_a16(p, f, v) : fz_perr(p, "prot %s: at most 15", val);
 	if (!strcmp(key, "ia_bits"))
-		return v >= 28 && v < 52 ? set_a16(p, f, v - 28) : perr(p, "ia_bits: 28 to 51");
+		return v >= 28 && v < 52 ? set_a16(p, f, v - 28) : fz_perr(p, "ia_bits: 28 to 51");
 	if (!strcmp(key, "pool"))
-		return v < 2 + m->nr_vm_slots ? set_a16(p, f, v) : perr(p, "no pool %s", val);
-	return perr(p, "unknown field '%s'", key);
+		return v < 2 + m->nr_vm_slots ? set_a16(p, f, v) : fz_perr(p, "no pool %s", val);
+	return fz_perr(p, "unknown field '%s'", key);
 }
 
-static bool parse_machine(struct parse *p, char *line, uint8_t *hdr, struct fz_machine *m)
+static bool parse_machine(struct fz_parse *p, char *line, uint8_t *hdr, struct fz_machine *m)
 {
 	memset(hdr, 0, FZ_HEADER_SIZE);
 	for (char *tok = strtok(line, " \t"); tok; tok = strtok(NULL, " \t")) {
@@ -194,7 +165,7 @@ static bool parse_machine(struct parse *p, char *line, uint8_t *hdr, struct fz_m
 		if (!strcmp(tok, "machine"))
 			continue;
 		if (!eq)
-			return perr(p, "expected key=value, got '%s'", tok);
+			return fz_perr(p, "expected key=value, got '%s'", tok);
 		*eq++ = '\0';
 		if (!strcmp(tok, "preset")) {
 			for (unsigned i = 0; i < 4; i++)
@@ -204,29 +175,29 @@ static bool parse_machine(struct parse *p, char *line, uint8_t *hdr, struct fz_m
 			for (unsigned i = 0; i < 3; i++)
 				if (!strcmp(eq, align_names[i]))
 					hdr[9] = (uint8_t)i, ok = true;
-		} else if (!strcmp(tok, "regions") && parse_u64(eq, &v) && v >= 1 && v <= 3) {
+		} else if (!strcmp(tok, "regions") && fz_parse_u64(eq, &v) && v >= 1 && v <= 3) {
 			hdr[1] = (uint8_t)(v - 1), ok = true;
-		} else if (!strcmp(tok, "vm_slots") && parse_u64(eq, &v) && v >= 1 && v <= 16) {
+		} else if (!strcmp(tok, "vm_slots") && fz_parse_u64(eq, &v) && v >= 1 && v <= 16) {
 			hdr[8] = (uint8_t)(16 - v), ok = true;
 		} else if ((!strcmp(tok, "host_pool") || !strcmp(tok, "hyp_pool"))) {
 			uint8_t *b = &hdr[tok[1] == 'o' ? 6 : 7];
 
 			if (!strcmp(eq, "full") || !strcmp(eq, "half") || !strcmp(eq, "quarter"))
 				*b = eq[0] == 'f' ? 0 : eq[0] == 'h' ? 1 : 2, ok = true;
-			else if (!strncmp(eq, "tiny:", 5) && parse_u64(eq + 5, &v) && v >= 2 && v < 18)
+			else if (!strncmp(eq, "tiny:", 5) && fz_parse_u64(eq + 5, &v) && v >= 2 && v < 18)
 				*b = (uint8_t)(0xf0 + v - 2), ok = true;
 		} else if (!strncmp(tok, "nudge", 5) && tok[5] >= '1' && tok[5] <= '4' &&
-			   parse_u64(eq, &v) && v < 256) {
+			   fz_parse_u64(eq, &v) && v < 256) {
 			hdr[2 + tok[5] - '1'] = (uint8_t)v, ok = true;
 		}
 		if (!ok)
-			return perr(p, "bad machine field %s=%s", tok, eq);
+			return fz_perr(p, "bad machine field %s=%s", tok, eq);
 	}
 	fz_decode_machine(hdr, m);
 	return true;
 }
 
-static bool parse_op(struct parse *p, char *line, const struct fz_machine *m, uint8_t *rec)
+static bool parse_op(struct fz_parse *p, char *line, const struct fz_machine *m, uint8_t *rec)
 {
 	struct fields f = { .a16_used = false };
 	enum fz_op_kind kind = FZ_NR_OPS;
@@ -237,13 +208,13 @@ static bool parse_op(struct parse *p, char *line, const struct fz_machine *m, ui
 		if (!strcmp(tok, fz_op_name((enum fz_op_kind)k)))
 			kind = (enum fz_op_kind)k;
 	if (kind == FZ_NR_OPS)
-		return perr(p, "unknown operation '%s'", tok);
+		return fz_perr(p, "unknown operation '%s'", tok);
 	f.rec[0] = (uint8_t)kind;
 	while ((tok = strtok(NULL, " \t"))) {
 		char *eq = strchr(tok, '=');
 
 		if (!eq)
-			return perr(p, "expected key=value, got '%s'", tok);
+			return fz_perr(p, "expected key=value, got '%s'", tok);
 		*eq++ = '\0';
 		if (!encode_field(p, m, &f, tok, eq, kind))
 			return false;
@@ -252,55 +223,46 @@ static bool parse_op(struct parse *p, char *line, const struct fz_machine *m, ui
 	return true;
 }
 
+struct encode {
+	uint8_t *out;
+	size_t cap, len;
+	bool have_machine;
+	struct fz_machine m;
+};
+
+static bool encode_line(struct fz_parse *p, char *line, void *arg)
+{
+	struct encode *e = arg;
+
+	if (!e->have_machine) {
+		if (strncmp(line, "machine", 7))
+			return fz_perr(p, "a script starts with a machine line");
+		if (e->cap < FZ_HEADER_SIZE || !parse_machine(p, line, e->out, &e->m))
+			return false;
+		e->have_machine = true;
+		e->len = FZ_HEADER_SIZE;
+		return true;
+	}
+	if (e->len + FZ_RECORD_SIZE > e->cap)
+		return fz_perr(p, "script too long");
+	if (!parse_op(p, line, &e->m, e->out + e->len))
+		return false;
+	e->len += FZ_RECORD_SIZE;
+	return true;
+}
+
 size_t fz_script_to_input(const char *text, uint8_t *out, size_t cap, char *err, size_t errlen)
 {
-	struct parse p = { err, errlen, 0 };
-	struct fz_machine m;
-	size_t len = 0;
-	bool have_machine = false;
-	const char *s = text;
+	struct fz_parse p = { err, errlen, 0 };
+	struct encode e = { .out = out, .cap = cap };
 
-	while (*s) {
-		char line[512];
-		size_t n = strcspn(s, "\n");
-		char *hash, *start;
-
-		p.line++;
-		if (n >= sizeof(line)) {
-			perr(&p, "line too long");
-			return 0;
-		}
-		memcpy(line, s, n);
-		line[n] = '\0';
-		s += n + (s[n] == '\n');
-		if ((hash = strchr(line, '#')))
-			*hash = '\0';
-		for (start = line; isspace((unsigned char)*start); start++)
-			;
-		if (!*start)
-			continue;
-		if (!have_machine) {
-			if (strncmp(start, "machine", 7) || cap < FZ_HEADER_SIZE ||
-			    !parse_machine(&p, start, out, &m)) {
-				if (!p.err[0] || strncmp(start, "machine", 7))
-					perr(&p, "a script starts with a machine line");
-				return 0;
-			}
-			have_machine = true;
-			len = FZ_HEADER_SIZE;
-			continue;
-		}
-		if (len + FZ_RECORD_SIZE > cap) {
-			perr(&p, "script too long");
-			return 0;
-		}
-		if (!parse_op(&p, start, &m, out + len))
-			return 0;
-		len += FZ_RECORD_SIZE;
+	if (!fz_for_each_line(&p, text, encode_line, &e))
+		return 0;
+	if (!e.have_machine) {
+		fz_perr(&p, "empty script: a script starts with a machine line");
+		return 0;
 	}
-	if (!have_machine)
-		perr(&p, "empty script: a script starts with a machine line");
-	return have_machine ? len : 0;
+	return e.len;
 }
 
 size_t fz_input_to_script(const uint8_t *in, size_t len, char *out, size_t cap)
