@@ -29,6 +29,23 @@ bool ref_pstate_get(const struct ref *r, uint64_t pfn, struct ref_pstate *ps)
 	return true;
 }
 
+/*
+ * May the host touch every page of [pfn, pfn + nr)? MMIO always; memory
+ * while the host owns it, exclusively or shared out (SPEC §5, §11).
+ */
+bool ref_host_may_access(const struct ref *r, uint64_t pfn, uint64_t nr)
+{
+	const struct ref_runs *rs = &r->pages;
+
+	for (size_t i = ref_runs_find(rs, pfn); i < rs->nr && rs->run[i].start < pfn + nr; i++) {
+		unsigned int state = (unsigned int)(rs->run[i].val & 0xff);
+
+		if (state == REF_PS_HYP || state == REF_PS_GUEST)
+			return false;
+	}
+	return true;
+}
+
 /* Every page of [lo, hi) is memory and in `state`. */
 bool ref_pages_all(const struct ref *r, uint64_t lo, uint64_t hi, unsigned int state)
 {

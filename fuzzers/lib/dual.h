@@ -79,6 +79,10 @@ bool dual_step(struct dual *d, const struct fz_op *op, struct dual_failure *f);
  */
 bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct dual_failure *f);
 
+/* SPEC §11: host stage-2 valid leaves map only pages the host may touch. */
+bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
+				 struct dual_failure *f);
+
 /* Print the trace and the failure, then the signature line. */
 void dual_report(const struct dual *d, const struct dual_failure *f);
 

@@ -228,6 +228,46 @@ static void explain_mismatch(struct dual *d, struct diff_table *t, struct ref_sr
 	d->n = d->n; /* the trace is already recorded */
 }
 
+struct host_access_check {
+	const struct ref *ref;
+	bool ok;
+	uint64_t ia;
+	unsigned level;
+};
+
+static void check_host_leaf(void *arg, unsigned level, uint64_t ia, uint64_t desc)
+{
+	struct host_access_check *c = arg;
+	uint64_t pages = 1ULL << (9 * (3 - level));
+
+	/* Table descriptors reach the stream masked to 0x3; skip them. */
+	if (!(desc & 1) || (level < 3 && desc == 3) || !c->ok)
+		return;
+	if (!ref_host_may_access(c->ref, ia >> 12, pages)) {
+		c->ok = false;
+		c->ia = ia;
+		c->level = level;
+	}
+}
+
+/*
+ * SPEC §11: host stage-2 valid leaves map only pages the host may touch
+ * (ownership from the reference's records, structure from the core's memory).
+ */
+bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
+				 struct dual_failure *f)
+{
+	struct host_access_check c = { &d->ref, true, 0, 0 };
+
+	diff_table_stream(t, check_host_leaf, &c);
+	if (c.ok)
+		return true;
+	snprintf(f->detail, sizeof(f->detail),
+		 "host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
+		 (unsigned long long)c.ia, c.level);
+	return fail(f, "invariant", op, "host maps a page it does not own", f->detail);
+}
+
 static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, const char *op,
 			  struct dual_failure *f)
 {
@@ -265,6 +305,10 @@ static bool compare_table(struct dual *d, struct diff_table *t, unsigned slot, c
 	}
 	if (dirty)
 		d->core_tables[slot] = tables;
+	if (dirty && t->kind == DIFF_HOST_S2 && !dual_host_leaves_accessible(d, t, op, f)) {
+		d->dirty[slot] = true;
+		return false;
+	}
 	if (!diff_tlb_check(&d->tlb, regime, t, &v)) {
 		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t->kind),
 			 t->vm, v.what);

@@ -225,6 +225,8 @@ int ref_get_leaf(const struct ref *r, unsigned int kind, unsigned int vm, uint64
 		 unsigned int *level, uint64_t *desc);
 /* The pKVM state of one page (MMIO pages report memory = false). */
 void ref_page(const struct ref *r, uint64_t pfn, struct ref_page_state *st);
+/* Every page of [pfn, pfn + nr) is MMIO or memory the host owns (shared or not). */
+bool ref_host_may_access(const struct ref *r, uint64_t pfn, uint64_t nr);
 /* Number of ownership runs and of leaf runs, to watch that runs merge. */
 size_t ref_nr_page_runs(const struct ref *r);
 size_t ref_nr_leaf_runs(const struct ref *r, unsigned int kind, unsigned int vm);
