@@ -66,7 +66,10 @@ static int run_path(const char *path, unsigned *count)
 	while ((e = readdir(dir))) {
 		char child[4096];
 
-		if (e->d_name[0] == '.')
+		size_t n = strlen(e->d_name);
+
+		/* Hidden files, and the readable scripts kept beside regressions. */
+		if (e->d_name[0] == '.' || (n > 4 && !strcmp(e->d_name + n - 4, ".txt")))
 			continue;
 		snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
 		bad |= run_path(child, count);

@@ -335,3 +335,9 @@ void ref_table_pool_unhide(struct ref_table *t)
 {
 	t->pool.hidden = 0;
 }
+
+/* Bumped by every commit that changes the table's leaves. */
+uint64_t ref_single_table_generation(const struct ref_table *t)
+{
+	return t->map.generation;
+}

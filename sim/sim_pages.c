@@ -75,8 +75,11 @@ int sim_pages_init(struct sim *sim, u64 cap_slots)
 
 void sim_pages_fini(struct sim *sim)
 {
-	if (sim->arena)
+	if (sim->arena) {
+		/* ASan's poison outlives the mapping: clear it for whoever maps here next. */
+		sim_unpoison(sim->arena, sim->next_slot * PGT_PAGE_SIZE);
 		munmap(sim->arena, sim->cap_slots * PGT_PAGE_SIZE);
+	}
 	sim_free_big(sim->slot_pa, sim->cap_slots * sizeof(*sim->slot_pa));
 	sim_free_big(sim->slot_count, sim->cap_slots * sizeof(*sim->slot_count));
 	sim_free_big(sim->slot_state, sim->cap_slots * sizeof(*sim->slot_state));

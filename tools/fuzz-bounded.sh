@@ -18,6 +18,7 @@ esac
 CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine" >/dev/null
 AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" --target "$target" --target "${target}_seeds" \
+	--target "${target/fuzz_/replay_}" \
 	>/dev/null
 
 seeds=$dir/corpora/$target/seeds

@@ -82,6 +82,18 @@ static int fault_new_table(struct pgt_visit *v)
 	return -CORE_EAGAIN;
 }
 
+/*
+ * The walk ends once the fault's leaf is written or found: the walker would
+ * otherwise reload the entry and, if another vCPU split it meanwhile, follow
+ * that new table below the fault's level.
+ */
+#define FAULT_DONE 1
+
+static int fault_done(int ret)
+{
+	return ret ? ret : FAULT_DONE;
+}
+
 static int fault_visit(struct pgt_visit *v, enum pgt_visit_kind kind)
 {
 	const struct pgt_install *ins = v->arg;
@@ -90,12 +102,13 @@ static int fault_visit(struct pgt_visit *v, enum pgt_visit_kind kind)
 		return -CORE_EAGAIN;
 	switch (pgt_install_decide(v->pgt, ins, v->old, v->addr, v->level)) {
 	case PGT_INS_WRITE:
-		return fault_write(v, pgt_install_leaf(ins, v->addr, v->level));
+		return fault_done(fault_write(v, pgt_install_leaf(ins, v->addr, v->level)));
 	case PGT_INS_REPLACE_TABLE:
-		return fault_replace_table(v, pgt_install_leaf(ins, v->addr, v->level));
+		return fault_done(fault_replace_table(v, pgt_install_leaf(ins, v->addr, v->level)));
 	case PGT_INS_NEW_TABLE:
 		return fault_new_table(v);
 	case PGT_INS_NOTHING:
+		return kind == PGT_VISIT_LEAF ? FAULT_DONE : 0;
 	case PGT_INS_DESCEND:
 		break;
 	}
@@ -131,7 +144,16 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 		return -CORE_EINVAL;
 
 	pgt_ops(pgt)->shared_enter(pgt_ctx(pgt));
-	ret = pgt_walk(pgt, ins.start, ins.end, &w);
+	/*
+	 * Count before breaking anything (S42): a fault that would split a block
+	 * and then run dry must not leave the split behind. Only pages other
+	 * walkers take between this count and our allocations can still fail us
+	 * midway.
+	 */
+	if (!pgt_pool_has(pgt, pgt_install_need(pgt, &ins, true)))
+		ret = -CORE_ENOMEM;
+	else
+		ret = pgt_walk(pgt, ins.start, ins.end, &w);
 	pgt_ops(pgt)->shared_exit(pgt_ctx(pgt));
-	return ret;
+	return ret == FAULT_DONE ? 0 : ret;
 }

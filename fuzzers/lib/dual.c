@@ -30,7 +30,11 @@ unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
 		return 0;
 	if (pgt == &d->pkvm.hyp_s1)
 		return 1;
-	return 2 + (unsigned)(pgt - &d->pkvm.vms[0].pgt) % PKVM_MAX_VMS;
+	for (unsigned vm = 0; vm < PKVM_MAX_VMS; vm++) {
+		if (pgt == &d->pkvm.vms[vm].pgt)
+			return 2 + vm;
+	}
+	abort(); /* a store into a table the machine does not have */
 }
 
 static void feed_bbm(void *arg, const struct sim_event *ev)

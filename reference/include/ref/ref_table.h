@@ -42,6 +42,8 @@ int ref_table_fault_map(struct ref_table *t, uint64_t ia, unsigned int level, ui
 void ref_table_stream(const struct ref_table *t, ref_emit_fn emit, void *arg);
 /* Table pages including the root (S28). */
 uint64_t ref_table_nr_pages(const struct ref_table *t);
+/* Changes whenever the table's stream may have changed (see ref_table_generation). */
+uint64_t ref_single_table_generation(const struct ref_table *t);
 uint64_t ref_table_pool_free(const struct ref_table *t);
 uint64_t ref_table_pool_hide(struct ref_table *t, uint64_t n);
 void ref_table_pool_unhide(struct ref_table *t);

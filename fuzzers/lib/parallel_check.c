@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The checks after a fuzz_parallel run (SPEC §9, docs/fuzz_parallel.md),
+ * cheapest first: the table's invariants, faults that lost with nobody to
+ * lose to, break-before-make, then linearizability (parallel_serial.c);
+ * and the report a failure prints.
+ */
+#include "parallel_check.h"
+#include "parallel_serial.h"
+
+#include "diff/diff.h"
+
+#include <string.h>
+
+static bool fail(struct par_failure *f, const char *check, const char *op, const char *what)
+{
+	f->check = check;
+	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
+	return false;
+}
+
+static const char *kind_of(const struct par_run *r, int id)
+{
+	return id >= 0 ? fzp_kind_name(r->ops[id].op->kind) : "parallel";
+}
+
+/* Check 1: no LOCKED entry, the refcount law, pool accounting (§3, §7, §9). */
+static bool check_table(struct par_run *r, struct par_failure *f)
+{
+	struct diff_mem mem = { par_mem_table, par_mem_count, &r->sim };
+	struct diff_table t = { DIFF_GUEST_S2,	    0,	  pa_addr(r->pgt.root_pa),
+				r->pgt.start_level, &mem, NULL };
+	struct diff_violation v;
+	uint64_t tables = 0;
+
+	if (!diff_check_table(&t, &tables, &v)) {
+		snprintf(f->detail, sizeof(f->detail),
+			 "guest stage-2 after every vCPU returned: %s", v.what);
+		return fail(f, "invariant", "parallel",
+			    strstr(v.what, "LOCKED") ? "locked" :
+			    strstr(v.what, "count")  ? "refcount" :
+						       "structure");
+	}
+	if (sim_pool_free_all(&r->pool) + tables != sim_pool_size(&r->pool)) {
+		snprintf(f->detail, sizeof(f->detail),
+			 "pool of %llu pages: %llu free + %llu in the table after quiescing",
+			 (unsigned long long)sim_pool_size(&r->pool),
+			 (unsigned long long)sim_pool_free_all(&r->pool),
+			 (unsigned long long)tables);
+		return fail(f, "pool", "parallel", "accounting");
+	}
+	return true;
+}
+
+/* Check 2: a fault may only lose to someone (§9). */
+static bool check_alone(struct par_run *r, struct par_failure *f)
+{
+	for (unsigned id = 0; id < r->nr_ops; id++) {
+		char op[192];
+
+		if (!r->ops[id].eagain_alone)
+			continue;
+		par_op_describe(r, id, op, sizeof(op));
+		snprintf(f->detail, sizeof(f->detail),
+			 "%s returned -EAGAIN in an attempt begun with every other vCPU finished: "
+			 "nobody could have raced it, so an entry stayed LOCKED or a swap failed "
+			 "against itself",
+			 op);
+		return fail(f, "livelock", "fault_map", "eagain-alone");
+	}
+	return true;
+}
+
+/* Check 3: break-before-make and free-after-invalidate (§7, §11). */
+static bool check_bbm(struct par_run *r, struct par_failure *f)
+{
+	size_t len;
+
+	if (!r->bbm_failed && diff_bbm_end_op(&r->bbm))
+		return true;
+	len = (size_t)snprintf(f->detail, sizeof(f->detail),
+			       "%s\ninvalidations owed then:", r->bbm.v.what);
+	for (unsigned i = 0; i < r->bbm.n && len < sizeof(f->detail); i++) {
+		const struct diff_bbm_debt *d = &r->bbm.debt[i];
+
+		len += (size_t)snprintf(f->detail + len, sizeof(f->detail) - len,
+					"\n  ia %#llx span %#llx level %u%s%s",
+					(unsigned long long)d->ia, (unsigned long long)d->span,
+					d->level, d->table ? " (a table)" : "",
+					d->paid ? " paid, page not yet freed" : " unpaid");
+	}
+	return fail(f, "bbm", kind_of(r, r->bbm_op), "rule");
+}
+
+bool par_check(struct par_run *r, struct par_failure *f)
+{
+	return check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && par_check_serial(r, f);
+}
+
+void par_print_ops(const struct par_run *r, FILE *out)
+{
+	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
+		char line[160];
+
+		fzp_op_format(&r->in.prelude[i], line, sizeof(line));
+		fprintf(out, "  prelude  %-58s -> %d\n", line, r->prelude_rc[i]);
+	}
+	for (unsigned id = 0; id < r->nr_ops; id++) {
+		const struct par_op *o = &r->ops[id];
+		char line[192], lost[32] = "", serial[32] = "not replayed";
+
+		par_op_describe(r, id, line, sizeof(line));
+		if (o->lost_to >= 0)
+			snprintf(lost, sizeof(lost), " lost-to=vcpu%u#%u", r->ops[o->lost_to].vcpu,
+				 r->ops[o->lost_to].index);
+		if (r->serial[id] >= 0)
+			snprintf(serial, sizeof(serial),
+				 !r->serial_noop[id]  ? "#%d" :
+				 r->serial_erased[id] ? "erased by #%d" :
+							"no-op after %d",
+				 r->serial[id]);
+		fprintf(out,
+			"  %-66s -> %d  attempts=%u locked-seen=%u stores=%u clock=%llu..%llu "
+			"last-store=%llu%s serial: %s\n",
+			line, o->rc, o->attempts, o->locked_seen, o->stores,
+			(unsigned long long)o->start, (unsigned long long)o->end,
+			(unsigned long long)o->last_store, lost, serial);
+	}
+	fprintf(out, "  %llu scheduling points, %llu -EAGAIN retries, %llu loads found LOCKED\n",
+		(unsigned long long)r->sched.points, (unsigned long long)r->nr_eagain,
+		(unsigned long long)r->nr_locked);
+	if (r->splits_overflow)
+		fprintf(out, "  over %u splits: the serial order was not checked\n",
+			PAR_MAX_SPLITS);
+}
+
+/* The interleaving as runs: "v1#0:LLCK" is vCPU 1 on its op 0 for four points. */
+static void print_interleaving(const struct par_run *r, FILE *out)
+{
+	size_t col = 0;
+
+	fprintf(out, "interleaving (L load, C compare-and-swap, K after a LOCKED store):\n ");
+	for (size_t i = 0; i < r->nr_trace; i++) {
+		const struct par_point *pt = &r->trace[i];
+		bool start = !i || pt->vcpu != r->trace[i - 1].vcpu || pt->op != r->trace[i - 1].op;
+
+		if (start) {
+			if (col > 90) {
+				fprintf(out, "\n ");
+				col = 0;
+			}
+			col += (size_t)fprintf(out, " v%u#%u:", pt->vcpu, r->ops[pt->op].index);
+		}
+		fputc(pt->kind, out);
+		col++;
+	}
+	fprintf(out, "%s\n", r->nr_trace == PAR_TRACE_MAX ? " ..." : "");
+}
+
+void par_report(const struct par_run *r, const struct par_failure *f)
+{
+	fprintf(stderr, "==== s2fuzz: parallel faults (SPEC §9) ====\n");
+	fprintf(stderr, "parallel vcpus=%u ia_bits=%u pool=%llu\n", r->in.nr_vcpus, r->in.ia_bits,
+		(unsigned long long)r->in.pool_pages);
+	par_print_ops(r, stderr);
+	print_interleaving(r, stderr);
+	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);
+	fprintf(stderr, "s2fuzz-signature: %s\n", f->signature);
+}

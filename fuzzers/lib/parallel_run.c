@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running one fuzz_parallel input. The platform's access hook (before every
+ * shared-walk load and compare-and-swap) is a scheduling point; so is the
+ * moment just after a walker swapped an entry to LOCKED, the window in which
+ * real CPUs see a break-before-make in progress. The store hook classifies
+ * each store by the table page it lands in:
+ *
+ *  - live: the page is reachable from the root now. Fed to the
+ *    break-before-make checker; it takes effect.
+ *  - unlinked ("dead"): a shared walk replaced a table above it. The write
+ *    is lost with the table (S43) and owes nothing: no walk can reach the
+ *    page, and the unlinker's invalidation covers whatever was cached from
+ *    it. Checking such writes against that unlinker's debt, still unpaid
+ *    while it is descheduled, would report rules that were kept.
+ *  - private: a table a walker is filling before it publishes it (or
+ *    throws it away after losing the race). Not an effect of its own.
+ */
+#include "parallel_check.h"
+#include "parallel_run.h"
+#include "sim_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where the pool's pages sit in the simulated physical address space. */
+#define POOL_BASE 0x800000000ULL
+#define SIM_SLOTS 1024U
+#define NO_OP	  PAR_NO_OP
+
+enum store_class {
+	STORE_LIVE,
+	STORE_DEAD,
+	STORE_PRIVATE,
+};
+
+/* Was @page unlinked, and by which operation? */
+static bool dead_find(const struct par_run *r, uint64_t page, int *unlinker)
+{
+	for (unsigned i = 0; i < r->nr_dead; i++) {
+		if (r->dead[i].page == page) {
+			*unlinker = r->dead[i].unlinker;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void dead_forget(struct par_run *r, uint64_t page)
+{
+	for (unsigned i = 0; i < r->nr_dead; i++) {
+		if (r->dead[i].page == page) {
+			r->dead[i] = r->dead[--r->nr_dead];
+			return;
+		}
+	}
+}
+
+/* @page (a table of @level) and every table below it are unreachable now. */
+static void dead_mark(struct par_run *r, uint64_t page, u32 level, int unlinker)
+{
+	const pte_t *t = sim_phys_to_virt(&r->sim, pa_init(page));
+	int already;
+
+	if (dead_find(r, page, &already) || r->nr_dead == PAR_MAX_DEAD || !t)
+		return;
+	r->dead[r->nr_dead++] = (struct par_dead){ page, unlinker };
+	for (u32 i = 0; level < PGT_MAX_LEVEL && i < PGT_ENTRIES; i++) {
+		pte_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
+
+		if (pte_is_table(e, level))
+			dead_mark(r, pa_addr(pte_table_pa(e)), level + 1, unlinker);
+	}
+}
+
+/* Is the table page at @level on the path from the root to @ia right now? */
+static bool reachable(struct par_run *r, uint64_t page, u64 ia, u32 level)
+{
+	const pte_t *t = r->pgt.root;
+	uint64_t pa = pa_addr(r->pgt.root_pa);
+
+	for (u32 l = r->pgt.start_level; l < level; l++) {
+		pte_t e = __atomic_load_n(&t[pgt_level_index(ia, l)], __ATOMIC_RELAXED);
+
+		if (!pte_is_table(e, l))
+			return false;
+		pa = pa_addr(pte_table_pa(e));
+		t = sim_phys_to_virt(&r->sim, pte_table_pa(e));
+	}
+	return pa == page;
+}
+
+static void feed_bbm(struct par_run *r, const struct sim_event *ev)
+{
+	struct diff_event e = fz_diff_event(ev);
+	int v = par_sched_current(&r->sched);
+
+	if (!diff_bbm_event(&r->bbm, &e) && !r->bbm_failed) {
+		r->bbm_failed = true;
+		r->bbm_op = v >= 0 ? r->cur_op[v] : NO_OP;
+	}
+}
+
+/*
+ * A table unlinked from a table that was itself already unlinked: tell the
+ * free-after-invalidate check it is unlinked (it may be freed after the
+ * table it hung in), against a regime of its own settled at once, so it
+ * owes nothing in the table's real regime (see the top of this file).
+ */
+static void settle_dead_unlink(struct par_run *r, const struct sim_event *ev)
+{
+	struct diff_event e = fz_diff_event(ev);
+	struct diff_event all = { .kind = DIFF_EV_TLBI_ALL,
+				  .regime = &r->shadow_regime,
+				  .table_kind = DIFF_GUEST_S2 };
+
+	e.regime = &r->shadow_regime;
+	diff_bbm_event(&r->bbm, &e);
+	diff_bbm_event(&r->bbm, &all);
+}
+
+static void trace_point(struct par_run *r, int v, char kind)
+{
+	if (r->nr_trace < PAR_TRACE_MAX)
+		r->trace[r->nr_trace++] =
+			(struct par_point){ (uint8_t)v, (uint8_t)kind, (uint8_t)r->cur_op[v] };
+}
+
+/* A scheduling point on vCPU @v's stack; returns when @v runs again. */
+static void schedule(struct par_run *r, int v, char kind)
+{
+	if (r->sched.points >= PAR_MAX_POINTS) {
+		struct par_failure f = { .check = "livelock" };
+
+		snprintf(f.detail, sizeof(f.detail),
+			 "%u scheduling points and the vCPUs have not finished", PAR_MAX_POINTS);
+		snprintf(f.signature, sizeof(f.signature), "livelock/%s/points",
+			 fzp_kind_name(r->ops[r->cur_op[v]].op->kind));
+		par_report(r, &f);
+		abort();
+	}
+	par_sched_point(&r->sched);
+	trace_point(r, v, kind);
+}
+
+static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind)
+{
+	struct par_run *r = arg;
+	int v = par_sched_current(&r->sched);
+	struct par_op *o;
+
+	if (v < 0)
+		return;
+	schedule(r, v, kind == PGT_ACCESS_LOAD ? 'L' : 'C');
+	o = &r->ops[r->cur_op[v]];
+	r->clock++;
+	if (o->start == UINT64_MAX)
+		o->start = r->clock;
+	if (kind == PGT_ACCESS_LOAD && pte_is_locked(__atomic_load_n(ptep, __ATOMIC_RELAXED))) {
+		o->locked_seen++;
+		r->nr_locked++;
+	}
+}
+
+static void on_store(struct par_run *r, const struct sim_event *ev)
+{
+	int v = par_sched_current(&r->sched), unlinker = NO_OP;
+	uint64_t page = pa_addr(ev->table);
+	enum store_class cls = STORE_PRIVATE;
+	struct par_op *o;
+
+	if (v < 0) {
+		feed_bbm(r, ev); /* the exclusive prelude */
+		return;
+	}
+	o = &r->ops[r->cur_op[v]];
+	r->clock++;
+	if (dead_find(r, page, &unlinker))
+		cls = STORE_DEAD;
+	else if (reachable(r, page, ev->ia, ev->level))
+		cls = STORE_LIVE;
+	if (cls == STORE_LIVE)
+		feed_bbm(r, ev);
+	else if (cls == STORE_DEAD && pte_is_table(ev->old, ev->level))
+		settle_dead_unlink(r, ev);
+	/* A new empty table changes no leaf: not an effect (§9 lets it stay). */
+	if (cls != STORE_PRIVATE && !(ev->old == 0 && pte_is_table(ev->new_pte, ev->level))) {
+		r->nr_effects++;
+		if (!o->stores++)
+			o->first_store = r->clock;
+		if (!o->first_effect)
+			o->first_effect = r->clock;
+		o->last_store = r->clock;
+		o->lost_to = cls == STORE_DEAD ? unlinker : NO_OP;
+	}
+	if (cls == STORE_LIVE && pte_is_table(ev->old, ev->level))
+		dead_mark(r, pa_addr(pte_table_pa(ev->old)), ev->level + 1, r->cur_op[v]);
+	if (cls == STORE_DEAD && pte_is_table(ev->new_pte, ev->level))
+		dead_mark(r, pa_addr(pte_table_pa(ev->new_pte)), ev->level + 1, unlinker);
+	if (cls == STORE_LIVE && ev->old == PTE_LOCKED && pte_is_table(ev->new_pte, ev->level) &&
+	    pte_is_valid_leaf(r->locked_old[v], ev->level)) {
+		if (r->nr_splits == PAR_MAX_SPLITS)
+			r->splits_overflow = true;
+		else
+			r->splits[r->nr_splits++] = (struct par_split){ .clock = r->clock,
+									.ia = ev->ia,
+									.level = ev->level,
+									.op = r->cur_op[v] };
+	}
+	if (ev->new_pte == PTE_LOCKED) {
+		r->locked_old[v] = ev->old;
+		schedule(r, v, 'K');
+	}
+}
+
+static void on_event(void *arg, const struct sim_event *ev)
+{
+	struct par_run *r = arg;
+
+	if (ev->kind == SIM_EV_STORE) {
+		on_store(r, ev);
+		return;
+	}
+	if (ev->kind == SIM_EV_PAGE_FREE)
+		dead_forget(r, pa_addr(ev->page));
+	feed_bbm(r, ev);
+}
+
+static int run_core(struct par_run *r, const struct fzp_op *op)
+{
+	switch (op->kind) {
+	case FZP_FAULT_MAP:
+		return pgt_s2_fault_map(&r->pgt, ipa_init(op->ia), op->level,
+					pa_init(fzp_op_pa(op)), op->prot, PGT_MEM_NORMAL);
+	case FZP_MKYOUNG:
+		return pgt_s2_mkyoung(&r->pgt, ipa_init(op->ia));
+	case FZP_RELAX_PERMS:
+		return pgt_s2_relax_perms(&r->pgt, ipa_init(op->ia), op->prot);
+	default:
+		break;
+	}
+	return -CORE_EINVAL;
+}
+
+/*
+ * Retry -EAGAIN while another vCPU may have caused it. fault_map only loses
+ * races, so an attempt begun with every other vCPU finished (a quiescent
+ * table) must not fail: that means a LOCKED entry was left behind.
+ * mkyoung and relax_perms also say -EAGAIN for "no valid leaf" (S44): that
+ * answer is final when nobody stored anything and no LOCKED entry was seen
+ * while they looked.
+ */
+static void run_op(struct par_run *r, struct par_op *o)
+{
+	int rc;
+
+	for (;;) {
+		bool alone = par_sched_alone(&r->sched);
+		uint64_t effects = r->nr_effects;
+		unsigned locked = o->locked_seen;
+
+		o->attempts++;
+		o->start = UINT64_MAX;
+		o->stores = 0;
+		o->lost_to = NO_OP;
+		rc = run_core(r, o->op);
+		if (rc != -CORE_EAGAIN)
+			break;
+		if (alone) {
+			o->eagain_alone = o->op->kind == FZP_FAULT_MAP;
+			break;
+		}
+		if (o->op->kind != FZP_FAULT_MAP && r->nr_effects == effects &&
+		    o->locked_seen == locked)
+			break;
+		r->nr_eagain++;
+	}
+	o->rc = rc;
+	o->end = r->clock;
+	if (o->start == UINT64_MAX)
+		o->start = o->end;
+	o->done = true;
+}
+
+static void vcpu_body(void *arg, unsigned v)
+{
+	struct par_run *r = arg;
+
+	for (unsigned i = 0; i < r->in.nr_ops[v]; i++) {
+		r->cur_op[v] = (int)(r->first_op[v] + i);
+		run_op(r, &r->ops[r->cur_op[v]]);
+	}
+}
+
+static int run_prelude(struct par_run *r, const struct fzp_op *op)
+{
+	u64 span = pgt_level_span(op->level);
+
+	return pgt_s2_map(&r->pgt, ipa_init(op->ia & ~(span - 1)), span >> PGT_PAGE_SHIFT,
+			  pa_init(fzp_op_pa(op) & ~(span - 1)), op->prot, op->memtype);
+}
+
+static void ops_init(struct par_run *r)
+{
+	unsigned id = 0;
+
+	for (unsigned v = 0; v < r->in.nr_vcpus; v++) {
+		r->first_op[v] = id;
+		r->cur_op[v] = NO_OP;
+		for (unsigned i = 0; i < r->in.nr_ops[v]; i++, id++) {
+			r->ops[id] = (struct par_op){
+				.op = &r->in.ops[v][i], .vcpu = v, .index = i, .lost_to = NO_OP
+			};
+			r->serial[id] = -1;
+			r->serial_noop[id] = false;
+			r->serial_erased[id] = false;
+		}
+	}
+	r->nr_ops = id;
+}
+
+bool par_run(struct par_run *r, const uint8_t *data, size_t size)
+{
+	struct sim_observer obs = { .event = on_event, .access = on_access, .arg = r };
+
+	if (!fzp_decode(data, size, &r->in))
+		return false;
+	r->bbm_failed = false;
+	r->bbm_op = NO_OP;
+	r->clock = 0;
+	r->nr_dead = 0;
+	r->nr_splits = 0;
+	r->splits_overflow = false;
+	r->nr_trace = 0;
+	r->nr_eagain = r->nr_locked = r->nr_effects = 0;
+	r->sched.cur = -1;
+	ops_init(r);
+	if (sim_init(&r->sim, SIM_SLOTS))
+		abort();
+	if (sim_pool_init(&r->sim, &r->pool, pa_init(POOL_BASE), r->in.pool_pages))
+		abort();
+	diff_bbm_init(&r->bbm);
+	sim_set_observer(&r->sim, &obs);
+	if (pgt_init(&r->pgt, PGT_GUEST_S2, r->in.ia_bits, 1, sim_mm(&r->sim), &r->pool, NULL))
+		abort(); /* the pool always holds the root */
+	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
+		r->prelude_rc[i] = run_prelude(r, &r->in.prelude[i]);
+		if (!diff_bbm_end_op(&r->bbm) && !r->bbm_failed)
+			r->bbm_failed = true;
+	}
+	par_sched_run(&r->sched, r->in.nr_vcpus, r->in.sched, r->in.sched_len, vcpu_body, r);
+	sim_quiesce(&r->sim);
+	return true;
+}
+
+void par_run_fini(struct par_run *r)
+{
+	struct sim_observer none = { 0 };
+
+	sim_set_observer(&r->sim, &none);
+	sim_pool_fini(&r->pool);
+	sim_fini(&r->sim);
+}
+
+const uint64_t *par_mem_table(void *ctx, uint64_t pa)
+{
+	enum sim_slot_state st = sim_page_state(ctx, pa_init(pa));
+
+	return st == SIM_SLOT_TABLE || st == SIM_SLOT_ROOT ? sim_phys_to_virt(ctx, pa_init(pa)) :
+							     NULL;
+}
+
+uint32_t par_mem_count(void *ctx, uint64_t pa)
+{
+	return sim_page_count(ctx, pa_init(pa));
+}
+
+size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)
+{
+	const struct par_op *o = &r->ops[id];
+	char line[160];
+	int w;
+
+	fzp_op_format(o->op, line, sizeof(line));
+	w = snprintf(buf, len, "vcpu%u#%u %s", o->vcpu, o->index, line);
+	return w < 0 ? 0 : (size_t)w;
+}
