@@ -6,6 +6,7 @@
  * compared per table: the guest stage-2 (index 0) and the hyp stage-1 (1).
  */
 #include "pgtable_dual.h"
+#include "sim_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,24 +39,8 @@ static uint32_t mem_count(void *ctx, uint64_t pa)
 /* Every store, invalidation and free the core makes, to the BBM checker. */
 static void feed_bbm(void *arg, const struct sim_event *ev)
 {
-	static const enum diff_ev_kind kinds[] = {
-		[SIM_EV_STORE] = DIFF_EV_STORE,		  [SIM_EV_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
-		[SIM_EV_TLBI_RANGE] = DIFF_EV_TLBI_RANGE, [SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
-		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
-	};
 	struct pgtable_dual *d = arg;
-	struct diff_event e = {
-		.kind = kinds[ev->kind],
-		.regime = ev->pgt,
-		.table_kind = ev->pgt && ev->pgt->kind == PGT_HYP_S1 ? DIFF_HYP_S1 : DIFF_GUEST_S2,
-		.ia = ev->ia,
-		.size = ev->size,
-		.level = ev->level,
-		.old = ev->old,
-		.new_pte = ev->new_pte,
-		.page = pa_addr(ev->page),
-		.table_page = pa_addr(ev->table),
-	};
+	struct diff_event e = fz_diff_event(ev);
 
 	diff_bbm_event(&d->bbm, &e);
 	if (ev->kind == SIM_EV_STORE)

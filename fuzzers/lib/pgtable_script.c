@@ -5,9 +5,9 @@
  * refuses values the format cannot express, saying which ones it can.
  */
 #include "pgtable_input.h"
+#include "script_parse.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,34 +16,6 @@
 #define SZ_2M  FZ_PGT_SZ_2M
 #define SZ_1G  FZ_PGT_SZ_1G
 #define TOP_48 (1ULL << 48)
-
-struct parse {
-	char *err;
-	size_t errlen;
-	unsigned line;
-};
-
-__attribute__((format(printf, 2, 3))) static bool perr(struct parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(p->err, p->errlen, "line %u: ", p->line);
-
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return false;
-	*v = strtoull(s, &end, 0);
-	return *end == '\0';
-}
 
 /* @v names one of @n names, or is its index. */
 static bool parse_name(const char *v, const char *const *names, unsigned n, unsigned *out)
@@ -56,7 +28,7 @@ static bool parse_name(const char *v, const char *const *names, unsigned n, unsi
 			return true;
 		}
 	}
-	if (!parse_u64(v, &x) || x >= n)
+	if (!fz_parse_u64(v, &x) || x >= n)
 		return false;
 	*out = (unsigned)x;
 	return true;
@@ -67,7 +39,7 @@ static bool parse_pool(const char *v, uint8_t *b)
 	uint64_t n;
 	unsigned i;
 
-	if (!strncmp(v, "tiny:", 5) && parse_u64(v + 5, &n) && n >= 1 && n <= 16) {
+	if (!strncmp(v, "tiny:", 5) && fz_parse_u64(v + 5, &n) && n >= 1 && n <= 16) {
 		*b = (uint8_t)(0xf0 + n - 1);
 		return true;
 	}
@@ -77,7 +49,7 @@ static bool parse_pool(const char *v, uint8_t *b)
 	return true;
 }
 
-static bool parse_setup(struct parse *p, char *line, uint8_t *hdr)
+static bool parse_setup(struct fz_parse *p, char *line, uint8_t *hdr)
 {
 	memset(hdr, 0, FZ_PGTABLE_HEADER_SIZE);
 	for (char *tok = strtok(line, " \t"); tok; tok = strtok(NULL, " \t")) {
@@ -89,9 +61,9 @@ static bool parse_setup(struct parse *p, char *line, uint8_t *hdr)
 		if (!strcmp(tok, "tables"))
 			continue;
 		if (!eq)
-			return perr(p, "expected key=value, got '%s'", tok);
+			return fz_perr(p, "expected key=value, got '%s'", tok);
 		*eq++ = '\0';
-		if (!strcmp(tok, "ia_bits") && parse_u64(eq, &v) && v >= 32 && v <= 48)
+		if (!strcmp(tok, "ia_bits") && fz_parse_u64(eq, &v) && v >= 32 && v <= 48)
 			hdr[0] = (uint8_t)(v - 32), ok = true;
 		else if (!strcmp(tok, "guest_pool"))
 			ok = parse_pool(eq, &hdr[1]);
@@ -101,13 +73,13 @@ static bool parse_setup(struct parse *p, char *line, uint8_t *hdr)
 			 parse_name(eq, fz_pgtable_window_names, FZ_WIN_NR, &w))
 			hdr[3] = (uint8_t)w, ok = true;
 		if (!ok)
-			return perr(p, "bad tables field %s=%s", tok, eq);
+			return fz_perr(p, "bad tables field %s=%s", tok, eq);
 	}
 	return true;
 }
 
 /* An input-address selector that decodes to exactly @ia (decode_ia). */
-static bool encode_ia(struct parse *p, const struct fz_pgtable_setup *s, enum fz_pgtable_table t,
+static bool encode_ia(struct fz_parse *p, const struct fz_pgtable_setup *s, enum fz_pgtable_table t,
 		      uint64_t ia, uint32_t *sel)
 {
 	uint64_t w = fz_pgtable_window_base(s, t), w1 = w & ~(SZ_1G - 1);
@@ -128,7 +100,7 @@ static bool encode_ia(struct parse *p, const struct fz_pgtable_setup *s, enum fz
 		 (ia + 0x800 * SZ_4K - top) / SZ_4K < 0x1000)
 		*sel = 7U << 29 | (uint32_t)((ia + 0x800 * SZ_4K - top) / SZ_4K);
 	else
-		return perr(p,
+		return fz_perr(p,
 			    "ia %#llx cannot be expressed for the %s table: use a page of the "
 			    "16 MiB window at %#llx, 2 MiB or 1 GiB steps from it, a page below "
 			    "2^41, a window page + 0x10, or a page within 8 MiB of 2^%u",
@@ -138,7 +110,7 @@ static bool encode_ia(struct parse *p, const struct fz_pgtable_setup *s, enum fz
 }
 
 /* An output selector that decodes to exactly @pa given @ia (decode_pa). */
-static bool encode_pa(struct parse *p, uint64_t ia, uint64_t pa, uint16_t *sel)
+static bool encode_pa(struct fz_parse *p, uint64_t ia, uint64_t pa, uint16_t *sel)
 {
 	int64_t d = (int64_t)(pa - ia);
 	const int64_t units[] = { (int64_t)SZ_1G, (int64_t)SZ_2M, (int64_t)SZ_4K };
@@ -169,14 +141,14 @@ static bool encode_pa(struct parse *p, uint64_t ia, uint64_t pa, uint16_t *sel)
 		*sel = (uint16_t)(0xc000 | (TOP_48 - pa) / SZ_4K);
 		return true;
 	}
-	return perr(p,
+	return fz_perr(p,
 		    "pa %#llx cannot be expressed: pa - ia must be -128 to 127 GiB plus 0 to 31 "
 		    "pages, or -8192 to 8191 times 2 MiB or 4 KiB, or ia + 0x10; or pa a page "
 		    "within 32 MiB below 2^48",
 		    (unsigned long long)pa);
 }
 
-static bool encode_nr(struct parse *p, uint64_t nr, uint16_t *a16)
+static bool encode_nr(struct fz_parse *p, uint64_t nr, uint16_t *a16)
 {
 	if (nr < 0x100)
 		*a16 = (uint16_t)nr;
@@ -187,7 +159,7 @@ static bool encode_nr(struct parse *p, uint64_t nr, uint16_t *a16)
 	else if (nr < 0x800)
 		*a16 = (uint16_t)(0xe000 | nr);
 	else
-		return perr(p, "nr %llu: below 2048, 512 times 1-15, or 262144 times 1-3",
+		return fz_perr(p, "nr %llu: below 2048, 512 times 1-15, or 262144 times 1-3",
 			    (unsigned long long)nr);
 	return true;
 }
@@ -196,7 +168,7 @@ static bool parse_prot(const char *v, unsigned *prot)
 {
 	uint64_t n;
 
-	if (parse_u64(v, &n)) {
+	if (fz_parse_u64(v, &n)) {
 		*prot = (unsigned)n;
 		return n < 16;
 	}
@@ -222,7 +194,7 @@ static const char *const field_names[] = { "ia",   "nr",      "level", "owner", 
 					   "prot", "memtype", "keep",  "raw" };
 #define NR_FIELDS (sizeof(field_names) / sizeof(field_names[0]))
 
-static bool parse_field(struct parse *p, struct op_text *t, unsigned bit, const char *key,
+static bool parse_field(struct fz_parse *p, struct op_text *t, unsigned bit, const char *key,
 			const char *v)
 {
 	uint64_t n = 0;
@@ -233,9 +205,9 @@ static bool parse_field(struct parse *p, struct op_text *t, unsigned bit, const 
 	else if (bit == FZ_PGT_F_MEMTYPE)
 		ok = parse_name(v, fz_pgtable_memtype_names, 3, &t->memtype);
 	else
-		ok = parse_u64(v, &n);
+		ok = fz_parse_u64(v, &n);
 	if (!ok)
-		return perr(p, "bad value '%s' for %s", v, key);
+		return fz_perr(p, "bad value '%s' for %s", v, key);
 	if (bit == FZ_PGT_F_IA)
 		t->ia = n;
 	else if (bit == FZ_PGT_F_NR)
@@ -249,11 +221,11 @@ static bool parse_field(struct parse *p, struct op_text *t, unsigned bit, const 
 	else if (bit == FZ_PGT_F_OWNER && n < 0x200)
 		t->owner = (unsigned)n;
 	else if (bit != FZ_PGT_F_PROT && bit != FZ_PGT_F_MEMTYPE)
-		return perr(p, "%s %s out of range (level 0-3, owner 0-511, keep 0-1023)", key, v);
+		return fz_perr(p, "%s %s out of range (level 0-3, owner 0-511, keep 0-1023)", key, v);
 	return true;
 }
 
-static bool encode_op(struct parse *p, const struct fz_pgtable_setup *s,
+static bool encode_op(struct fz_parse *p, const struct fz_pgtable_setup *s,
 		      enum fz_pgtable_op_kind kind, enum fz_pgtable_table table,
 		      const struct op_text *t, uint8_t *rec)
 {
@@ -289,7 +261,7 @@ static bool encode_op(struct parse *p, const struct fz_pgtable_setup *s,
 }
 
 /* "map guest ia=... nr=...": every field the operation takes, no other. */
-static bool parse_op(struct parse *p, char *line, const struct fz_pgtable_setup *s, uint8_t *rec)
+static bool parse_op(struct fz_parse *p, char *line, const struct fz_pgtable_setup *s, uint8_t *rec)
 {
 	enum fz_pgtable_op_kind kind = FZ_PGT_NR_OPS;
 	enum fz_pgtable_table table;
@@ -302,11 +274,11 @@ static bool parse_op(struct parse *p, char *line, const struct fz_pgtable_setup 
 		if (!strcmp(tok, fz_pgtable_op_name((enum fz_pgtable_op_kind)k)))
 			kind = (enum fz_pgtable_op_kind)k;
 	if (kind == FZ_PGT_NR_OPS)
-		return perr(p, "unknown operation '%s'", tok);
+		return fz_perr(p, "unknown operation '%s'", tok);
 	f = fz_pgtable_op_fields(kind);
 	tok = strtok(NULL, " \t");
 	if (!tok || (strcmp(tok, "guest") && strcmp(tok, "hyp")))
-		return perr(p, "%s: the table comes first, guest or hyp", fz_pgtable_op_name(kind));
+		return fz_perr(p, "%s: the table comes first, guest or hyp", fz_pgtable_op_name(kind));
 	table = strcmp(tok, "hyp") ? FZ_PGT_GUEST : FZ_PGT_HYP;
 	while ((tok = strtok(NULL, " \t"))) {
 		char *eq = strchr(tok, '=');
@@ -318,13 +290,13 @@ static bool parse_op(struct parse *p, char *line, const struct fz_pgtable_setup 
 			if (!strcmp(tok, field_names[i]))
 				bit = 1U << i;
 		if (!bit)
-			return perr(p, "unknown field '%s'", tok);
+			return fz_perr(p, "unknown field '%s'", tok);
 		if (!(f & bit))
-			return perr(p, "%s takes no field '%s'", fz_pgtable_op_name(kind), tok);
+			return fz_perr(p, "%s takes no field '%s'", fz_pgtable_op_name(kind), tok);
 		if (t.have & bit)
-			return perr(p, "field '%s' given twice", tok);
+			return fz_perr(p, "field '%s' given twice", tok);
 		if ((bit == FZ_PGT_F_RAW) != !eq)
-			return perr(
+			return fz_perr(
 				p, bit == FZ_PGT_F_RAW ? "raw takes no value" : "expected %s=value",
 				tok);
 		if (bit != FZ_PGT_F_RAW && !parse_field(p, &t, bit, tok, eq))
@@ -336,7 +308,7 @@ static bool parse_op(struct parse *p, char *line, const struct fz_pgtable_setup 
 		unsigned bit = 1U << i;
 
 		if ((f & bit) && !(t.have & bit) && bit != FZ_PGT_F_MEMTYPE && bit != FZ_PGT_F_RAW)
-			return perr(p, "%s needs %s=", fz_pgtable_op_name(kind), field_names[i]);
+			return fz_perr(p, "%s needs %s=", fz_pgtable_op_name(kind), field_names[i]);
 	}
 	return encode_op(p, s, kind, table, &t, rec);
 }
@@ -344,7 +316,7 @@ static bool parse_op(struct parse *p, char *line, const struct fz_pgtable_setup 
 size_t fz_pgtable_script_to_input(const char *text, uint8_t *out, size_t cap, char *err,
 				  size_t errlen)
 {
-	struct parse p = { err, errlen, 0 };
+	struct fz_parse p = { err, errlen, 0 };
 	struct fz_pgtable_setup s;
 	bool have_setup = false;
 	size_t len = 0;
@@ -357,7 +329,7 @@ size_t fz_pgtable_script_to_input(const char *text, uint8_t *out, size_t cap, ch
 
 		p.line++;
 		if (n >= sizeof(line))
-			return perr(&p, "line too long"), 0;
+			return fz_perr(&p, "line too long"), 0;
 		memcpy(line, text, n);
 		line[n] = '\0';
 		text += n + (text[n] == '\n');
@@ -370,9 +342,9 @@ size_t fz_pgtable_script_to_input(const char *text, uint8_t *out, size_t cap, ch
 		if (!have_setup) {
 			if (strncmp(start, "tables", 6) ||
 			    (start[6] && !isspace((unsigned char)start[6])))
-				return perr(&p, "a script starts with a tables line"), 0;
+				return fz_perr(&p, "a script starts with a tables line"), 0;
 			if (cap < FZ_PGTABLE_HEADER_SIZE)
-				return perr(&p, "script too long"), 0;
+				return fz_perr(&p, "script too long"), 0;
 			if (!parse_setup(&p, start, out))
 				return 0;
 			fz_pgtable_decode_setup(out, &s);
@@ -381,12 +353,12 @@ size_t fz_pgtable_script_to_input(const char *text, uint8_t *out, size_t cap, ch
 			continue;
 		}
 		if (len + FZ_PGTABLE_RECORD_SIZE > cap)
-			return perr(&p, "script too long"), 0;
+			return fz_perr(&p, "script too long"), 0;
 		if (!parse_op(&p, start, &s, out + len))
 			return 0;
 		len += FZ_PGTABLE_RECORD_SIZE;
 	}
 	if (!have_setup)
-		return perr(&p, "empty script: a script starts with a tables line"), 0;
+		return fz_perr(&p, "empty script: a script starts with a tables line"), 0;
 	return len;
 }
