@@ -200,6 +200,7 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 		dead_mark(r, pa_addr(pte_table_pa(ev->new_pte)), ev->level + 1, unlinker);
 	if (cls == STORE_LIVE && ev->old == PTE_LOCKED && pte_is_table(ev->new_pte, ev->level) &&
 	    pte_is_valid_leaf(r->locked_old[v], ev->level)) {
+		o->split_stores += 2; /* the LOCKED store and this publish */
 		if (r->nr_splits == PAR_MAX_SPLITS)
 			r->splits_overflow = true;
 		else
@@ -263,6 +264,7 @@ static void run_op(struct par_run *r, struct par_op *o)
 		o->attempts++;
 		o->start = UINT64_MAX;
 		o->stores = 0;
+		o->split_stores = 0;
 		o->lost_to = NO_OP;
 		rc = run_core(r, o->op);
 		if (rc != -CORE_EAGAIN)

@@ -36,6 +36,7 @@ struct par_op {
 	unsigned stores;		  /* stores into reachable or unlinked tables,
 					    * but for new empty tables */
 	uint64_t first_store, last_store; /* clocks of the first and last of them */
+	unsigned split_stores;		  /* of them, the LOCKED and publish of its splits */
 	uint64_t first_effect;		  /* clock of its first such store in any attempt, or 0 */
 	int lost_to; /* the last one landed in a table this op unlinked, or -1 */
 };

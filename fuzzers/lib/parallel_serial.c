@@ -362,11 +362,23 @@ static bool no_fit(struct replay *p, unsigned id, int rc, struct par_failure *f)
 	return fail(f, "linearize", fzp_kind_name(p->r->ops[id].op->kind), "no-op");
 }
 
+/*
+ * Stores of an operation's final attempt that were its own leaf writes, not
+ * the splits it published (steps of their own). A fault that only split and
+ * then found its meaning there (another operation put it in the smaller
+ * leaf meanwhile) wrote nothing of its own: it takes effect at a load, any
+ * time in its final attempt, like an operation that stored nothing.
+ */
+static unsigned own_stores(const struct par_op *o)
+{
+	return o->stores - o->split_stores;
+}
+
 static bool is_noop(const struct replay *p, unsigned id)
 {
 	const struct par_op *o = &p->r->ops[id];
 
-	return !o->stores && !o->eagain_alone &&
+	return !own_stores(o) && !o->eagain_alone &&
 	       !(o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM);
 }
 
@@ -532,7 +544,7 @@ static void find_writers(struct replay *p)
 		index[id] = -1;
 		if (o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM)
 			p->enomem = true;
-		if (!o->stores || o->eagain_alone ||
+		if (!own_stores(o) || o->eagain_alone ||
 		    (o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM))
 			continue;
 		index[id] = (int)p->nw;
