@@ -307,23 +307,56 @@ static bool spans_differ(struct replay *p, const struct leaves *c, const struct 
 }
 
 /*
- * May an operation whose final attempt ran over clocks [s, e] go between
+ * The input addresses operation @op may change: a fault its level's block,
+ * mkyoung and relax_perms the leaf holding ia, at most its 1 GiB block.
+ */
+static void op_reach(const struct fzp_op *op, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t size = span_of(op->kind == FZP_FAULT_MAP ? op->level : 1);
+
+	*lo = op->ia & ~(size - 1);
+	*hi = *lo + size;
+}
+
+/* The addresses writer @a (an index into w) may change. */
+static void writer_reach(const struct replay *p, unsigned a, uint64_t *lo, uint64_t *hi)
+{
+	int id = p->w[a];
+
+	if (id >= 0) {
+		op_reach(p->r->ops[id].op, lo, hi);
+		return;
+	}
+	*lo = p->r->splits[-1 - id].ia & ~(span_of(p->r->splits[-1 - id].level) - 1);
+	*hi = *lo + span_of(p->r->splits[-1 - id].level);
+}
+
+/*
+ * May operation @id, whose final attempt ran over clocks [s, e], go between
  * the writers at positions k - 1 and k? Yes if some clock in [s, e] can
  * come after every writer before k and before every writer from k on.
+ * Writers that cannot touch what @id can are left out: the two commute, so
+ * the order of writers could place them on whichever side time demands
+ * (linearizability is local to each object).
  */
-static bool window_allows(const struct replay *p, unsigned k, uint64_t s, uint64_t e)
+static bool window_allows(const struct replay *p, unsigned k, unsigned id)
 {
-	uint64_t after = s, before = UINT64_MAX;
+	uint64_t after = p->r->ops[id].start, before = UINT64_MAX, lo, hi;
 
+	op_reach(p->r->ops[id].op, &lo, &hi);
 	for (unsigned j = 0; j < p->nw; j++) {
 		unsigned a = p->order[j];
+		uint64_t wlo, whi;
 
+		writer_reach(p, a, &wlo, &whi);
+		if (whi <= lo || hi <= wlo)
+			continue;
 		if (j < k && p->lo[a] + 1 > after)
 			after = p->lo[a] + 1;
 		if (j >= k && p->hi[a] < before)
 			before = p->hi[a];
 	}
-	return after <= e && after < before;
+	return after <= p->r->ops[id].end && after < before;
 }
 
 /*
@@ -408,7 +441,7 @@ static bool place_noops(struct replay *p, struct par_failure *f)
 		for (unsigned id = 0; id < r->nr_ops; id++) {
 			bool dirty;
 
-			if (!todo[id] || !window_allows(p, k, r->ops[id].start, r->ops[id].end))
+			if (!todo[id] || !window_allows(p, k, id))
 				continue;
 			if (fits(p, id, k, h, &last_rc[id], &dirty)) {
 				todo[id] = false;
