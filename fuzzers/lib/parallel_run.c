@@ -163,6 +163,22 @@ static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_ac
 	}
 }
 
+/* Widen @o's reach to the span of the entry at (@ia, @level). */
+static void note_reach(struct par_op *o, uint64_t ia, unsigned level)
+{
+	uint64_t span = pgt_level_span(level), lo = ia & ~(span - 1);
+
+	if (o->reach_lo == o->reach_hi) {
+		o->reach_lo = lo;
+		o->reach_hi = lo + span;
+		return;
+	}
+	if (lo < o->reach_lo)
+		o->reach_lo = lo;
+	if (lo + span > o->reach_hi)
+		o->reach_hi = lo + span;
+}
+
 static void on_store(struct par_run *r, const struct sim_event *ev)
 {
 	int v = par_sched_current(&r->sched), unlinker = NO_OP;
@@ -192,6 +208,7 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 		if (!o->first_effect)
 			o->first_effect = r->clock;
 		o->last_store = r->clock;
+		note_reach(o, ev->ia, ev->level);
 		o->lost_to = cls == STORE_DEAD ? unlinker : NO_OP;
 	}
 	if (cls == STORE_LIVE && pte_is_table(ev->old, ev->level))
@@ -265,6 +282,7 @@ static void run_op(struct par_run *r, struct par_op *o)
 		o->start = UINT64_MAX;
 		o->stores = 0;
 		o->split_stores = 0;
+		o->reach_lo = o->reach_hi = 0;
 		o->lost_to = NO_OP;
 		rc = run_core(r, o->op);
 		if (rc != -CORE_EAGAIN)
@@ -338,8 +356,10 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 	r->nr_eagain = r->nr_locked = r->nr_effects = 0;
 	r->sched.cur = -1;
 	ops_init(r);
-	if (sim_init(&r->sim, SIM_SLOTS))
+	/* One machine for the life of the process: mapping it is a system call. */
+	if (!r->sim_up && sim_init(&r->sim, SIM_SLOTS))
 		abort();
+	r->sim_up = true;
 	if (sim_pool_init(&r->sim, &r->pool, pa_init(POOL_BASE), r->in.pool_pages))
 		abort();
 	diff_bbm_init(&r->bbm);
@@ -361,8 +381,10 @@ void par_run_fini(struct par_run *r)
 	struct sim_observer none = { 0 };
 
 	sim_set_observer(&r->sim, &none);
+	pgt_destroy(&r->pgt);
+	if (sim_pool_empty(&r->pool))
+		abort(); /* par_check's accounting would have said so */
 	sim_pool_fini(&r->pool);
-	sim_fini(&r->sim);
 }
 
 const uint64_t *par_mem_table(void *ctx, uint64_t pa)

@@ -37,6 +37,7 @@ struct par_op {
 					    * but for new empty tables */
 	uint64_t first_store, last_store; /* clocks of the first and last of them */
 	unsigned split_stores;		  /* of them, the LOCKED and publish of its splits */
+	uint64_t reach_lo, reach_hi;	  /* the input addresses their entries span */
 	uint64_t first_effect;		  /* clock of its first such store in any attempt, or 0 */
 	int lost_to; /* the last one landed in a table this op unlinked, or -1 */
 };
@@ -75,6 +76,7 @@ struct par_failure {
 struct par_run {
 	struct fzp_input in;
 	struct sim sim;
+	bool sim_up; /* the machine outlives a run: par_run_fini keeps it */
 	struct pgt_pool pool;
 	struct pgt pgt;
 	struct par_sched sched;
@@ -115,6 +117,7 @@ struct par_run {
  * filled) only if the table could not even be set up alike.
  */
 bool par_run(struct par_run *r, const uint8_t *data, size_t size);
+/* End the run: destroy the table, take its pages back; the machine stays. */
 void par_run_fini(struct par_run *r);
 
 /* The core's table memory for the differ (struct diff_mem); @ctx is the sim. */

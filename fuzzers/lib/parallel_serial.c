@@ -309,6 +309,7 @@ static bool spans_differ(struct replay *p, const struct leaves *c, const struct 
 /*
  * The input addresses operation @op may change: a fault its level's block,
  * mkyoung and relax_perms the leaf holding ia, at most its 1 GiB block.
+ * (For an operation that stored nothing: what it would have touched.)
  */
 static void op_reach(const struct fzp_op *op, uint64_t *lo, uint64_t *hi)
 {
@@ -318,13 +319,14 @@ static void op_reach(const struct fzp_op *op, uint64_t *lo, uint64_t *hi)
 	*hi = *lo + size;
 }
 
-/* The addresses writer @a (an index into w) may change. */
+/* The addresses writer @a (an index into w) changed: the spans of its stores. */
 static void writer_reach(const struct replay *p, unsigned a, uint64_t *lo, uint64_t *hi)
 {
 	int id = p->w[a];
 
 	if (id >= 0) {
-		op_reach(p->r->ops[id].op, lo, hi);
+		*lo = p->r->ops[id].reach_lo;
+		*hi = p->r->ops[id].reach_hi;
 		return;
 	}
 	*lo = p->r->splits[-1 - id].ia & ~(span_of(p->r->splits[-1 - id].level) - 1);
