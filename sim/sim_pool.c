@@ -84,6 +84,15 @@ int sim_pool_remove_page(struct pgt_pool *pool, paddr_t pa)
 	return -CORE_EBUSY;
 }
 
+u64 sim_pool_empty(struct pgt_pool *pool)
+{
+	/* free[0] is found at once; the last page takes its place. */
+	while (pool->nr_free)
+		sim_pool_remove_page(pool, pa_init(pool->sim->slot_pa[pool->free[0]]));
+	pool->hidden = 0;
+	return pool->nr_pages;
+}
+
 void *sim_pool_alloc(struct pgt_pool *pool)
 {
 	void *page = NULL;

@@ -15,14 +15,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
 #include <ucontext.h>
+
+/* A switch buffer: __builtin_setjmp's five words on x86-64, else a jmp_buf. */
+#if defined(__x86_64__)
+typedef void *par_jmp_buf[5];
+#else
+typedef jmp_buf par_jmp_buf;
+#endif
 
 #define PAR_MAX_VCPUS 4
 
 typedef void (*par_body_fn)(void *arg, unsigned vcpu);
 
 struct par_vcpu {
-	ucontext_t ctx;
+	ucontext_t ctx; /* its first entry */
+	par_jmp_buf jb;	/* where it stopped, once started */
+	bool started;
 	void *stack;
 	size_t stack_size;
 	bool done;
@@ -33,7 +43,7 @@ struct par_vcpu {
 struct par_sched {
 	unsigned nr;
 	struct par_vcpu vcpu[PAR_MAX_VCPUS];
-	ucontext_t main;
+	par_jmp_buf main;
 	int cur; /* the running vCPU, -1 outside run */
 	const uint8_t *bytes;
 	size_t len, pos;

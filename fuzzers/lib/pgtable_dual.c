@@ -90,24 +90,17 @@ int pgtable_dual_init(struct pgtable_dual *d, const uint8_t *hdr, struct pgtable
 }
 
 /*
- * Take every page of @pool off the machine again (through the platform's
- * reclaim), so that the next input can build its pools at the same
- * addresses. After pgt_destroy every page must be free. Pages go in stack
- * order, so each is found at once.
+ * Take every page of @pool off the machine again, so that the next input
+ * can build its pools at the same addresses. After pgt_destroy every page
+ * must be free.
  */
-static void pool_empty(struct pgtable_dual *d, struct pgt_pool *pool)
+static void pool_empty(struct pgt_pool *pool)
 {
-	const struct pgt_mm *mm = sim_mm(&d->sim);
+	u64 left = sim_pool_empty(pool);
 
-	while (pool->nr_free) {
-		paddr_t pa = pa_init(d->sim.slot_pa[pool->free[0]]);
-
-		if (mm->ops->pool_remove(mm->ctx, pool, pa))
-			abort();
-	}
-	if (sim_pool_size(pool)) {
+	if (left) {
 		fprintf(stderr, "pgtable_dual: %llu table pages outlived pgt_destroy\n",
-			(unsigned long long)sim_pool_size(pool));
+			(unsigned long long)left);
 		abort();
 	}
 	sim_pool_fini(pool);
@@ -121,7 +114,7 @@ void pgtable_dual_fini(struct pgtable_dual *d)
 	for (unsigned t = 0; t < FZ_PGT_NR_TABLES; t++) {
 		if (d->core_up[t])
 			pgt_destroy(&d->pgt[t]);
-		pool_empty(d, &d->pool[t]);
+		pool_empty(&d->pool[t]);
 	}
 }
 

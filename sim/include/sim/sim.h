@@ -106,6 +106,12 @@ int sim_pool_init(struct sim *sim, struct pgt_pool *pool, paddr_t base, u64 nr);
 /* An empty pool (a VM's memcache), filled with pool_add. */
 void sim_pool_init_empty(struct sim *sim, struct pgt_pool *pool);
 void sim_pool_fini(struct pgt_pool *pool);
+/*
+ * Take every free page of @pool off the machine, as reclaim does, so that a
+ * new pool can be made at the same addresses. Returns the pages still in
+ * use (tables nobody freed): 0 after the pool's table was destroyed.
+ */
+u64 sim_pool_empty(struct pgt_pool *pool);
 /* Free pages the core may use (hidden ones excluded), and all free pages. */
 u64 sim_pool_free(const struct pgt_pool *pool);
 u64 sim_pool_free_all(const struct pgt_pool *pool);
