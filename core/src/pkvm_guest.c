@@ -40,6 +40,20 @@ static int give_check(struct pkvm *p, struct pkvm_vm *v, u64 pfn, u64 gfn)
 	return e ? -CORE_EPERM : 0;
 }
 
+/*
+ * The checks of a page coming back from the guest at @gfn: the arguments,
+ * then the guest's view of the page must be @view (else -EPERM).
+ */
+static int take_back_check(struct pkvm *p, u32 vm, u64 gfn, enum pkvm_view view,
+			   struct pkvm_vm **v, u64 *pfn)
+{
+	int ret = guest_args(p, vm, 0, false, gfn, v);
+
+	if (ret)
+		return ret;
+	return pkvm_guest_view(*v, gfn, pfn) == view ? 0 : -CORE_EPERM;
+}
+
 int pkvm_host_donate_guest(struct pkvm *p, u32 vm, u64 pfn, u64 gfn)
 {
 	struct pgt_install host_ins, guest_ins;
@@ -83,12 +97,10 @@ int pkvm_host_unshare_guest(struct pkvm *p, u32 vm, u64 gfn)
 	struct pgt_install host_ins, guest_ins;
 	struct pkvm_vm *v;
 	u64 pfn = 0;
-	int ret = guest_args(p, vm, 0, false, gfn, &v);
+	int ret = take_back_check(p, vm, gfn, PKVM_SHARED_BORROWED, &v, &pfn);
 
 	if (ret)
 		return ret;
-	if (pkvm_guest_view(v, gfn, &pfn) != PKVM_SHARED_BORROWED)
-		return -CORE_EPERM;
 	host_ins = host_s2_ins_default(&p->host_s2, pfn);
 	host_ins.coalesce = !PLANTED(NO_COALESCE_UNSHARE_GUEST);
 	guest_ins = pkvm_guest_ins_unmap(gfn);
@@ -100,12 +112,10 @@ int pkvm_guest_relinquish(struct pkvm *p, u32 vm, u64 gfn)
 	struct pgt_install host_ins, guest_ins;
 	struct pkvm_vm *v;
 	u64 pfn = 0;
-	int ret = guest_args(p, vm, 0, false, gfn, &v);
+	int ret = take_back_check(p, vm, gfn, PKVM_OWNED, &v, &pfn);
 
 	if (ret)
 		return ret;
-	if (pkvm_guest_view(v, gfn, &pfn) != PKVM_OWNED)
-		return -CORE_EPERM;
 	host_ins = host_s2_ins_owner(pfn, 1, PKVM_OWNER_HOST);
 	guest_ins = pkvm_guest_ins_unmap(gfn);
 	ret = pkvm_commit(&p->host_s2, &host_ins, &v->pgt, &guest_ins);
