@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# A bounded fuzzing run for the test suite: build TARGET for ENGINE in
-# BUILD_DIR, fuzz it from its seed corpus and regressions with a fixed seed
-# for RUNS executions in total (over two workers for libFuzzer), and fail on
-# any finding.
-# usage: fuzz-bounded.sh ENGINE TARGET RUNS BUILD_DIR
+# Bounded fuzzing runs for the test suite. Two steps, so that the suite
+# builds each engine's tree once and then runs targets side by side:
+#   fuzz-bounded.sh build ENGINE BUILD_DIR TARGET...
+#       configure and build TARGETs (fuzzer, seeds, replay) for ENGINE
+#   fuzz-bounded.sh run ENGINE TARGET RUNS BUILD_DIR
+#       fuzz TARGET (built by the step above) from its seed corpus (and,
+#       under libFuzzer, its regressions) with a fixed seed for RUNS
+#       executions in total (two libFuzzer workers, one AFL++ instance), and
+#       fail on any finding
 set -euo pipefail
 
-engine=$1 target=$2 runs=$3 dir=$4
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
+step=${1:-}
+engine=${2:-}
 case $engine in
 libfuzzer) cc=clang ;;
 afl) cc=afl-clang-fast ;;
-*) echo "fuzz-bounded: unknown engine '$engine'" >&2; exit 2 ;;
+*) echo "fuzz-bounded: unknown engine '$engine'" >&2; echo "$usage" >&2; exit 2 ;;
 esac
-[[ $runs =~ ^[0-9]+$ ]] || { echo "fuzz-bounded: RUNS must be a number" >&2; exit 2; }
 
-CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine" >/dev/null
-AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" --target "$target" --target "${target}_seeds" \
-	--target "${target/fuzz_/replay_}" \
-	>/dev/null
+if [[ $step == build && $# -ge 4 ]]; then
+	dir=$3
+	shift 3
+	targets=()
+	for t in "$@"; do
+		targets+=(--target "$t" --target "${t}_seeds" --target "${t/fuzz_/replay_}")
+	done
+	CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine" >/dev/null
+	AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${targets[@]}" >/dev/null
+	exit 0
+fi
+[[ $step == run && $# -eq 5 ]] || { echo "$usage" >&2; exit 2; }
+target=$3 runs=$4 dir=$5
+[[ $runs =~ ^[0-9]+$ ]] || { echo "fuzz-bounded: RUNS must be a number" >&2; exit 2; }
+[[ -x $dir/fuzzers/$target ]] ||
+	{ echo "fuzz-bounded: $dir/fuzzers/$target is not built (run the build step)" >&2; exit 2; }
 
 seeds=$dir/corpora/$target/seeds
 regressions=$root/corpora/$target/regressions
