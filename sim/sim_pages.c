@@ -93,17 +93,24 @@ void sim_pages_fini(struct sim *sim)
 
 static void hash_put(struct sim *sim, u64 key, u32 val);
 
-static void hash_grow(struct sim *sim)
+/*
+ * Rebuild the table without its removed buckets, doubled only when the live
+ * keys need it: pages leave and come back for every fuzz input, and a table
+ * that counted its tombstones as keys would grow without end.
+ */
+static void hash_rebuild(struct sim *sim)
 {
 	u64 old_cap = sim->hash_cap;
 	u64 *old_key = sim->hash_key;
 	u32 *old_val = sim->hash_val;
 
-	sim->hash_cap *= 2;
+	while ((sim->hash_live + 1) * 4 > sim->hash_cap)
+		sim->hash_cap *= 2;
 	sim->hash_key = calloc(sim->hash_cap, sizeof(*sim->hash_key));
 	sim->hash_val = calloc(sim->hash_cap, sizeof(*sim->hash_val));
 	CORE_ASSERT(sim->hash_key && sim->hash_val);
 	sim->hash_used = 0;
+	sim->hash_live = 0;
 	for (u64 i = 0; i < old_cap; i++) {
 		if (old_key[i] && old_key[i] != HASH_TOMB)
 			hash_put(sim, old_key[i], old_val[i]);
@@ -112,18 +119,21 @@ static void hash_grow(struct sim *sim)
 	free(old_val);
 }
 
+/* @used counts buckets ever filled (tombstones too): it bounds probe lengths. */
 static void hash_put(struct sim *sim, u64 key, u32 val)
 {
 	u64 i;
 
 	if ((sim->hash_used + 1) * 2 > sim->hash_cap)
-		hash_grow(sim);
+		hash_rebuild(sim);
 	for (i = hash_slot(key, sim->hash_cap); sim->hash_key[i] && sim->hash_key[i] != HASH_TOMB;
 	     i = (i + 1) & (sim->hash_cap - 1))
 		;
+	if (!sim->hash_key[i])
+		sim->hash_used++;
 	sim->hash_key[i] = key;
 	sim->hash_val[i] = val;
-	sim->hash_used++;
+	sim->hash_live++;
 }
 
 static u64 hash_find(const struct sim *sim, u64 key)
@@ -186,6 +196,7 @@ void sim_page_unregister(struct sim *sim, u32 slot)
 
 	CORE_ASSERT(i != ~0ULL);
 	sim->hash_key[i] = HASH_TOMB;
+	sim->hash_live--;
 	sim->slot_state[slot] = SIM_SLOT_UNUSED;
 	sim->free_slots[sim->nr_free_slots++] = slot;
 }

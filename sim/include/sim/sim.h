@@ -80,7 +80,8 @@ struct sim {
 	u64 *hash_key;
 	u32 *hash_val;
 	u64 hash_cap;
-	u64 hash_used;
+	u64 hash_used; /* buckets in use or removed */
+	u64 hash_live; /* keys present */
 
 	struct sim_observer obs;
 	struct pgt_mm mm;
