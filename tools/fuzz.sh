@@ -175,7 +175,7 @@ cmd_fuzz()
 			rows+=("  finding: $i")
 			rows+=("    signature: $(finding_signature \
 				"$ROOT/build/$engine/fuzzers/${t/fuzz_/replay_}" "$i")")
-			rows+=("    reproduce: ./s2fuzz replay $i")
+			rows+=("    reproduce: ./s2fuzz replay --target $t $i")
 		done
 	done
 	echo
@@ -192,23 +192,48 @@ cmd_fuzz()
 	[[ $found == 0 ]]
 }
 
+# The target an input belongs to, from its path (out/<engine>/<target>/...,
+# corpora/<target>/...): the last directory named after a target, else
+# fuzz_pkvm.
+target_of_path()
+{
+	local path found=fuzz_pkvm part t
+	path=$(realpath -m -- "$1")
+	local -a parts
+	IFS=/ read -ra parts <<<"${path%/*}"
+	for part in "${parts[@]}"; do
+		for t in "${FUZZ_TARGETS[@]}"; do
+			[[ $part == "$t" ]] && found=$t
+		done
+	done
+	echo "$found"
+}
+
 cmd_replay()
 {
-	local target=fuzz_pkvm file
+	local target="" file t
 	if [[ ${1:-} == --target ]]; then
 		[[ $# -ge 2 ]] || die_usage "--target needs a value"
 		target=$2
 		shift 2
+		local known=0
+		for t in "${FUZZ_TARGETS[@]}"; do
+			[[ $t == "$target" ]] && known=1
+		done
+		((known)) || die_usage "unknown target '$target' (expected: ${FUZZ_TARGETS[*]})"
 	fi
 	[[ $# -ge 1 ]] || die_usage "replay needs an input file"
 	for file in "$@"; do
 		[[ -f $file ]] || die_usage "no such input file '$file'"
 	done
 	build_config default >/dev/null || return 1
+	local rc=0
 	for file in "$@"; do
-		echo "== $file, as a script:"
-		"$ROOT/build/default/tools/s2script" decode --target "$target" "$file"
+		t=${target:-$(target_of_path "$file")}
+		echo "== $file ($t), as a script:"
+		"$ROOT/build/default/tools/s2script" decode --target "$t" "$file"
 		echo "== running it:"
-		"$ROOT/build/default/fuzzers/${target/fuzz_/replay_}" -v "$file"
+		"$ROOT/build/default/fuzzers/${t/fuzz_/replay_}" -v "$file" || rc=1
 	done
+	return $rc
 }
