@@ -8,6 +8,16 @@ readonly FUZZ_TARGETS
 readonly FUZZ_ENGINES=(libfuzzer afl)
 readonly FUZZ_DEFAULT_SECONDS=120
 
+# Stops with a usage error unless $1 names a fuzz target.
+require_target()
+{
+	local t
+	for t in "${FUZZ_TARGETS[@]}"; do
+		[[ $1 == "$t" ]] && return 0
+	done
+	die_usage "unknown target '$1' (expected: ${FUZZ_TARGETS[*]})"
+}
+
 # Configures and builds build/<engine> with just the fuzz targets, the replay
 # programs and the encoded seed corpora.
 fuzz_build()
@@ -144,11 +154,7 @@ cmd_fuzz()
 			die_usage "unknown fuzz option '$1'"
 			;;
 		*)
-			local known=0
-			for t in "${FUZZ_TARGETS[@]}"; do
-				[[ $1 == "$t" ]] && known=1
-			done
-			[[ $known == 1 ]] || die_usage "unknown target '$1' (expected: ${FUZZ_TARGETS[*]})"
+			require_target "$1"
 			targets+=("$1")
 			shift
 			;;
@@ -216,11 +222,7 @@ cmd_replay()
 		[[ $# -ge 2 ]] || die_usage "--target needs a value"
 		target=$2
 		shift 2
-		local known=0
-		for t in "${FUZZ_TARGETS[@]}"; do
-			[[ $t == "$target" ]] && known=1
-		done
-		((known)) || die_usage "unknown target '$target' (expected: ${FUZZ_TARGETS[*]})"
+		require_target "$target"
 	fi
 	[[ $# -ge 1 ]] || die_usage "replay needs an input file"
 	for file in "$@"; do
