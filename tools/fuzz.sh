@@ -22,7 +22,8 @@ require_target()
 # programs and the encoded seed corpora.
 fuzz_build()
 {
-	local engine=$1 dir=$ROOT/build/$engine cc
+	local engine=$1
+	local dir=$ROOT/build/$engine cc
 	local -a args=(-S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 		       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine")
 	local -a targets=()
