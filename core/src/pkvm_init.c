@@ -2,7 +2,8 @@
 /*
  * The machine description and the initial state (SPEC §5, §8, S10, S23):
  * every memory page host-owned, the carve-out the hypervisor's, annotated
- * in host stage-2 and mapped in hyp stage-1 from the pools it holds.
+ * in host stage-2 and mapped in hyp stage-1 from the pools it holds, then
+ * the hypervisor's private hyp stage-1 ranges (S32).
  */
 #include "pkvm_internal.h"
 
@@ -38,7 +39,7 @@ int pkvm_desc_check(const struct pkvm_desc *d)
 		if (d->hyp_va_offset > va_limit || end > va_limit - d->hyp_va_offset)
 			return -CORE_EINVAL;
 	}
-	return 0;
+	return pkvm_desc_check_hyp_private(d);
 }
 
 int pkvm_init(struct pkvm *p, const struct pkvm_desc *d, const struct pgt_mm *mm,
@@ -66,7 +67,10 @@ int pkvm_init(struct pkvm *p, const struct pkvm_desc *d, const struct pgt_mm *mm
 		return ret;
 	host_ins = host_s2_ins_owner(carve_pfn, carve_nr, PKVM_OWNER_HYP);
 	hyp_ins = pkvm_hyp_ins_map(p, carve_pfn, carve_nr, PGT_STATE_OWNED);
-	return pkvm_commit(&p->host_s2, &host_ins, &p->hyp_s1, &hyp_ins);
+	ret = pkvm_commit(&p->host_s2, &host_ins, &p->hyp_s1, &hyp_ins);
+	if (ret)
+		return ret;
+	return pkvm_hyp_private_map(p);
 }
 
 struct pkvm_page *pkvm_page(struct pkvm *p, u64 pfn)

@@ -23,6 +23,10 @@ static inline u64 pkvm_pfn_addr(u64 pfn)
 bool pkvm_pfn_range_ok(const struct pkvm *p, u64 pfn, u64 nr);
 bool pkvm_pfn_is_memory(const struct pkvm *p, u64 pfn, u64 nr);
 
+/* S32: the private hyp stage-1 ranges of a description, and mapping them at init. */
+int pkvm_desc_check_hyp_private(const struct pkvm_desc *d);
+int pkvm_hyp_private_map(struct pkvm *p);
+
 /* The host's owner and view of one page, from its stage-2 entry. */
 u32 pkvm_host_owner(struct pkvm *p, u64 pfn, enum pkvm_view *view);
 enum pkvm_view pkvm_hyp_view(struct pkvm *p, u64 pfn);

@@ -10,7 +10,21 @@
 
 #include "core/host_s2.h"
 
-#define PKVM_MAX_VMS 16U
+#define PKVM_MAX_VMS	     16U
+#define PKVM_MAX_HYP_PRIVATE 4U
+
+/*
+ * A private hyp stage-1 range (docs/semantics.md S32): the hypervisor's own
+ * text, data or a device, mapped VA -> PA once at init with @prot (PGT_PROT_*:
+ * R, R|W or R|X) and @memtype (PGT_MEM_*), and never changed afterwards.
+ */
+struct pkvm_hyp_private {
+	u64 va;
+	u64 pa;
+	u64 nr; /* pages */
+	u32 prot;
+	u32 memtype;
+};
 
 /* The machine description (SPEC §8). */
 struct pkvm_desc {
@@ -21,6 +35,8 @@ struct pkvm_desc {
 	u64 hyp_pool_pages;  /* the next ones */
 	u64 hyp_va_offset;
 	u32 nr_vm_slots;
+	u32 nr_hyp_private; /* at most PKVM_MAX_HYP_PRIVATE */
+	struct pkvm_hyp_private hyp_private[PKVM_MAX_HYP_PRIVATE];
 };
 
 enum pkvm_vm_state {
@@ -56,13 +72,13 @@ struct pkvm {
 	u64 nr_pages;
 };
 
-/* 0 if @d is a valid description (SPEC §8, S10, S23), else -EINVAL. */
+/* 0 if @d is a valid description (SPEC §8, S10, S23, S29, S32), else -EINVAL. */
 int pkvm_desc_check(const struct pkvm_desc *d);
 /* Pages of memory in @d: the size of the page array pkvm_init needs. */
 u64 pkvm_desc_memory_pages(const struct pkvm_desc *d);
 
 /*
- * Build the initial state (SPEC §5, S23). @host_pool and @hyp_pool are the
+ * Build the initial state (SPEC §5, S23, S32). @host_pool and @hyp_pool are the
  * platform's pools over the carve-out pages S23 names; @memcaches one empty
  * pool per VM slot; @pages zeroed, pkvm_desc_memory_pages() long.
  */
