@@ -32,9 +32,10 @@ static int init_pages(struct ref *r)
 }
 
 /*
- * Validate the description (S29) and build the initial state: the carve-out
- * annotated HYP in host stage-2 and mapped PAGE_HYP in hyp stage-1, the
- * tables for it, roots included, taken from the pools (S23, S28).
+ * Validate the description (S29, S32) and build the initial state: the
+ * carve-out annotated HYP in host stage-2 and mapped PAGE_HYP in hyp
+ * stage-1, then the private hyp ranges with their own attributes, the
+ * tables for all of it, roots included, taken from the pools (S23, S28).
  */
 int ref_init(struct ref *r, const struct ref_desc *d, void *arena, size_t arena_bytes)
 {
@@ -43,6 +44,8 @@ int ref_init(struct ref *r, const struct ref_desc *d, void *arena, size_t arena_
 
 	memset(r, 0, sizeof(*r));
 	ret = ref_mem_from_desc(&r->mem, d);
+	if (!ret)
+		ret = ref_hyp_private_check(d);
 	if (ret)
 		return ret;
 	r->desc = *d;
@@ -62,6 +65,7 @@ int ref_init(struct ref *r, const struct ref_desc *d, void *arena, size_t arena_
 	ref_txn_init(&t, &r->arena);
 	ref_host_write(&t, r, r->carve_start, r->carve_end, ref_annotation(REF_OWNER_HYP));
 	ref_hyp_write(&t, r, r->carve_start, r->carve_end, ref_hyp_page_tmpl());
+	ref_hyp_private_write(&t, r);
 	return ref_txn_commit(&t);
 }
 

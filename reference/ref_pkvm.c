@@ -118,19 +118,30 @@ int ref_host_coalesce(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi
 }
 
 /*
+ * Hyp stage-1: map VA pages [va_lo, va_hi) to PA page va + aux with tmpl, or
+ * unmap them (tmpl 0).
+ */
+int ref_hyp_write_va(struct ref_txn *t, struct ref *r, uint64_t va_lo, uint64_t va_hi,
+		     uint64_t tmpl, uint64_t aux)
+{
+	const struct ref_lmap *v;
+	struct ref_meaning m = { .tmpl = tmpl, .aux = aux };
+	struct ref_runs nw;
+	int ret;
+
+	v = ref_txn_view(t, &r->hyp, &r->hyp_pool, r->hyp.nr_tables);
+	ret = ref_install(t->arena, v, &r->mem, va_lo, va_hi, m, &nw);
+	return ref_txn_update(t, &r->hyp.leaves, ret, &nw);
+}
+
+/*
  * Hyp stage-1: map physical pages [lo, hi) at VA = PA + hyp_va_offset with
  * tmpl, or unmap them (tmpl 0), §3.
  */
 int ref_hyp_write(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi, uint64_t tmpl)
 {
-	const struct ref_lmap *v;
-	struct ref_meaning m = { .tmpl = tmpl, .aux = 0 - r->hyp_va_pages };
-	struct ref_runs nw;
-	int ret;
-
-	v = ref_txn_view(t, &r->hyp, &r->hyp_pool, r->hyp.nr_tables);
-	ret = ref_install(t->arena, v, &r->mem, lo + r->hyp_va_pages, hi + r->hyp_va_pages, m, &nw);
-	return ref_txn_update(t, &r->hyp.leaves, ret, &nw);
+	return ref_hyp_write_va(t, r, lo + r->hyp_va_pages, hi + r->hyp_va_pages, tmpl,
+				0 - r->hyp_va_pages);
 }
 
 /* Guest stage-2 of vm: map gfn to pfn with tmpl, or unmap it (tmpl 0). */

@@ -184,9 +184,15 @@ int ref_host_write(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi, u
 int ref_host_in_place(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi, uint64_t tmpl);
 int ref_host_coalesce(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi);
 int ref_hyp_write(struct ref_txn *t, struct ref *r, uint64_t lo, uint64_t hi, uint64_t tmpl);
+int ref_hyp_write_va(struct ref_txn *t, struct ref *r, uint64_t va_lo, uint64_t va_hi,
+		     uint64_t tmpl, uint64_t aux);
 int ref_guest_write(struct ref_txn *t, struct ref *r, unsigned int vm, uint64_t gfn, uint64_t tmpl,
 		    uint64_t pfn);
 uint64_t ref_pool_used(const struct ref *r, unsigned int pool);
 const struct ref_pool *ref_pool_of(const struct ref *r, unsigned int pool);
+
+/* ---- The hypervisor's private hyp stage-1 ranges, S32 (ref_hyp_private.c) ---- */
+int ref_hyp_private_check(const struct ref_desc *d);
+int ref_hyp_private_write(struct ref_txn *t, struct ref *r);
 
 #endif /* REF_PRIV_H */

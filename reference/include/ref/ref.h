@@ -29,9 +29,10 @@
 #define REF_ENOSPC     28
 #define REF_EOPNOTSUPP 95
 
-#define REF_PAGE_SHIFT	12
-#define REF_MAX_REGIONS 8
-#define REF_MAX_VMS	16
+#define REF_PAGE_SHIFT	    12
+#define REF_MAX_REGIONS	    8
+#define REF_MAX_VMS	    16
+#define REF_MAX_HYP_PRIVATE 4
 
 /* Pools (§5, §7): host stage-2, hyp stage-1, and each VM's memcache. */
 #define REF_POOL_HOST  0u
@@ -73,7 +74,20 @@ struct ref_region {
 	uint64_t size;
 };
 
-/* The machine description (§8, S23). */
+/*
+ * One of the hypervisor's own hyp stage-1 ranges (S32): pages [va, va + nr)
+ * translate to [pa, pa + nr) with prot (R, R|W or R|X) and memtype, from
+ * init on, and no operation ever changes them.
+ */
+struct ref_hyp_private {
+	uint64_t va;	      /* bytes, page-aligned */
+	uint64_t pa;	      /* bytes, page-aligned */
+	uint64_t nr;	      /* pages */
+	unsigned int prot;    /* REF_PROT_* */
+	unsigned int memtype; /* REF_MT_* */
+};
+
+/* The machine description (§8, S23, S32). */
 struct ref_desc {
 	struct ref_region mem[REF_MAX_REGIONS];
 	unsigned int nr_mem;
@@ -83,6 +97,8 @@ struct ref_desc {
 	uint64_t hyp_va_offset;
 	unsigned int host_ia_bits;
 	unsigned int nr_vm_slots;
+	unsigned int nr_hyp_private;
+	struct ref_hyp_private hyp_private[REF_MAX_HYP_PRIVATE];
 };
 
 /* Per-page state as the pKVM layer sees it (§5). */
