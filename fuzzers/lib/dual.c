@@ -63,6 +63,7 @@ static void to_core_desc(const struct fz_machine *m, struct pkvm_desc *c)
 	c->hyp_pool_pages = m->hyp_pool;
 	c->hyp_va_offset = m->hyp_va_offset;
 	c->nr_vm_slots = m->nr_vm_slots;
+	c->nr_hyp_private = 0; /* fuzz machines have no private hyp ranges yet (S32) */
 }
 
 static void to_ref_desc(const struct fz_machine *m, struct ref_desc *r)
@@ -80,14 +81,24 @@ static void to_ref_desc(const struct fz_machine *m, struct ref_desc *r)
 	r->hyp_va_offset = m->hyp_va_offset;
 	r->host_ia_bits = m->host_ia_bits;
 	r->nr_vm_slots = m->nr_vm_slots;
+	r->nr_hyp_private = 0;
 }
 
 int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f)
 {
-	struct pgt_pool *mc[PKVM_MAX_VMS];
-	struct sim_observer obs = { .event = feed_bbm, .arg = d };
 	struct pkvm_desc cd;
 	struct ref_desc rd;
+
+	to_core_desc(m, &cd);
+	to_ref_desc(m, &rd);
+	return dual_init_descs(d, m, &cd, &rd, f);
+}
+
+int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
+		    const struct ref_desc *rd, struct dual_failure *f)
+{
+	struct pgt_pool *mc[PKVM_MAX_VMS];
+	struct sim_observer obs = { .event = feed_bbm, .arg = d };
 	int core_rc, ref_rc;
 
 	memset(d, 0, offsetof(struct dual, trace));
@@ -95,8 +106,6 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f
 	d->m = *m;
 	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++)
 		d->dirty[i] = true;
-	to_core_desc(m, &cd);
-	to_ref_desc(m, &rd);
 	if (sim_init(&d->sim, 1U << 16))
 		abort();
 	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), m->host_pool);
@@ -106,18 +115,18 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f
 		sim_pool_init_empty(&d->sim, &d->memcache[i]);
 		mc[i] = &d->memcache[i];
 	}
-	d->pages_bytes = (pkvm_desc_memory_pages(&cd) + 1) * sizeof(*d->pages);
+	d->pages_bytes = (pkvm_desc_memory_pages(cd) + 1) * sizeof(*d->pages);
 	d->pages = sim_zalloc_big(d->pages_bytes);
 	if (!d->pages)
 		abort();
 	diff_bbm_init(&d->bbm);
 	diff_tlb_init(&d->tlb);
 	sim_set_observer(&d->sim, &obs);
-	core_rc = pkvm_init(&d->pkvm, &cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc,
-			    d->pages);
+	core_rc =
+		pkvm_init(&d->pkvm, cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc, d->pages);
 	if (!ref_arena && !(ref_arena = malloc(REF_ARENA_BYTES)))
 		abort();
-	ref_rc = ref_init(&d->ref, &rd, ref_arena, REF_ARENA_BYTES);
+	ref_rc = ref_init(&d->ref, rd, ref_arena, REF_ARENA_BYTES);
 	d->mem = (struct diff_mem){ mem_table, mem_count, &d->sim };
 	d->layout.nr_regions = m->nr_regions;
 	for (unsigned i = 0; i < m->nr_regions; i++) {

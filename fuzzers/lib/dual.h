@@ -64,6 +64,13 @@ struct dual {
  * disagree about it.
  */
 int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f);
+/*
+ * The same from descriptions made by hand, for what fz_machine cannot say
+ * yet (S32's private hyp ranges): @cd and @rd describe the machine @m
+ * describes (its pools and slots size the simulated side), plus more.
+ */
+int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
+		    const struct ref_desc *rd, struct dual_failure *f);
 void dual_fini(struct dual *d);
 
 /* Which dirty[] slot a core table is. */

@@ -2,6 +2,8 @@
 /*
  * The dual runner's own checks, where both sides could agree and still be
  * wrong: host stage-2 must never map a page the host does not own (SPEC §11).
+ * And both sides on a machine with private hyp ranges (S32), which fuzz
+ * inputs cannot describe yet: their whole-state digests (S27) agree.
  */
 #include "dual.h"
 
@@ -41,10 +43,198 @@ static void host_mapping_a_guest_page_is_caught(void **state)
 	dual_fini(&d);
 }
 
+/* The whole-state digest of the core's tables, read from memory (S27). */
+static uint64_t core_state_digest(struct dual *d)
+{
+	struct diff_state s = { 0 };
+	struct diff_table t;
+
+	t = (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d->pkvm.host_s2.root_pa),
+				 d->pkvm.host_s2.start_level, &d->mem, &d->layout };
+	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(diff_table_stream, &t));
+	t = (struct diff_table){ DIFF_HYP_S1, 0, pa_addr(d->pkvm.hyp_s1.root_pa),
+				 d->pkvm.hyp_s1.start_level, &d->mem, NULL };
+	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(diff_table_stream, &t));
+	for (unsigned vm = 0; vm < d->m.nr_vm_slots; vm++) {
+		if (!pkvm_vm_live(&d->pkvm, vm))
+			continue;
+		t = (struct diff_table){ DIFF_GUEST_S2, vm, pa_addr(d->pkvm.vms[vm].pgt.root_pa),
+					 d->pkvm.vms[vm].pgt.start_level, &d->mem, NULL };
+		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(diff_table_stream, &t));
+	}
+	return diff_state_hash(&s);
+}
+
+struct ref_table {
+	const struct ref *r;
+	unsigned kind, vm;
+};
+
+static void ref_table_stream(void *src, diff_emit_fn emit, void *arg)
+{
+	const struct ref_table *t = src;
+
+	ref_stream(t->r, t->kind, t->vm, emit, arg);
+}
+
+/* The same digest from the reference's records. */
+static uint64_t ref_state_digest(const struct ref *r, unsigned nr_vm_slots)
+{
+	struct diff_state s = { 0 };
+	struct ref_table t = { r, REF_KIND_HOST_S2, 0 };
+
+	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(ref_table_stream, &t));
+	t.kind = REF_KIND_HYP_S1;
+	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(ref_table_stream, &t));
+	for (unsigned vm = 0; vm < nr_vm_slots; vm++) {
+		if (!ref_vm_live(r, vm))
+			continue;
+		t = (struct ref_table){ r, REF_KIND_GUEST_S2, vm };
+		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(ref_table_stream, &t));
+	}
+	return diff_state_hash(&s);
+}
+
+/*
+ * The el2 machine: 1 GiB of memory at 1 GiB, an 8 MiB carve-out, hyp VA =
+ * PA + 2^47; hyp text (RX) identity-mapped over the carve-out's second
+ * 2 MiB, hyp data (RW) right after it, the UART as one device page.
+ */
+#define EL2_CARVE 0x60000000ULL
+#define EL2_TEXT  (EL2_CARVE + 0x200000)
+#define EL2_DATA  (EL2_CARVE + 0x400000)
+#define EL2_UART  0x09000000ULL
+
+static void el2_machine(struct fz_machine *m, struct pkvm_desc *cd, struct ref_desc *rd)
+{
+	static const struct {
+		u64 addr, nr;
+		u32 prot, memtype;
+	} priv[] = {
+		{ EL2_TEXT, 512, PGT_PROT_R | PGT_PROT_X, PGT_MEM_NORMAL },
+		{ EL2_DATA, 512 + 8, PGT_PROT_RW, PGT_MEM_NORMAL },
+		{ EL2_UART, 1, PGT_PROT_RW, PGT_MEM_DEVICE },
+	};
+
+	*m = (struct fz_machine){
+		.nr_regions = 1,
+		.regions = { { 0x40000000ULL, 0x40000000ULL } },
+		.carve_base = EL2_CARVE,
+		.carve_pages = 2048,
+		.host_pool = 256,
+		.hyp_pool = 256,
+		.hyp_va_offset = 1ULL << 47,
+		.host_ia_bits = 40,
+		.nr_vm_slots = 4,
+	};
+	*cd = (struct pkvm_desc){
+		.layout = { .nr_regions = 1, .ia_bits = 40 },
+		.carveout_base = EL2_CARVE,
+		.carveout_size = 2048 << 12,
+		.host_pool_pages = 256,
+		.hyp_pool_pages = 256,
+		.hyp_va_offset = 1ULL << 47,
+		.nr_vm_slots = 4,
+		.nr_hyp_private = 3,
+	};
+	cd->layout.regions[0] = (struct host_region){ 0x40000000ULL, 0x40000000ULL };
+	memset(rd, 0, sizeof(*rd));
+	rd->nr_mem = 1;
+	rd->mem[0] = (struct ref_region){ 0x40000000ULL, 0x40000000ULL };
+	rd->carveout = (struct ref_region){ EL2_CARVE, 2048 << 12 };
+	rd->host_pool_pages = 256;
+	rd->hyp_pool_pages = 256;
+	rd->hyp_va_offset = 1ULL << 47;
+	rd->host_ia_bits = 40;
+	rd->nr_vm_slots = 4;
+	rd->nr_hyp_private = 3;
+	for (unsigned i = 0; i < 3; i++) {
+		cd->hyp_private[i] =
+			(struct pkvm_hyp_private){ priv[i].addr, priv[i].addr, priv[i].nr,
+						   priv[i].prot, priv[i].memtype };
+		rd->hyp_private[i] =
+			(struct ref_hyp_private){ priv[i].addr, priv[i].addr, priv[i].nr,
+						  priv[i].prot, priv[i].memtype };
+	}
+}
+
+/* Run @op on both sides: every dual check passes and the digests agree. */
+static void step_agrees(struct dual *d, struct fz_op op)
+{
+	struct dual_failure f;
+
+	if (!dual_step(d, &op, &f)) {
+		dual_report(d, &f);
+		fail();
+	}
+	if (d->rc[d->n - 1])
+		print_error("%s returned %d\n", fz_op_name(op.kind), d->rc[d->n - 1]);
+	assert_int_equal(d->rc[d->n - 1], 0);
+	assert_int_equal(core_state_digest(d), ref_state_digest(&d->ref, d->m.nr_vm_slots));
+}
+
+static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **state)
+{
+	static struct dual d;
+	static struct ref bare;
+	static char bare_arena[1 << 20];
+	struct dual_failure f;
+	struct fz_machine m;
+	struct pkvm_desc cd;
+	struct ref_desc rd;
+	u64 after_carve = (EL2_CARVE >> 12) + 2048, pgd = 0x48000;
+	unsigned level;
+	uint64_t desc;
+	pte_t e;
+	u32 core_level;
+
+	el2_machine(&m, &cd, &rd);
+	assert_int_equal(dual_init_descs(&d, &m, &cd, &rd, &f), 0);
+	if (!dual_check(&d, "init", 0, 0, &f)) {
+		dual_report(&d, &f);
+		fail();
+	}
+	assert_int_equal(core_state_digest(&d), ref_state_digest(&d.ref, m.nr_vm_slots));
+	/* Both sides hold the text block and the UART page... */
+	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_TEXT, &e, &core_level), 0);
+	assert_int_equal(ref_get_leaf(&d.ref, REF_KIND_HYP_S1, 0, EL2_TEXT, &level, &desc), 0);
+	assert_int_equal(core_level, 2);
+	assert_int_equal(level, 2);
+	assert_int_equal(desc, e);
+	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_UART, &e, &core_level), 0);
+	assert_int_equal(core_level, 3);
+	assert_true(pte_valid(e));
+	/* ...and the digest sees them: a reference without them disagrees. */
+	rd.nr_hyp_private = 0;
+	assert_int_equal(ref_init(&bare, &rd, bare_arena, sizeof(bare_arena)), 0);
+	assert_int_not_equal(core_state_digest(&d), ref_state_digest(&bare, m.nr_vm_slots));
+
+	step_agrees(&d, (struct fz_op){ .kind = FZ_DONATE_HYP, .pfn = after_carve, .nr = 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_SHARE_HYP, .pfn = after_carve + 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_PIN, .pfn = after_carve + 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_HYP_ACCESS, .pfn = after_carve + 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_UNPIN, .pfn = after_carve + 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_HOST_ABORT, .addr = (after_carve + 8) << 12 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_VM_CREATE, .vm = 0, .ia_bits = 40, .pfn = pgd });
+	/* Start level 0 at 40 bits: L1, L2 and L3 tables for the first gfn. */
+	for (u64 i = 1; i <= 3; i++)
+		step_agrees(&d, (struct fz_op){ .kind = FZ_VM_TOPUP, .vm = 0, .pfn = pgd + i });
+	step_agrees(&d,
+		    (struct fz_op){ .kind = FZ_DONATE_GUEST, .vm = 0, .pfn = pgd + 4, .gfn = 9 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_HYP_DONATE_HOST, .pfn = after_carve, .nr = 4 });
+	step_agrees(&d, (struct fz_op){ .kind = FZ_UNSHARE_HYP, .pfn = after_carve + 4 });
+	/* The private ranges are where init put them. */
+	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_TEXT, &e, &core_level), 0);
+	assert_int_equal(core_level, 2);
+	assert_int_equal(e, desc);
+	dual_fini(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(host_mapping_a_guest_page_is_caught),
+		cmocka_unit_test(private_hyp_ranges_digests_agree_after_init_and_transitions),
 	};
 
 	return cmocka_run_group_tests_name("dual", tests, NULL, NULL);
