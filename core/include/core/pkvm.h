@@ -11,7 +11,7 @@
 #include "core/host_s2.h"
 
 #define PKVM_MAX_VMS	     16U
-#define PKVM_MAX_HYP_PRIVATE 4U
+#define PKVM_MAX_HYP_PRIVATE 16U
 
 /*
  * A private hyp stage-1 range (docs/semantics.md S32): the hypervisor's own

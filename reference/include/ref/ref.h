@@ -32,7 +32,7 @@
 #define REF_PAGE_SHIFT	    12
 #define REF_MAX_REGIONS	    8
 #define REF_MAX_VMS	    16
-#define REF_MAX_HYP_PRIVATE 4
+#define REF_MAX_HYP_PRIVATE 16
 
 /* Pools (§5, §7): host stage-2, hyp stage-1, and each VM's memcache. */
 #define REF_POOL_HOST  0u

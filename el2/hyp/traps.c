@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Traps from the host (boot/vectors.S calls el2_trap): hypercalls go to the
+ * SPEC §12 dispatcher, stage-2 aborts to host_mem_abort (SPEC §6), SMCs to
+ * the firmware when they are PSCI calls the host may make. Anything else is
+ * unexpected: the EL2 state is printed and the machine stops with a failure.
+ */
+#include "core/hvc.h"
+#include "el2/console.h"
+#include "el2/host_info.h"
+#include "el2/hyp.h"
+#include "el2/libc.h"
+#include "el2/power.h"
+#include "el2/sysreg.h"
+
+#define VECTOR_LOWER_SYNC 8
+
+struct el2_counters el2_counters;
+
+static const char *const vector_names[16] = {
+	"sync (EL2, SP0)",  "irq (EL2, SP0)",  "fiq (EL2, SP0)",  "serror (EL2, SP0)",
+	"sync (EL2)",	    "irq (EL2)",       "fiq (EL2)",	  "serror (EL2)",
+	"sync (host)",	    "irq (host)",      "fiq (host)",	  "serror (host)",
+	"sync (AArch32)",   "irq (AArch32)",   "fiq (AArch32)",	  "serror (AArch32)",
+};
+
+static void __attribute__((noreturn)) unexpected(const struct el2_regs *r, u64 vector,
+						 const char *why)
+{
+	console_printf("\ns2fuzz el2: unexpected exception: %s%s%s\n", vector_names[vector & 15],
+		       why ? ": " : "", why ? why : "");
+	console_printf("  ESR_EL2 %016llx  FAR_EL2 %016llx  HPFAR_EL2 %016llx\n",
+		       (unsigned long long)read_sysreg(esr_el2),
+		       (unsigned long long)read_sysreg(far_el2),
+		       (unsigned long long)read_sysreg(hpfar_el2));
+	console_printf("  ELR_EL2 %016llx  SPSR_EL2 %016llx\n",
+		       (unsigned long long)read_sysreg(elr_el2),
+		       (unsigned long long)read_sysreg(spsr_el2));
+	for (u32 i = 0; i < 31; i++)
+		console_printf("  x%-2u %016llx%s", i, (unsigned long long)r->x[i],
+			       i % 3 == 2 ? "\n" : "");
+	console_printf("\n");
+	power_off(false);
+}
+
+/*
+ * Give the host a synchronous external abort for the access that just
+ * trapped, as the architecture would have delivered it at EL1: ESR_EL1 and
+ * FAR_EL1 describe it, ELR_EL1 and SPSR_EL1 hold where it came from, and the
+ * host resumes at its own vector with every interrupt masked.
+ */
+static void inject_external_abort(u64 esr, u64 far)
+{
+	u64 spsr = read_sysreg(spsr_el2), from_el0 = (spsr & 0xf) == 0;
+	u64 ec = ESR_EC(esr) == ESR_EC_IABT_LOW ? ESR_EC_IABT_CUR : ESR_EC_DABT_CUR;
+	u64 vector = from_el0 ? 0x400 : 0x200;
+
+	if (from_el0)
+		ec = ESR_EC(esr) == ESR_EC_IABT_LOW ? ESR_EC_IABT_LOW : ESR_EC_DABT_LOW;
+	write_sysreg((ec << ESR_EC_SHIFT) | (esr & ESR_IL) | ESR_FSC_EXTABT, esr_el1);
+	write_sysreg(far, far_el1);
+	write_sysreg(read_sysreg(elr_el2), elr_el1);
+	write_sysreg(spsr, spsr_el1);
+	write_sysreg(read_sysreg(vbar_el1) + vector, elr_el2);
+	write_sysreg(0x3c5, spsr_el2); /* EL1h, DAIF masked */
+}
+
+static u32 leaf_level_at(u64 addr)
+{
+	pte_t e;
+	u32 level;
+
+	if (pgt_get_leaf(&el2_pkvm.host_s2, addr, &e, &level) || !(e & PTE_VALID))
+		return 0;
+	return level;
+}
+
+static void host_abort(u64 esr)
+{
+	u64 fsc = ESR_FSC(esr), far = read_sysreg(far_el2);
+	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
+	int ret;
+
+	/* Translation faults (FSC 0b0001LL) are the lazy identity map's business. */
+	if ((fsc & 0x3c) != 0x04) {
+		console_printf("s2fuzz el2: host abort with fault status 0x%llx at 0x%llx: "
+			       "injected\n",
+			       (unsigned long long)fsc, (unsigned long long)ipa);
+		inject_external_abort(esr, far);
+		return;
+	}
+	ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
+	if (ret == 0) {
+		u32 level = leaf_level_at(ipa);
+
+		el2_counters.aborts_mapped[level]++;
+		return;
+	}
+	if (ret == -CORE_EPERM || ret == -CORE_EINVAL) {
+		el2_counters.aborts_refused++;
+		inject_external_abort(esr, far);
+		return;
+	}
+	el2_panic("host abort at 0x%llx: host_mem_abort returned %d", (unsigned long long)ipa,
+		  ret);
+}
+
+static bool psci_allowed(u64 fn)
+{
+	/*
+	 * Calls that would start or resume a CPU at an address the host
+	 * chooses, at EL2, are refused: only the boot CPU runs el2 here.
+	 */
+	switch (fn) {
+	case PSCI_CPU_ON:
+	case PSCI_CPU_ON64:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_SUSPEND64:
+	case PSCI_SYSTEM_SUSPEND:
+	case PSCI_SYSTEM_SUSPEND64:
+		return false;
+	default:
+		return (fn >= PSCI_0_2_FN(0) && fn <= PSCI_0_2_FN(0x1f)) ||
+		       (fn >= PSCI_0_2_FN64(0) && fn <= PSCI_0_2_FN64(0x1f));
+	}
+}
+
+static void print_counters(void)
+{
+	const struct el2_counters *c = &el2_counters;
+
+	console_printf("s2fuzz el2: host aborts: %llu mapped (L1 %llu, L2 %llu, L3 %llu), "
+		       "%llu spurious, %llu refused; %llu hypercalls, %llu SMCs\n",
+		       (unsigned long long)(c->aborts_mapped[1] + c->aborts_mapped[2] +
+					    c->aborts_mapped[3]),
+		       (unsigned long long)c->aborts_mapped[1],
+		       (unsigned long long)c->aborts_mapped[2],
+		       (unsigned long long)c->aborts_mapped[3],
+		       (unsigned long long)c->aborts_mapped[0],
+		       (unsigned long long)c->aborts_refused, (unsigned long long)c->hypercalls,
+		       (unsigned long long)c->smcs);
+}
+
+static void host_smc(struct el2_regs *r)
+{
+	u64 fn = r->x[0] & 0xffffffffULL;
+
+	el2_counters.smcs++;
+	/* A trapped SMC returns to itself: step over it. */
+	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	if (!psci_allowed(fn)) {
+		r->x[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
+		return;
+	}
+	if (fn == PSCI_FEATURES && !psci_allowed(r->x[1] & 0xffffffffULL)) {
+		r->x[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
+		return;
+	}
+	if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) {
+		struct stage2_summary s;
+
+		stage2_summarize(&el2_pkvm.host_s2, &s);
+		stage2_print("at power-off", &s);
+		print_counters();
+	}
+	el2_smc_call(r->x);
+}
+
+static void el2_hvc(struct el2_regs *r)
+{
+	struct pkvm_hvc_regs h;
+
+	el2_counters.hypercalls++;
+	if (r->x[0] == EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY)) {
+		struct stage2_summary s;
+
+		stage2_summarize(&el2_pkvm.host_s2, &s);
+		stage2_print("on request", &s);
+		r->x[0] = 0;
+		r->x[1] = s.leaves[1];
+		r->x[2] = s.leaves[2];
+		r->x[3] = s.leaves[3];
+		r->x[4] = s.tables;
+		return;
+	}
+	for (u32 i = 0; i < PKVM_HVC_NR_REGS; i++)
+		h.x[i] = r->x[i];
+	pkvm_hvc_handle(&el2_pkvm, &h);
+	for (u32 i = 0; i < PKVM_HVC_NR_REGS; i++)
+		r->x[i] = h.x[i];
+}
+
+void el2_trap(struct el2_regs *r, u64 vector)
+{
+	u64 esr;
+
+	if (vector != VECTOR_LOWER_SYNC)
+		unexpected(r, vector, NULL);
+	esr = read_sysreg(esr_el2);
+	switch (ESR_EC(esr)) {
+	case ESR_EC_HVC64:
+		el2_hvc(r);
+		break;
+	case ESR_EC_SMC64:
+		host_smc(r);
+		break;
+	case ESR_EC_DABT_LOW:
+	case ESR_EC_IABT_LOW:
+		host_abort(esr);
+		break;
+	default:
+		unexpected(r, vector, "a trap el2 does not handle");
+	}
+}

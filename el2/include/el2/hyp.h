@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* The running hypervisor: its pKVM state and the host's traps. */
+#ifndef EL2_HYP_H
+#define EL2_HYP_H
+
+#include "core/pkvm.h"
+#include "el2/boot.h"
+
+/* The registers a trap saved (boot/vectors.S). */
+struct el2_regs {
+	u64 x[31];
+	u64 pad;
+};
+
+struct el2_counters {
+	u64 aborts_mapped[4]; /* host aborts that mapped a leaf, by level */
+	u64 aborts_spurious;  /* already mapped */
+	u64 aborts_refused;   /* -EPERM, injected back */
+	u64 hypercalls;
+	u64 smcs;
+};
+
+extern struct pkvm el2_pkvm;
+extern struct el2_counters el2_counters;
+extern struct el2_handover el2_boot;
+
+/* Called by boot/vectors.S for every exception. */
+void el2_trap(struct el2_regs *regs, u64 vector);
+
+/* Leaves by level and table pages of a table: the seeds' stage-2 dump. */
+struct stage2_summary {
+	u64 leaves[4];
+	u64 tables;
+	u64 annotations;
+};
+
+void stage2_summarize(struct pgt *pgt, struct stage2_summary *s);
+void stage2_print(const char *what, const struct stage2_summary *s);
+
+#endif /* EL2_HYP_H */

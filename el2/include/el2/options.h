@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Options from /chosen bootargs, words of the form s2fuzz.NAME=VALUE:
+ *   s2fuzz.exit=semihosting   stop QEMU through semihosting with a status
+ *   s2fuzz.ops=N              differential mode: N random operations
+ *   s2fuzz.seed=S             differential mode: the sequence's seed
+ * Other words are left to the host. A malformed s2fuzz. word is an error.
+ */
+#ifndef EL2_OPTIONS_H
+#define EL2_OPTIONS_H
+
+#include "core/types.h"
+
+struct el2_options {
+	bool semihosting;
+	u64 ops;
+	u64 seed;
+};
+
+/* 0, or -EINVAL with @why naming the word. */
+int options_parse(const void *fdt, struct el2_options *o, const char **why);
+
+#endif /* EL2_OPTIONS_H */
