@@ -20,23 +20,35 @@ static u64 sym(const char *s)
 	return (u64)(uintptr_t)s;
 }
 
-static void __attribute__((noreturn)) stop_below_el2(u64 el)
+/*
+ * Below EL2 there is no hypervisor to be: say so, then stop the machine the
+ * way EL1 can (semihosting if the boot arguments offer it, else PSCI through
+ * the conduit the tree names).
+ */
+static void __attribute__((noreturn)) stop_below_el2(u64 el, const struct el2_handover *h)
 {
 	console_printf("s2fuzz el2: entered at EL%llu, but the hypervisor needs EL2 "
 		       "(QEMU: -machine virtualization=on; a board: boot it from EL2). "
 		       "Stopping.\n",
 		       (unsigned long long)el);
-	for (;;)
-		__asm__ volatile("wfi");
+	if (h->options.semihosting)
+		power_off(false);
+	if (h->machine.psci == EL2_PSCI_HVC) {
+		register u64 x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "memory");
+	}
+	power_setup(false, h->machine.psci == EL2_PSCI_SMC);
+	power_off(false);
 }
 
 static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, u64 el)
 {
 	struct el2_handover *h = &handover;
-	const char *why = "";
+	const char *why = "", *opt_why = "";
 	struct uart uart;
 	u64 image_size = sym(_end) - sym(_head), move_entry;
-	int ret;
+	int ret, opt_ret;
 
 	if (el == 2) {
 		/* Vectors first, and a known SCTLR_EL2: MMU and D-cache off. */
@@ -47,18 +59,17 @@ static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, 
 	ret = el2_dt_parse(fdt, sym(fdt), &h->machine, &why);
 	uart = uart_from_machine(&h->machine);
 	console_init(&uart);
+	opt_ret = options_parse(fdt, &h->options, &opt_why);
+	power_setup(!opt_ret && h->options.semihosting, h->machine.psci == EL2_PSCI_SMC);
 	if (el != 2)
-		stop_below_el2(el);
+		stop_below_el2(el, h);
 	if (ret) {
 		console_printf("s2fuzz el2: cannot use the device tree at %p: %s. Stopping.\n",
 			       fdt, why);
-		power_setup(false, h->machine.psci == EL2_PSCI_SMC);
 		power_off(false);
 	}
-	ret = options_parse(fdt, &h->options, &why);
-	power_setup(!ret && h->options.semihosting, h->machine.psci == EL2_PSCI_SMC);
-	if (ret) {
-		console_printf("s2fuzz el2: bad boot arguments: %s. Stopping.\n", why);
+	if (opt_ret) {
+		console_printf("s2fuzz el2: bad boot arguments: %s. Stopping.\n", opt_why);
 		power_off(false);
 	}
 	console_printf("s2fuzz el2: at EL2, loaded at 0x%llx (%llu KiB), device tree at %p\n",

@@ -67,22 +67,6 @@ static void touch_all_memory(void)
 	out("el2-payload: touched %llu pages of host memory\n", (unsigned long long)pages);
 }
 
-struct summary {
-	u64 l1, l2, l3, tables;
-};
-
-static struct summary stage2_summary(void)
-{
-	struct hvc_res r = hvc_call(EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY), 0, 0, 0, 0);
-
-	return (struct summary){ r.x[1], r.x[2], r.x[3], r.x[4] };
-}
-
-static bool summary_equal(const struct summary *a, const struct summary *b)
-{
-	return a->l1 == b->l1 && a->l2 == b->l2 && a->l3 == b->l3 && a->tables == b->tables;
-}
-
 /*
  * @n usable pages spread over memory: one every (memory / n) bytes, moved up
  * to the next usable page, so that they land in different blocks.
@@ -111,6 +95,29 @@ static u32 pick_scattered(u64 *pfns, u32 n, u64 salt)
 	return got;
 }
 
+struct summary {
+	u64 l1, l2, l3, tables;
+};
+
+static struct summary stage2_summary(void)
+{
+	struct hvc_res r = hvc_call(EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY), 0, 0, 0, 0);
+
+	return (struct summary){ r.x[1], r.x[2], r.x[3], r.x[4] };
+}
+
+static void print_summary(const char *when, const struct summary *s)
+{
+	out("el2-payload: stage-2 summary %s: L1 %llu, L2 %llu, L3 %llu leaves, %llu tables\n",
+	    when, (unsigned long long)s->l1, (unsigned long long)s->l2,
+	    (unsigned long long)s->l3, (unsigned long long)s->tables);
+}
+
+static bool summary_equal(const struct summary *a, const struct summary *b)
+{
+	return a->l1 == b->l1 && a->l2 == b->l2 && a->l3 == b->l3 && a->tables == b->tables;
+}
+
 static void test_share_and_donate_hyp(const u64 *pfn)
 {
 	check(pkvm_call(PKVM_HVC_HOST_SHARE_HYP, pfn[0], 0, 0, 0) == 0, "host_share_hyp");
@@ -136,6 +143,7 @@ static void test_guest_lifecycle(const u64 *pfn, u32 n)
 	u32 donated = 0, reclaimed = 0, mc = MEMCACHE_PAGES, data = n - 2 - MEMCACHE_PAGES;
 	u64 pgd = pfn[0], shared = pfn[1];
 	const u64 *memcache = pfn + 2, *pages = pfn + 2 + MEMCACHE_PAGES;
+	struct summary during;
 	u64 before;
 
 	check(pkvm_call(PKVM_HVC_VM_CREATE, VM, VM_IA_BITS, pgd, 0) == 0, "vm_create");
@@ -148,6 +156,10 @@ static void test_guest_lifecycle(const u64 *pfn, u32 n)
 	check(donated == data, "host_donate_guest of scattered pages (a table each)");
 	check(pkvm_call(PKVM_HVC_HOST_SHARE_GUEST, VM, shared, 0x100000, PGT_PROT_RW) == 0,
 	      "host_share_guest");
+	during = stage2_summary();
+	print_summary("while the VM holds its pages", &during);
+	check(during.l3 > 0 && during.tables > 3,
+	      "donating scattered pages split host blocks into tables");
 	check(touch(shared * PAGE) == touch(shared * PAGE), "the host still reads a page it shares");
 
 	before = injected.count;
@@ -188,9 +200,7 @@ void payload_main(const struct el2_host_info *info)
 
 	touch_all_memory();
 	first = stage2_summary();
-	out("el2-payload: stage-2 summary: L1 %llu, L2 %llu, L3 %llu leaves, %llu tables\n",
-	    (unsigned long long)first.l1, (unsigned long long)first.l2,
-	    (unsigned long long)first.l3, (unsigned long long)first.tables);
+	print_summary("before the guest lifecycle", &first);
 	check(first.l1 + first.l2 + first.l3 > 0, "host memory is mapped after touching it");
 
 	n = pick_scattered(pfns, SCATTERED, 0);
@@ -203,9 +213,7 @@ void payload_main(const struct el2_host_info *info)
 
 	touch_all_memory();
 	second = stage2_summary();
-	out("el2-payload: stage-2 summary: L1 %llu, L2 %llu, L3 %llu leaves, %llu tables\n",
-	    (unsigned long long)second.l1, (unsigned long long)second.l2,
-	    (unsigned long long)second.l3, (unsigned long long)second.tables);
+	print_summary("after the guest lifecycle", &second);
 	check(summary_equal(&first, &second),
 	      "after the guest lifecycle and reclaim, the same stage-2 summary (blocks are back)");
 

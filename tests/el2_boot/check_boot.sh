@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# One QEMU boot of the EL2 image, checked: the console is printed as it comes
+# (the test log shows it), then the expectations of MODE are asserted.
+#
+# usage: check_boot.sh MODE IMAGE [el2-boot.sh options...]
+#   selftest     exit status 0; "el2-selftest: N passed, 0 failed" with N > 0; the
+#                host stage-2 summaries before and after the guest lifecycle are
+#                printed and equal; the touch of a donated page was refused
+#   uboot        selftest, and U-Boot's booti started the image at the address it
+#                loaded it to, which is not QEMU's own -kernel address
+#   below-el2    booted without EL2: the image says so and stops with status 1
+#   bad-dtb      a device tree with all memory reserved: a clear message, status 1
+set -uo pipefail
+
+mode=$1 image=$2
+shift 2
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+fail()
+{
+	echo "check_boot ($mode): FAILED: $*" >&2
+	exit 1
+}
+
+run()
+{
+	"$root/tools/el2-boot.sh" "$image" --timeout 240 "$@" | tee "$log"
+	status=${PIPESTATUS[0]}
+	echo "check_boot ($mode): QEMU exit status $status"
+}
+
+summary_of()
+{
+	grep -m1 "stage-2 summary $1:" "$log" | sed 's/.*summary [^:]*: //'
+}
+
+check_selftest()
+{
+	local line before after
+	[[ $status -eq 0 ]] || fail "exit status $status, expected 0"
+	line=$(grep -E '^el2-selftest: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	[[ $line =~ ^el2-selftest:\ ([0-9]+)\ passed,\ 0\ failed ]] ||
+		fail "no passing summary line (got '${line:-nothing}')"
+	[[ ${BASH_REMATCH[1]} -gt 0 ]] || fail "the self-test ran no check"
+	before=$(summary_of "before the guest lifecycle")
+	after=$(summary_of "after the guest lifecycle")
+	echo "check_boot ($mode): host stage-2 before the guest lifecycle: ${before:-missing}"
+	echo "check_boot ($mode): host stage-2 after the guest lifecycle:  ${after:-missing}"
+	[[ -n $before && $before == "$after" ]] || fail "the summaries differ or are missing"
+	grep -q "ok: touching a donated page is refused" "$log" ||
+		fail "touching a donated page was not refused with an injected abort"
+	grep -m1 "refused access:" "$log"
+}
+
+case $mode in
+selftest)
+	run "$@"
+	check_selftest
+	;;
+uboot)
+	run --uboot "$@"
+	check_selftest
+	grep -q "^Starting kernel" "$log" || fail "U-Boot did not start the image with booti"
+	loaded=$(sed -n 's/^loading kernel to address 0*\([0-9a-f]*\) .*/0x\1/p' "$log" | head -n 1)
+	at=$(sed -n 's/^s2fuzz el2: at EL2, loaded at \(0x[0-9a-f]*\) .*/\1/p' "$log" | head -n 1)
+	echo "check_boot ($mode): U-Boot loaded the image at ${loaded:-?}, el2 found itself at ${at:-?}"
+	[[ -n $at && $((loaded)) -eq $((at)) ]] || fail "el2 does not run where U-Boot loaded it"
+	# QEMU's own -kernel load address on virt: RAM base + 2 MiB.
+	[[ $((at)) -ne $((0x40200000)) ]] || fail "U-Boot used QEMU's -kernel address"
+	;;
+below-el2)
+	run --no-virtualization "$@"
+	[[ $status -eq 1 ]] || fail "exit status $status, expected 1"
+	grep -q "entered at EL1, but the hypervisor needs EL2" "$log" || fail "no message"
+	;;
+bad-dtb)
+	dtb=$(mktemp --suffix=.dtb)
+	dts=$(mktemp --suffix=.dts)
+	trap 'rm -f "$log" "$dtb" "$dts"' EXIT
+	qemu-system-aarch64 -machine "virt,virtualization=on,gic-version=3,dumpdtb=$dtb" \
+		-cpu cortex-a57 -m 1G -nographic -nic none >/dev/null 2>&1 || fail "dumpdtb"
+	dtc -q -I dtb -O dts "$dtb" | sed 's|^/dts-v1/;|/dts-v1/;\n/memreserve/ 0x40000000 0x40000000;|' >"$dts"
+	dtc -q -I dts -O dtb -o "$dtb" "$dts" || fail "dtc"
+	run --dtb "$dtb" "$@"
+	[[ $status -eq 1 ]] || fail "exit status $status, expected 1"
+	grep -q "no free memory for the hypervisor carve-out. Stopping." "$log" ||
+		fail "no clear message"
+	;;
+*)
+	echo "check_boot: unknown mode '$mode'" >&2
+	exit 2
+	;;
+esac
+echo "check_boot ($mode): passed"
