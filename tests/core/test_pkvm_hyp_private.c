@@ -165,11 +165,13 @@ static void bad_private_range_is_einval(void **state)
 	assert_int_equal(pkvm_desc_check(&d), 0);
 	d.hyp_private[2] = (struct pkvm_hyp_private){ linear_end, text.pa, 1, R, N };
 	assert_int_equal(pkvm_desc_check(&d), 0);
-	/* At most four. */
+	/* At most PKVM_MAX_HYP_PRIVATE: fill every slot with its own device page. */
+	for (u32 i = 3; i < PKVM_MAX_HYP_PRIVATE; i++)
+		d.hyp_private[i] = (struct pkvm_hyp_private){ UART + (i - 2) * SZ_4K,
+							      UART + (i - 2) * SZ_4K, 1, R, DEV };
 	d.nr_hyp_private = PKVM_MAX_HYP_PRIVATE + 1;
 	assert_int_equal(pkvm_desc_check(&d), -EINVAL);
 	d.nr_hyp_private = PKVM_MAX_HYP_PRIVATE;
-	d.hyp_private[3] = (struct pkvm_hyp_private){ UART + SZ_4K, UART + SZ_4K, 1, R, DEV };
 	assert_int_equal(pkvm_desc_check(&d), 0);
 }
 
