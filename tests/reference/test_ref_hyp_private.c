@@ -90,11 +90,12 @@ static void init_rejects_bad_private_ranges(void **state)
 	assert_int_equal(init_with(&d), 0);
 	d.hyp_private[2] = range(lin_end, 1 * GiB, 1, R, N);
 	assert_int_equal(init_with(&d), 0);
-	/* At most four. */
-	d.nr_hyp_private = 5;
+	/* At most REF_MAX_HYP_PRIVATE: fill every slot with its own device page. */
+	for (unsigned int i = 3; i < REF_MAX_HYP_PRIVATE; i++)
+		d.hyp_private[i] = range(UART + (i - 2) * 4 * KiB, UART + (i - 2) * 4 * KiB, 1, R, D);
+	d.nr_hyp_private = REF_MAX_HYP_PRIVATE + 1;
 	assert_int_equal(init_with(&d), -REF_EINVAL);
-	d.nr_hyp_private = 4;
-	d.hyp_private[3] = range(UART + 4 * KiB, UART + 4 * KiB, 1, R, D);
+	d.nr_hyp_private = REF_MAX_HYP_PRIVATE;
 	assert_int_equal(init_with(&d), 0);
 	/* -EINVAL comes before -ENOMEM. */
 	d.hyp_pool_pages = 0;
