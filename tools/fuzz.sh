@@ -96,6 +96,7 @@ run_libfuzzer()
 		printf '  %s libfuzzer %4ds  %s\n' "$target" "$elapsed" \
 			"$(grep -E '^#[0-9]+' "$dir/log" | tail -1 | cut -c1-100)" >&2
 	done
+	# Non-zero is also how libFuzzer reports a finding: judged by the caller.
 	wait "$pid" || true
 	libfuzzer_stats "$dir/log"
 }
@@ -128,9 +129,20 @@ run_afl()
 	if [[ -f $dir/out/default/fuzzer_stats ]]; then
 		afl_stats "$dir/out/default/fuzzer_stats"
 	else
-		echo "0 0 ? 0"
-		sed 's/^/    afl: /' "$dir/log" | tail -5 >&2
+		# afl-fuzz died before its first stats: no run at all (judged by the caller).
+		echo "0 0 0 0"
 	fi
+}
+
+# A run that made no execution is an engine that died at start, not a clean run:
+# say so loudly with the end of its log. Returns non-zero for such a run.
+check_ran()
+{
+	local target=$1 engine=$2 dir=$3 execs=$4
+	[[ $execs -gt 0 ]] && return 0
+	echo "s2fuzz: $target under $engine ran zero executions: the engine died at start" >&2
+	sed 's/^/    | /' "$dir/log" 2>/dev/null | tail -n 15 >&2
+	return 1
 }
 
 cmd_fuzz()
@@ -166,13 +178,19 @@ cmd_fuzz()
 	[[ ${#targets[@]} -gt 0 ]] || targets=("${FUZZ_TARGETS[@]}")
 	fuzz_build "$engine" || { echo "s2fuzz: build failed" >&2; return 1; }
 
-	local stamp found=0 rows=()
+	local stamp found=0 dead=0 rows=()
 	stamp=$(date +%Y%m%d-%H%M%S)
 	for t in "${targets[@]}"; do
 		local dir=$ROOT/out/$engine/$t findings=$ROOT/out/$engine/$t/findings-$stamp
 		local stats
 		echo "s2fuzz: fuzzing $t with $engine for ${seconds}s" >&2
 		stats=$("run_$engine" "$t" "$dir" "$seconds" "$findings")
+		if ! check_ran "$t" "$engine" "$dir" "${stats%% *}"; then
+			dead=1
+			rows+=("$t $stats 0")
+			rows+=("  engine died at start: see $dir/log")
+			continue
+		fi
 		local -a f=()
 		mapfile -t f < <(find "$findings" -type f 2>/dev/null | sort)
 		rows+=("$t $stats ${#f[@]}")
@@ -196,7 +214,8 @@ cmd_fuzz()
 			printf '%-12s %12s %10s %10s %12s %9s\n' $r
 		fi
 	done
-	[[ $found == 0 ]]
+	[[ $dead == 0 ]] || echo "s2fuzz: an engine died at start (see above): this run proves nothing" >&2
+	[[ $found == 0 && $dead == 0 ]]
 }
 
 # The target an input belongs to, from its path (out/<engine>/<target>/...,
