@@ -1,8 +1,13 @@
 # Helpers shared by every folder's CMakeLists.txt.
 
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
-pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# The differ includes xxhash.h header-only (XXH_INLINE_ALL): nothing to link, so a
+# MemorySanitizer build has no uninstrumented library. The tests also call the
+# library itself, and cmocka is theirs alone.
+if(S2FUZZ_BUILD_TESTS)
+	find_package(PkgConfig REQUIRED)
+	pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+	pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+endif()
 
 # s2fuzz_library(NAME SOURCES... [LIBS ...]): a static library with the project's warnings.
 function(s2fuzz_library name)
