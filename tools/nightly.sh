@@ -374,7 +374,7 @@ nightly_plots()
 				"$NIGHTLY_WORK/history.tsv" >"$file"
 			[[ -s $file ]] || continue
 			[[ $e == afl ]] && unit="bitmap coverage (%)" || unit="coverage (edges)"
-			gnuplot <<GNUPLOT || return 1
+			gnuplot 2>>"$NIGHTLY_WORK/gnuplot.log" <<GNUPLOT || return 1
 set terminal png size 800,400 noenhanced
 set output '$png'
 set title '$t under $e, per night'
