@@ -8,72 +8,32 @@
  */
 #include "el2/asm.h"
 
-#define FRAME_SIZE (32 * 8)
-
-.macro vector_entry n
-	.balign	0x80
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #0]
-	mov	x1, #\n
-	b	trap_common
-.endm
-
 	.text
 	.balign	0x800
 	.global	el2_vectors
 el2_vectors:
-	vector_entry 0		/* current EL, SP0: sync, irq, fiq, serror */
-	vector_entry 1
-	vector_entry 2
-	vector_entry 3
-	vector_entry 4		/* current EL, SPx */
-	vector_entry 5
-	vector_entry 6
-	vector_entry 7
-	vector_entry 8		/* lower EL, AArch64 */
-	vector_entry 9
-	vector_entry 10
-	vector_entry 11
-	vector_entry 12		/* lower EL, AArch32 */
-	vector_entry 13
-	vector_entry 14
-	vector_entry 15
+	vector_entry 0, trap_common		/* current EL, SP0: sync, irq, fiq, serror */
+	vector_entry 1, trap_common
+	vector_entry 2, trap_common
+	vector_entry 3, trap_common
+	vector_entry 4, trap_common		/* current EL, SPx */
+	vector_entry 5, trap_common
+	vector_entry 6, trap_common
+	vector_entry 7, trap_common
+	vector_entry 8, trap_common		/* lower EL, AArch64 */
+	vector_entry 9, trap_common
+	vector_entry 10, trap_common
+	vector_entry 11, trap_common
+	vector_entry 12, trap_common		/* lower EL, AArch32 */
+	vector_entry 13, trap_common
+	vector_entry 14, trap_common
+	vector_entry 15, trap_common
 
 trap_common:
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	save_frame_x2_x30
 	mov	x0, sp
 	bl	el2_trap
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
-	ldp	x0, x1, [sp, #0]
-	add	sp, sp, #FRAME_SIZE
+	restore_frame
 	eret
 	dsb	nsh
 	isb

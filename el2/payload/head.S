@@ -50,69 +50,31 @@ payload_entry:
 	b	6b
 
 /* EL1 vectors: every exception saves x0-x30 and calls payload_exception(regs, n). */
-.macro vector_entry n
-	.balign	0x80
-	sub	sp, sp, #(32 * 8)
-	stp	x0, x1, [sp, #0]
-	mov	x1, #\n
-	b	exception_common
-.endm
-
 	.text
 	.balign	0x800
 payload_vectors:
-	vector_entry 0
-	vector_entry 1
-	vector_entry 2
-	vector_entry 3
-	vector_entry 4
-	vector_entry 5
-	vector_entry 6
-	vector_entry 7
-	vector_entry 8
-	vector_entry 9
-	vector_entry 10
-	vector_entry 11
-	vector_entry 12
-	vector_entry 13
-	vector_entry 14
-	vector_entry 15
+	vector_entry 0, exception_common
+	vector_entry 1, exception_common
+	vector_entry 2, exception_common
+	vector_entry 3, exception_common
+	vector_entry 4, exception_common
+	vector_entry 5, exception_common
+	vector_entry 6, exception_common
+	vector_entry 7, exception_common
+	vector_entry 8, exception_common
+	vector_entry 9, exception_common
+	vector_entry 10, exception_common
+	vector_entry 11, exception_common
+	vector_entry 12, exception_common
+	vector_entry 13, exception_common
+	vector_entry 14, exception_common
+	vector_entry 15, exception_common
 
 exception_common:
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	save_frame_x2_x30
 	mov	x0, sp
 	bl	payload_exception
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
-	ldp	x0, x1, [sp, #0]
-	add	sp, sp, #(32 * 8)
+	restore_frame
 	eret
 
 	.bss

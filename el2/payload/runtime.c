@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The payload's console, hypercalls, exceptions and exit. */
 #include "el2/power.h"
+#include "el2/semihosting.h"
 #include "payload.h"
-
-#define SEMIHOSTING_SYS_EXIT 0x18
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 const struct el2_host_info *payload_info;
 struct injected_abort injected;
@@ -77,15 +75,6 @@ void payload_exception(struct payload_regs *r, u64 vector)
 	    (unsigned long long)vector, (unsigned long long)esr, (unsigned long long)elr);
 	out("el2-selftest: 0 passed, 1 failed\n");
 	payload_exit(false);
-}
-
-static void semihosting_exit(u64 status)
-{
-	u64 block[2] = { ADP_STOPPED_APPLICATION_EXIT, status };
-	register u64 x0 __asm__("x0") = SEMIHOSTING_SYS_EXIT;
-	register u64 x1 __asm__("x1") = (u64)(uintptr_t)block;
-
-	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
 void payload_exit(bool ok)
