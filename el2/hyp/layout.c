@@ -67,6 +67,14 @@ static bool find_bottom(const struct el2_range *r, const struct el2_range *avoid
 int layout_plan(const struct el2_machine *m, u64 loaded_base, u64 loaded_size, u64 image_size,
 		u64 payload_size, struct el2_layout *out, const char **why)
 {
+	return layout_plan_extra(m, loaded_base, loaded_size, image_size, payload_size, 0, out,
+				 why);
+}
+
+int layout_plan_extra(const struct el2_machine *m, u64 loaded_base, u64 loaded_size,
+		      u64 image_size, u64 payload_size, u64 extra_heap, struct el2_layout *out,
+		      const char **why)
+{
 	struct el2_range avoid[MAX_AVOID];
 	u32 n = 0;
 	bool found = false;
@@ -81,7 +89,7 @@ int layout_plan(const struct el2_machine *m, u64 loaded_base, u64 loaded_size, u
 
 	out->image_size = align_up(image_size, 4096);
 	/* Page records (8 bytes) and table-page counts (4 bytes) per memory page, plus slack. */
-	out->heap_size = align_up(out->memory_pages * 12 + (4ULL << 20), 4096);
+	out->heap_size = align_up(out->memory_pages * 12 + (4ULL << 20) + extra_heap, 4096);
 	out->carve_size = align_up((out->host_pool_pages + out->hyp_pool_pages) * 4096 +
 				   out->image_size + out->heap_size, SZ_2M);
 	out->heap_size = out->carve_size - (out->host_pool_pages + out->hyp_pool_pages) * 4096 -

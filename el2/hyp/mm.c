@@ -12,6 +12,7 @@
 static struct el2_mm_config cfg;
 static bool mmu_on;
 static u64 host_vttbr;
+static el2_mm_observer_fn observer;
 
 void el2_mm_init(const struct el2_mm_config *c)
 {
@@ -51,7 +52,18 @@ u64 el2_virt_to_phys(const void *va)
 	return v;
 }
 
-static u32 *count_of(u64 pa)
+void el2_mm_observe(el2_mm_observer_fn fn)
+{
+	observer = fn;
+}
+
+static void observe(const struct el2_mm_event *e)
+{
+	if (observer)
+		observer(e);
+}
+
+static u32 *count_of_or_null(u64 pa)
 {
 	u64 index = 0;
 
@@ -62,7 +74,23 @@ static u32 *count_of(u64 pa)
 			return &cfg.counts[index + ((pa - r->base) >> PGT_PAGE_SHIFT)];
 		index += r->size >> PGT_PAGE_SHIFT;
 	}
-	el2_panic("table page %llx is not memory", (unsigned long long)pa);
+	return NULL;
+}
+
+u32 el2_mm_table_count(u64 pa)
+{
+	u32 *c = count_of_or_null(pa);
+
+	return c ? __atomic_load_n(c, __ATOMIC_ACQUIRE) : 0;
+}
+
+static u32 *count_of(u64 pa)
+{
+	u32 *c = count_of_or_null(pa);
+
+	if (!c)
+		el2_panic("table page %llx is not memory", (unsigned long long)pa);
+	return c;
 }
 
 void el2_pool_init_empty(struct pgt_pool *pool)
@@ -108,6 +136,7 @@ static void mm_page_free(void *ctx, struct pgt_pool *pool, void *page)
 {
 	u64 pa = el2_virt_to_phys(page);
 
+	observe(&(struct el2_mm_event){ .kind = EL2_MM_FREE, .page_pa = pa });
 	*count_of(pa) = 0;
 	pool_push(pool, pa);
 }
@@ -261,6 +290,8 @@ static void mm_tlbi_range(void *ctx, const struct pgt *pgt, u64 ia, u64 size)
 {
 	u64 nr = (size + PGT_PAGE_SIZE - 1) >> PGT_PAGE_SHIFT;
 
+	observe(&(struct el2_mm_event){ .kind = EL2_MM_TLBI_RANGE, .pgt = pgt, .ia = ia,
+					.size = size });
 	if (pgt->kind == PGT_HYP_S1) {
 		if (nr > TLBI_RANGE_MAX_PAGES)
 			tlbi_s1_all();
@@ -279,6 +310,8 @@ static void mm_tlbi_range(void *ctx, const struct pgt *pgt, u64 ia, u64 size)
  */
 static void mm_tlbi_leaf(void *ctx, const struct pgt *pgt, u64 ia, u32 level)
 {
+	observe(&(struct el2_mm_event){ .kind = EL2_MM_TLBI_LEAF, .pgt = pgt, .ia = ia,
+					.level = level });
 	if (pgt->kind == PGT_HYP_S1)
 		tlbi_s1_pages(ia, 1);
 	else
@@ -287,10 +320,22 @@ static void mm_tlbi_leaf(void *ctx, const struct pgt *pgt, u64 ia, u32 level)
 
 static void mm_tlbi_all(void *ctx, const struct pgt *pgt)
 {
+	observe(&(struct el2_mm_event){ .kind = EL2_MM_TLBI_ALL, .pgt = pgt });
 	if (pgt->kind == PGT_HYP_S1)
 		tlbi_s1_all();
 	else
 		tlbi_s2_all(pgt);
+}
+
+static void mm_on_store(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte,
+			u64 ia, u32 level)
+{
+	if (observer)
+		observer(&(struct el2_mm_event){
+			.kind = EL2_MM_STORE, .pgt = pgt,
+			.table_pa = el2_virt_to_phys(
+				(const void *)((uintptr_t)ptep & ~(uintptr_t)(PGT_PAGE_SIZE - 1))),
+			.old = old, .new_pte = new_pte, .ia = ia, .level = level });
 }
 
 /* One CPU runs the hypervisor here: no walker is ever left inside. */
@@ -326,6 +371,7 @@ static const struct pgt_mm_ops el2_mm_ops = {
 	.shared_enter = mm_shared_enter,
 	.shared_exit = mm_shared_exit,
 	.free_unlinked = mm_free_unlinked,
+	.on_store = mm_on_store,
 };
 
 static const struct pgt_mm el2_pgt_mm = { .ops = &el2_mm_ops };

@@ -47,6 +47,12 @@ static int parse_word(const char *w, size_t len, struct el2_options *o, const ch
 			return -CORE_EINVAL;
 		}
 		o->semihosting = word_is(value, value_len, "semihosting");
+	} else if (word_is(w, name_len, PREFIX "diff")) {
+		if (!word_is(value, value_len, "on") && !word_is(value, value_len, "off")) {
+			*why = "s2fuzz.diff takes on or off";
+			return -CORE_EINVAL;
+		}
+		o->diff = word_is(value, value_len, "on");
 	} else if (word_is(w, name_len, PREFIX "ops")) {
 		if (!parse_number(value, value_len, &o->ops)) {
 			*why = "s2fuzz.ops takes a number";
@@ -58,7 +64,7 @@ static int parse_word(const char *w, size_t len, struct el2_options *o, const ch
 			return -CORE_EINVAL;
 		}
 	} else {
-		*why = "unknown s2fuzz. boot option (known: exit, ops, seed)";
+		*why = "unknown s2fuzz. boot option (known: exit, ops, seed, diff)";
 		return -CORE_EINVAL;
 	}
 	return 0;

@@ -7,6 +7,7 @@
  */
 #include "el2/boot.h"
 #include "el2/console.h"
+#include "el2/diffmode.h"
 #include "el2/libc.h"
 #include "el2/mm.h"
 #include "el2/power.h"
@@ -75,9 +76,9 @@ static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, 
 	console_printf("s2fuzz el2: at EL2, loaded at 0x%llx (%llu KiB), device tree at %p\n",
 		       (unsigned long long)base, (unsigned long long)(image_size >> 10), fdt);
 
-	ret = layout_plan(&h->machine, base, image_size, image_size,
-			  4096 + (u64)(el2_payload_end - el2_payload_start) + (1ULL << 20),
-			  &h->layout, &why);
+	ret = layout_plan_extra(&h->machine, base, image_size, image_size,
+				4096 + (u64)(el2_payload_end - el2_payload_start) + (1ULL << 20),
+				h->options.diff ? EL2_DIFF_HEAP_SIZE : 0, &h->layout, &why);
 	if (ret) {
 		console_printf("s2fuzz el2: %s. Stopping.\n", why);
 		power_off(false);

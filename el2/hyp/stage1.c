@@ -7,6 +7,7 @@
  */
 #include "el2/asm.h"
 #include "el2/console.h"
+#include "el2/diffmode.h"
 #include "el2/host_info.h"
 #include "el2/hyp.h"
 #include "el2/libc.h"
@@ -142,6 +143,9 @@ static void build_pkvm(const struct el2_handover *h, u32 ia_bits)
 					     .carve_base = l->carve_base,
 					     .carve_size = l->carve_size,
 					     .hyp_va_offset = HYP_VA_OFFSET });
+	if (h->options.diff)
+		el2_diff_prepare(&el2_pkvm, heap_take(&cursor, heap_end, EL2_DIFF_HEAP_SIZE),
+				 EL2_DIFF_HEAP_SIZE);
 	el2_pool_init(&host_pool, l->carve_base, l->host_pool_pages);
 	el2_pool_init(&hyp_pool, l->carve_base + l->host_pool_pages * PAGE, l->hyp_pool_pages);
 	for (u32 i = 0; i < PKVM_MAX_VMS; i++) {
@@ -233,7 +237,8 @@ static void __attribute__((noreturn)) enter_payload(u32 ia_bits)
 	*info = (struct el2_host_info){
 		.magic = EL2_HOST_INFO_MAGIC,
 		.flags = (power_semihosting() ? EL2_HOST_SEMIHOSTING : 0) |
-			 (m->psci == EL2_PSCI_SMC ? EL2_HOST_PSCI_SMC : 0),
+			 (m->psci == EL2_PSCI_SMC ? EL2_HOST_PSCI_SMC : 0) |
+			 (el2_diff_on() ? EL2_HOST_DIFF : 0),
 		.carveout = { l->carve_base, l->carve_size },
 		.payload = { l->payload_base, l->payload_size },
 		.uart = *console_uart(),
@@ -297,5 +302,7 @@ void el2_stage1(const struct el2_handover *h)
 	host_controls(ps, ia_bits);
 	console_printf("s2fuzz el2: host stage-2 on (VTCR_EL2 0x%llx)\n",
 		       (unsigned long long)read_sysreg(vtcr_el2));
+	if (el2_boot.options.diff)
+		el2_diff_start();
 	enter_payload(ia_bits);
 }

@@ -7,6 +7,7 @@
  */
 #include "core/hvc.h"
 #include "el2/console.h"
+#include "el2/diffmode.h"
 #include "el2/host_info.h"
 #include "el2/hyp.h"
 #include "el2/libc.h"
@@ -90,6 +91,8 @@ static void host_abort(u64 esr)
 		return;
 	}
 	ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
+	if (el2_diff_on())
+		el2_diff_abort(ipa, ret);
 	if (ret == 0) {
 		u32 level = leaf_level_at(ipa);
 
@@ -183,9 +186,15 @@ static void el2_hvc(struct el2_regs *r)
 		r->x[4] = s.tables;
 		return;
 	}
+	if (r->x[0] == EL2_HVC_ID(EL2_HVC_DIFF_STATUS)) {
+		el2_diff_status(r->x);
+		return;
+	}
 	for (u32 i = 0; i < PKVM_HVC_NR_REGS; i++)
 		h.x[i] = r->x[i];
 	pkvm_hvc_handle(&el2_pkvm, &h);
+	if (el2_diff_on())
+		el2_diff_hvc(r->x, h.x);
 	for (u32 i = 0; i < PKVM_HVC_NR_REGS; i++)
 		r->x[i] = h.x[i];
 }

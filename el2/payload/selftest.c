@@ -79,6 +79,8 @@ static u32 pick_scattered(u64 *pfns, u32 n, u64 salt)
 
 	for (u32 i = 0; i < in->nr_memory; i++)
 		total += in->memory[i].size;
+	/* No page is picked in el2's carve-out (it grows in differential mode). */
+	total -= in->carveout.size;
 	step = (total / n) & ~(PAGE - 1);
 	for (u32 i = 0; i < in->nr_memory && got < n; i++) {
 		const struct el2_host_range *r = &in->memory[i];

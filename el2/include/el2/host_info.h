@@ -13,6 +13,7 @@
 
 #define EL2_HOST_SEMIHOSTING BIT(0) /* stop through semihosting SYS_EXIT */
 #define EL2_HOST_PSCI_SMC BIT(1)    /* PSCI through SMC */
+#define EL2_HOST_DIFF BIT(2)	    /* differential mode on (el2/diffmode.h) */
 
 struct el2_host_range {
 	u64 base, size;
@@ -40,9 +41,15 @@ struct el2_host_info {
  * SPEC §12 (docs/hvc-abi.md): x0 = EL2_HVC_ID(n).
  *  - STAGE2_SUMMARY: prints the host stage-2 summary; returns x0 = 0 and
  *    x1..x4 = leaves at level 1, 2, 3 and table pages.
+ *  - DIFF_STATUS: the differential mode compares the whole state again and
+ *    returns x0 = 0, x1 = operations compared, x2 = of which host aborts,
+ *    x3 = the whole-state digest (S27), x4 = the reference's arena in use;
+ *    x0 = NOT_SUPPORTED when the mode is off (el2/diffmode.h).
+ * Neither is a pKVM operation: the differential mode does not compare them.
  */
 #define EL2_HVC_ID_BASE 0xC6008000ULL
 #define EL2_HVC_ID(n) (EL2_HVC_ID_BASE + (n))
 #define EL2_HVC_STAGE2_SUMMARY 0
+#define EL2_HVC_DIFF_STATUS 1
 
 #endif /* EL2_HOST_INFO_H */

@@ -32,6 +32,11 @@ struct el2_layout {
 int layout_plan(const struct el2_machine *m, u64 loaded_base, u64 loaded_size, u64 image_size,
 		u64 payload_size, struct el2_layout *out, const char **why);
 
+/* The same with @extra_heap more bytes of heap (the differential mode's, el2/diffmode.h). */
+int layout_plan_extra(const struct el2_machine *m, u64 loaded_base, u64 loaded_size,
+		      u64 image_size, u64 payload_size, u64 extra_heap, struct el2_layout *out,
+		      const char **why);
+
 /* Does [base, base + size) meet [r.base, r.base + r.size)? */
 static inline bool range_meets(u64 base, u64 size, const struct el2_range *r)
 {

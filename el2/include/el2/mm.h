@@ -48,6 +48,34 @@ void el2_pool_init_empty(struct pgt_pool *pool);
 void *el2_phys_to_virt(u64 pa);
 u64 el2_virt_to_phys(const void *va);
 
+/*
+ * Watching what the core asks of the platform (el2/diffmode): every entry
+ * store, TLB invalidation and table-page free, in order, as it asks. One
+ * observer at a time; NULL stops watching.
+ */
+enum el2_mm_event_kind {
+	EL2_MM_STORE,
+	EL2_MM_TLBI_LEAF,
+	EL2_MM_TLBI_RANGE,
+	EL2_MM_TLBI_ALL,
+	EL2_MM_FREE,
+};
+
+struct el2_mm_event {
+	enum el2_mm_event_kind kind;
+	const struct pgt *pgt; /* not FREE */
+	u64 table_pa;	       /* STORE: the table page holding the entry */
+	pte_t old, new_pte;    /* STORE */
+	u64 ia, size;	       /* STORE, TLBI_LEAF, TLBI_RANGE (size) */
+	u32 level;	       /* STORE, TLBI_LEAF */
+	u64 page_pa;	       /* FREE */
+};
+
+typedef void (*el2_mm_observer_fn)(const struct el2_mm_event *e);
+void el2_mm_observe(el2_mm_observer_fn fn);
+/* The reference count of the table page at @pa: 0 when it is no table page (or no memory). */
+u32 el2_mm_table_count(u64 pa);
+
 /* Cache maintenance by virtual address range (DC IVAC / DC CVAC / IC IALLU). */
 void dcache_inval_range(u64 start, u64 end);
 void dcache_clean_range(u64 start, u64 end);

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The differential mode's driver (el2/diffmode.h): the reference built from
+ * the description pkvm_init got, el2's platform hooks marking which core
+ * tables were written and feeding the break-before-make ledger, and one
+ * entry point per operation el2 serves: a hypercall or a host abort runs
+ * on the reference the way docs/hvc-abi.md and SPEC §6 say, then everything
+ * is compared (diffmode_check.c).
+ */
+#include "core/hvc.h"
+#include "diffmode_internal.h"
+#include "el2/console.h"
+#include "el2/libc.h"
+#include "el2/mm.h"
+
+#define HVC_NOT_SUPPORTED (~0ULL)
+#define SCRATCH_BYTES	  (2ULL << 20)
+
+struct dm_state dm;
+static const char *last_op = "init";
+
+static const uint64_t *mem_table(void *ctx, uint64_t pa)
+{
+	return el2_mm_table_count(pa) ? el2_phys_to_virt(pa) : NULL;
+}
+
+static uint32_t mem_count(void *ctx, uint64_t pa)
+{
+	return el2_mm_table_count(pa);
+}
+
+static int slot_of(const struct pgt *pgt)
+{
+	if (pgt == &dm.pkvm->host_s2)
+		return 0;
+	if (pgt == &dm.pkvm->hyp_s1)
+		return 1;
+	for (u32 vm = 0; vm < PKVM_MAX_VMS; vm++)
+		if (pgt == &dm.pkvm->vms[vm].pgt)
+			return 2 + (int)vm;
+	return -1;
+}
+
+static enum diff_kind kind_of(const struct pgt *pgt)
+{
+	if (!pgt || pgt->kind == PGT_HOST_S2)
+		return DIFF_HOST_S2;
+	return pgt->kind == PGT_HYP_S1 ? DIFF_HYP_S1 : DIFF_GUEST_S2;
+}
+
+/* Every store, invalidation and free, as the core asked for it (el2/mm.h). */
+static void observe(const struct el2_mm_event *e)
+{
+	static const enum diff_ev_kind kinds[] = {
+		[EL2_MM_STORE] = DIFF_EV_STORE,
+		[EL2_MM_TLBI_LEAF] = DIFF_EV_TLBI_LEAF,
+		[EL2_MM_TLBI_RANGE] = DIFF_EV_TLBI_RANGE,
+		[EL2_MM_TLBI_ALL] = DIFF_EV_TLBI_ALL,
+		[EL2_MM_FREE] = DIFF_EV_FREE,
+	};
+	struct diff_event d = {
+		.kind = kinds[e->kind],
+		.regime = e->pgt,
+		.table_kind = kind_of(e->pgt),
+		.ia = e->ia,
+		.size = e->size,
+		.level = e->level,
+		.old = e->old,
+		.new_pte = e->new_pte,
+		.table_page = e->table_pa,
+		.page = e->page_pa,
+	};
+	int slot;
+
+	diff_bbm_event(dm.bbm, &d);
+	if (e->kind == EL2_MM_STORE) {
+		slot = slot_of(e->pgt);
+		if (slot < 0)
+			el2_panic("differential mode: a store to a table el2 does not know");
+		dm.dirty[slot] = true;
+	}
+	/* A freed page may still hang under some table (a bug): look at all again. */
+	if (e->kind == EL2_MM_FREE)
+		for (u32 i = 0; i < DM_SLOTS; i++)
+			dm.dirty[i] = true;
+}
+
+static void *take(u8 **cursor, u8 *end, u64 bytes)
+{
+	void *p = *cursor;
+
+	bytes = (bytes + 63) & ~63ULL;
+	if (bytes > (u64)(end - *cursor))
+		el2_panic("differential mode: its heap is too small");
+	*cursor += bytes;
+	return p;
+}
+
+static u8 *arena_base, *arena_end;
+
+void el2_diff_prepare(const struct pkvm *p, void *mem, u64 bytes)
+{
+	u8 *cursor = mem, *end = cursor + bytes;
+
+	dm.pkvm = p;
+	dm.ref = take(&cursor, end, sizeof(*dm.ref));
+	dm.bbm = take(&cursor, end, sizeof(*dm.bbm));
+	dm.scratch_cap = SCRATCH_BYTES / sizeof(struct diff_record);
+	dm.scratch = take(&cursor, end, SCRATCH_BYTES);
+	arena_base = cursor;
+	arena_end = end;
+	diff_bbm_init(dm.bbm);
+	for (u32 i = 0; i < DM_SLOTS; i++)
+		dm.dirty[i] = true;
+	dm.prepared = true;
+	el2_mm_observe(observe);
+}
+
+static void to_ref_desc(const struct pkvm_desc *c, struct ref_desc *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->nr_mem = c->layout.nr_regions;
+	for (u32 i = 0; i < c->layout.nr_regions; i++)
+		r->mem[i] =
+			(struct ref_region){ c->layout.regions[i].base, c->layout.regions[i].size };
+	r->carveout = (struct ref_region){ c->carveout_base, c->carveout_size };
+	r->host_pool_pages = c->host_pool_pages;
+	r->hyp_pool_pages = c->hyp_pool_pages;
+	r->hyp_va_offset = c->hyp_va_offset;
+	r->host_ia_bits = c->layout.ia_bits;
+	r->nr_vm_slots = c->nr_vm_slots;
+	r->nr_hyp_private = c->nr_hyp_private;
+	for (u32 i = 0; i < c->nr_hyp_private; i++) {
+		const struct pkvm_hyp_private *h = &c->hyp_private[i];
+
+		/* PGT_PROT_* and PGT_MEM_* have the reference's values (S4). */
+		r->hyp_private[i] =
+			(struct ref_hyp_private){ h->va, h->pa, h->nr, h->prot, h->memtype };
+	}
+}
+
+void el2_diff_start(void)
+{
+	const struct pkvm_desc *c = &dm.pkvm->desc;
+	struct ref_desc rd;
+	struct dm_failure f;
+	int ret;
+
+	if (!dm.prepared)
+		el2_panic("differential mode started without el2_diff_prepare");
+	to_ref_desc(c, &rd);
+	dm.layout.nr_regions = c->layout.nr_regions;
+	for (u32 i = 0; i < c->layout.nr_regions; i++) {
+		dm.layout.regions[i].base = c->layout.regions[i].base;
+		dm.layout.regions[i].size = c->layout.regions[i].size;
+	}
+	dm.mem = (struct diff_mem){ mem_table, mem_count, NULL };
+	ret = ref_init(dm.ref, &rd, arena_base, (size_t)(arena_end - arena_base));
+	if (ret) {
+		fmt_snprint(f.detail, sizeof(f.detail),
+			    "machine description: the core took it, the reference returned %d",
+			    ret);
+		fmt_snprint(f.signature, sizeof(f.signature), "init/core=0/ref=%d", ret);
+		f.check = "init";
+		dm_report(&f);
+	}
+	dm.on = true;
+	if (!dm_compare("init", true, &f))
+		dm_report(&f);
+	console_printf("s2fuzz el2: differential mode on: the reference runs beside the core "
+		       "(state digest 0x%016llx, %llu KiB of arena)\n",
+		       (unsigned long long)dm.state_digest,
+		       (unsigned long long)((arena_end - arena_base) >> 10));
+}
+
+bool el2_diff_on(void)
+{
+	return dm.on;
+}
+
+static struct dm_step *record(bool abort, const u64 *in, const u64 *out)
+{
+	struct dm_step *s = &dm.trace[dm.steps % DM_TRACE];
+
+	s->index = dm.steps++;
+	s->abort = abort;
+	memcpy(s->in, in, sizeof(s->in));
+	memcpy(s->out, out, sizeof(s->out));
+	return s;
+}
+
+/* A result the reference could not compute is the harness's failure, not the core's. */
+static void check_ref_result(int rc, const char *op)
+{
+	struct dm_failure f;
+
+	if (rc != -REF_ENOSPC)
+		return;
+	fmt_snprint(f.detail, sizeof(f.detail),
+		    "the reference ran out of its arena (%llu KiB): grow EL2_DIFF_HEAP_SIZE",
+		    (unsigned long long)((arena_end - arena_base) >> 10));
+	dm_fail(&f, "harness", op, "reference arena");
+	dm_report(&f);
+}
+
+static bool abi_fail(struct dm_failure *f, const char *op, u32 reg, u64 core, u64 want)
+{
+	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
+
+	fmt_snprint(f->detail, sizeof(f->detail),
+		    "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
+		    (unsigned long long)core, (unsigned long long)want);
+	return dm_fail(f, "hvc-abi", op, regs[reg]);
+}
+
+static bool rc_fail(struct dm_failure *f, const char *op, int core, int ref)
+{
+	fmt_snprint(f->detail, sizeof(f->detail), "%s returned %d, the reference %d", op, core,
+		    ref);
+	f->check = "return-code";
+	fmt_snprint(f->signature, sizeof(f->signature), "return-code/%s/core=%d/ref=%d", op, core,
+		    ref);
+	return false;
+}
+
+/* docs/hvc-abi.md on the registers, then the result against the reference's. */
+static bool check_registers(const u64 *in, const u64 *out, bool handled, int ref_rc, const char *op,
+			    struct dm_failure *f)
+{
+	s64 x1 = (s64)out[1];
+
+	if (out[0] != (handled ? PKVM_HVC_SUCCESS : HVC_NOT_SUPPORTED))
+		return abi_fail(f, op, 0, out[0], handled ? PKVM_HVC_SUCCESS : HVC_NOT_SUPPORTED);
+	for (u32 i = 2; i < 5; i++)
+		if (out[i] != in[i])
+			return abi_fail(f, op, i, out[i], in[i]);
+	if (!handled)
+		return out[1] == in[1] || abi_fail(f, op, 1, out[1], in[1]);
+	if (x1 < -4095 || x1 > 0)
+		return abi_fail(f, op, 1, out[1], (u64)(s64)ref_rc);
+	return (int)x1 == ref_rc || rc_fail(f, op, (int)x1, ref_rc);
+}
+
+static void compare_after(const char *op)
+{
+	struct dm_failure f;
+
+	last_op = op;
+	if (!dm_compare(op, dm.steps % DM_FULL_EVERY == 0, &f))
+		dm_report(&f);
+}
+
+void el2_diff_hvc(const u64 *in, const u64 *out)
+{
+	struct dm_failure f;
+	const char *op;
+	int ref_rc = 0;
+	bool handled;
+
+	record(false, in, out);
+	handled = dm_ref_hvc(dm.ref, in, &ref_rc, &op);
+	check_ref_result(ref_rc, op);
+	if (!check_registers(in, out, handled, ref_rc, op, &f))
+		dm_report(&f);
+	compare_after(op);
+}
+
+void el2_diff_abort(u64 ipa, int ret)
+{
+	u64 in[5] = { 0, ipa }, out[5] = { 0, (u64)(s64)ret };
+	struct dm_failure f;
+	int ref_rc;
+
+	record(true, in, out);
+	dm.aborts++;
+	ref_rc = ref_host_mem_abort(dm.ref, ipa);
+	check_ref_result(ref_rc, "host_mem_abort");
+	if (ret != ref_rc) {
+		rc_fail(&f, "host_mem_abort", ret, ref_rc);
+		dm_report(&f);
+	}
+	compare_after("host_mem_abort");
+}
+
+void el2_diff_status(u64 *x)
+{
+	struct dm_failure f;
+
+	if (!dm.on) {
+		x[0] = HVC_NOT_SUPPORTED;
+		return;
+	}
+	if (!dm_compare(last_op, true, &f))
+		dm_report(&f);
+	x[0] = 0;
+	x[1] = dm.steps;
+	x[2] = dm.aborts;
+	x[3] = dm.state_digest;
+	x[4] = dm.ref->arena.used;
+}
