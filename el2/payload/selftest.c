@@ -6,10 +6,14 @@
  *     scattered pages to it, tear it down, reclaim everything, touch memory
  *     again: the summary must equal the first one (the blocks are back);
  *  3. touch a page donated to the VM: el2 must refuse it with an injected
- *     synchronous external abort, which our handler counts and steps over.
+ *     synchronous external abort, which our handler counts and steps over;
+ *  4. in el2's differential mode only (differential.h): a seeded random
+ *     sequence of hypercalls and touches.
  * It ends with one line "el2-selftest: N passed, M failed" and stops the
  * machine with that status.
  */
+#include "differential.h"
+#include "hostmem.h"
 #include "payload.h"
 
 #define PAGE 4096ULL
@@ -218,6 +222,11 @@ void payload_main(const struct el2_host_info *info)
 	print_summary("after the guest lifecycle", &second);
 	check(summary_equal(&first, &second),
 	      "after the guest lifecycle and reclaim, the same stage-2 summary (blocks are back)");
+
+	if (info->flags & EL2_HOST_DIFF) {
+		hostmem_init(info);
+		random_run(info->seed, info->ops, check);
+	}
 
 	out("el2-selftest: %u passed, %u failed\n", passed, failed);
 	payload_exit(failed == 0);
