@@ -23,5 +23,7 @@ typedef void (*selftest_check_fn)(bool ok, const char *what);
 
 /* @ops random operations from @seed; everything given back at the end. */
 void random_run(u64 seed, u64 ops, selftest_check_fn check);
+/* Every input of the embedded corpus, each from the boot state; one check each. */
+void replay_run(selftest_check_fn check);
 
 #endif /* PAYLOAD_DIFFERENTIAL_H */

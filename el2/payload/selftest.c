@@ -7,8 +7,8 @@
  *     again: the summary must equal the first one (the blocks are back);
  *  3. touch a page donated to the VM: el2 must refuse it with an injected
  *     synchronous external abort, which our handler counts and steps over;
- *  4. in el2's differential mode only (differential.h): a seeded random
- *     sequence of hypercalls and touches.
+ *  4. and 5. in el2's differential mode only (differential.h): a seeded
+ *     random sequence of hypercalls and touches, then the fuzz_hvc corpus.
  * It ends with one line "el2-selftest: N passed, M failed" and stops the
  * machine with that status.
  */
@@ -226,6 +226,7 @@ void payload_main(const struct el2_host_info *info)
 	if (info->flags & EL2_HOST_DIFF) {
 		hostmem_init(info);
 		random_run(info->seed, info->ops, check);
+		replay_run(check);
 	}
 
 	out("el2-selftest: %u passed, %u failed\n", passed, failed);
