@@ -17,7 +17,7 @@
 #include "core/pkvm.h"
 
 /* Carve-out heap the mode takes: the reference's arena, the ledger, scratch. */
-#define EL2_DIFF_HEAP_SIZE (40ULL << 20)
+#define EL2_DIFF_HEAP_SIZE (24ULL << 20)
 
 /*
  * Before pkvm_init (MMU off): take [@mem, + @bytes) and watch every store,
