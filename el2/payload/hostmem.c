@@ -78,6 +78,8 @@ u64 hostmem_usable_pages(void)
 
 u64 hostmem_nth_usable(u64 index)
 {
+	if (!nr_usable)
+		return 0;
 	index %= nr_usable;
 	for (u32 i = 0; i < nr_runs; i++) {
 		if (index < runs[i].end - runs[i].start)
@@ -89,6 +91,8 @@ u64 hostmem_nth_usable(u64 index)
 
 u64 hostmem_next_usable(u64 pfn)
 {
+	if (!nr_runs)
+		return 0;
 	for (u32 i = 0; i < nr_runs; i++) {
 		if (pfn < runs[i].start)
 			return runs[i].start;
