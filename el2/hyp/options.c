@@ -75,7 +75,7 @@ int options_parse(const void *fdt, struct el2_options *o, const char **why)
 	const char *args;
 	int chosen, len;
 
-	*o = (struct el2_options){ .ops = DEFAULT_OPS, .seed = DEFAULT_SEED };
+	*o = (struct el2_options){ .diff = true, .ops = DEFAULT_OPS, .seed = DEFAULT_SEED };
 	chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen < 0)
 		return 0;

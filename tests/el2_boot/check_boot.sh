@@ -2,7 +2,7 @@
 # One QEMU boot of the EL2 image, checked: the console is printed as it comes
 # (the test log shows it), then the expectations of MODE are asserted.
 #
-# usage: check_boot.sh MODE IMAGE [el2-boot.sh options...]
+# usage: check_boot.sh MODE IMAGE [OPS | SIGNATURE] [el2-boot.sh options...]
 #   selftest     exit status 0; "el2-selftest: N passed, 0 failed" with N > 0; the
 #                host stage-2 summaries before and after the guest lifecycle are
 #                printed and equal; the touch of a donated page was refused
@@ -10,6 +10,10 @@
 #                loaded it to, which is not QEMU's own -kernel address
 #   below-el2    booted without EL2: the image says so and stops with status 1
 #   bad-dtb      a device tree with all memory reserved: a clear message, status 1
+#   differential OPS  selftest, and the differential mode ran OPS random operations
+#                and replayed every input of the fuzz_hvc corpus with no difference
+#   planted SIGNATURE  an image with a planted bug: the differential mode stops the
+#                machine with status 1 and prints the fuzzers' report with SIGNATURE
 set -uo pipefail
 
 mode=$1 image=$2
@@ -26,7 +30,7 @@ fail()
 
 run()
 {
-	"$root/tools/el2-boot.sh" "$image" --timeout 240 "$@" | tee "$log"
+	"$root/tools/el2-boot.sh" "$image" --timeout 240 "$@" | tr -d '\r' | tee "$log"
 	status=${PIPESTATUS[0]}
 	echo "check_boot ($mode): QEMU exit status $status"
 }
@@ -87,6 +91,35 @@ bad-dtb)
 	[[ $status -eq 1 ]] || fail "exit status $status, expected 1"
 	grep -q "no free memory for the hypervisor carve-out. Stopping." "$log" ||
 		fail "no clear message"
+	;;
+differential)
+	ops=$1
+	shift
+	run --ops "$ops" "$@"
+	check_selftest
+	line=$(grep -m1 "^el2-random: $ops/$ops operations; el2 compared" "$log") ||
+		fail "the random sequence did not run $ops operations"
+	echo "check_boot ($mode): $line"
+	# The inputs el2's build packs: X.bin, and X.txt scripts without an X.bin beside them.
+	corpus=0
+	for f in "$root"/corpora/fuzz_hvc/{scripts,regressions}/*.{bin,txt}; do
+		[[ -f $f ]] || continue
+		[[ $f == *.txt && -f ${f%.txt}.bin ]] && continue
+		corpus=$((corpus + 1))
+	done
+	grep -q "^el2-replay: $corpus inputs of the fuzz_hvc corpus" "$log" ||
+		fail "the corpus replay did not take all $corpus inputs"
+	[[ $(grep -c '^el2-replay: .*given back' "$log") -eq $corpus ]] ||
+		fail "not every corpus input was replayed"
+	;;
+planted)
+	signature=$1
+	shift
+	run "$@"
+	[[ $status -eq 1 ]] || fail "exit status $status, expected 1"
+	grep -qxF "s2fuzz-signature: $signature" "$log" ||
+		fail "no report with the signature '$signature'"
+	grep -q "^check: " "$log" || fail "the report names no check"
 	;;
 *)
 	echo "check_boot: unknown mode '$mode'" >&2

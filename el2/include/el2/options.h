@@ -4,7 +4,7 @@
  *   s2fuzz.exit=semihosting   stop QEMU through semihosting with a status
  *   s2fuzz.ops=N              differential mode: N random operations
  *   s2fuzz.seed=S             differential mode: the sequence's seed
- *   s2fuzz.diff=on|off        differential mode (docs/el2-differential.md):
+ *   s2fuzz.diff=on|off        differential mode, on by default (docs/el2-differential.md):
  *                             el2 runs the reference beside the core and
  *                             compares them after every hypercall and abort
  * Other words are left to the host. A malformed s2fuzz. word is an error.
