@@ -142,6 +142,29 @@ nightly_progress()
 		"$label" "$elapsed" "$total" "${s[0]}" "${s[1]}" "${s[2]}" "${s[3]}" "$crashes" >&2
 }
 
+# Runs every input a run starts from once, alone, and keeps the ones that fail in
+# DIR/crashes: fuzzing would not report them (libFuzzer's -fork start-up pass and AFL++'s
+# AFL_SKIP_CRASHES pass over a crashing input silently), and a seed, a regression or a
+# corpus input that fails after a change is the first thing a night must report.
+nightly_prescreen()
+{
+	local engine=$1 t=$2 dir=$3 f src
+	local -a run
+	if [[ $engine == msan ]]; then
+		run=("$NIGHTLY_BUILD/msan/fuzzers/$t" -runs=1)
+	else
+		run=("$NIGHTLY_BUILD/libfuzzer/fuzzers/${t/fuzz_/replay_}")
+	fi
+	mkdir -p "$dir/crashes"
+	for src in $(nightly_inputs "$t"); do
+		for f in "$src"/*; do
+			[[ -f $f ]] || continue
+			timeout 60 "${run[@]}" "$f" >/dev/null 2>&1 ||
+				cp "$f" "$dir/crashes/prescreen-$(basename "$f")"
+		done
+	done
+}
+
 # nightly_run_libfuzzer ENGINE TARGET SECONDS DIR LABEL: prints "execs eps cov corpus".
 nightly_run_libfuzzer()
 {
@@ -509,6 +532,7 @@ cmd_nightly()
 			n=$((n + 1))
 			label="[$n/$total] $t $e"
 			mkdir -p "$dir" "$NIGHTLY_WORK/corpus/$t"
+			nightly_prescreen "$e" "$t" "$dir"
 			if [[ $e == afl ]]; then
 				stats=$(nightly_run_afl "$t" "$per" "$dir" "$label")
 			else

@@ -2,11 +2,13 @@
 # ./s2fuzz nightly on a core with a planted bug (docs/planted-bugs.md) must fail,
 # and its report must list exactly one finding, de-duplicated over every engine
 # and every input that hit it, with a replay command that reproduces it (the
-# same signature line).
-# usage: check_nightly_planted.sh BUG TARGET WORKDIR
+# same signature line). SCRIPT, encoded with S2SCRIPT, goes into the working corpus
+# first, as an input kept from an earlier night that the planted bug now makes fail:
+# the night must report it whatever its fuzzing finds in two minutes.
+# usage: check_nightly_planted.sh BUG TARGET WORKDIR S2SCRIPT SCRIPT
 set -uo pipefail
 
-bug=$1 target=$2 work=$3
+bug=$1 target=$2 work=$3 s2script=$4 script=$5
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fail()
 {
@@ -15,6 +17,9 @@ fail()
 }
 
 rm -rf "$work/report" "$work/work"
+mkdir -p "$work/work/corpus/$target"
+"$s2script" encode --target "$target" "$script" "$work/work/corpus/$target/kept-input" ||
+	fail "cannot encode $script"
 S2FUZZ_NIGHTLY_BUILD=$work/build "$root/s2fuzz" nightly --minutes 2 --plant "$bug" \
 	--report "$work/report" --work "$work/work" "$target" 2>&1 | tr '\r' '\n' |
 	grep -v '^nightly \['
