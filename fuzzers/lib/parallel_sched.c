@@ -105,6 +105,23 @@ PAR_NO_ASAN static void enter(struct par_vcpu *t)
 	abort();
 }
 
+/*
+ * Save where we are in @jb and run @t; returns when a vCPU jumps back to @jb.
+ * The setjmp has a frame of its own with nothing live after its second return
+ * but the way out. In the caller's frame a value kept in a stack slot across
+ * the setjmp could come back changed: the compiler does not know the jump
+ * returns there and may reuse or update the slot on the way to enter(), which
+ * does not return. Clang 19 under MemorySanitizer did that (it added t's offset
+ * into the slot holding &s->vcpu[0], and the next pick read the wrong vCPU:
+ * fuzz_parallel died in setcontext on its seeds).
+ */
+PAR_NO_ASAN __attribute__((noinline)) static void save_and_enter(par_jmp_buf jb,
+								  struct par_vcpu *t)
+{
+	if (!par_setjmp(jb))
+		enter(t);
+}
+
 static void vcpu_entry(void)
 {
 	struct par_sched *s = running;
@@ -137,8 +154,7 @@ PAR_NO_ASAN void par_sched_point(struct par_sched *s)
 	t = &s->vcpu[to];
 	s->cur = to;
 	switch_start(&f->fake_stack, t->stack, t->stack_size);
-	if (!par_setjmp(f->jb))
-		enter(t);
+	save_and_enter(f->jb, t);
 	arrived(s, f->fake_stack);
 }
 
@@ -185,8 +201,7 @@ PAR_NO_ASAN void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *
 		s->cur = next;
 		s->from_main = true;
 		switch_start(&main_fake, t->stack, t->stack_size);
-		if (!par_setjmp(s->main))
-			enter(t);
+		save_and_enter(s->main, t);
 		switch_finish(main_fake, NULL, NULL);
 	}
 	s->cur = -1;
