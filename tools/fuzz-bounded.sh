@@ -11,11 +11,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/toolchain.sh
+source "$root/tools/toolchain.sh"
 usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
 step=${1:-}
 engine=${2:-}
 case $engine in
-libfuzzer) cc=clang ;;
+libfuzzer) cc=$S2FUZZ_CC ;;
 afl) cc=afl-clang-fast ;;
 *) echo "fuzz-bounded: unknown engine '$engine'" >&2; echo "$usage" >&2; exit 2 ;;
 esac
@@ -27,6 +29,7 @@ if [[ $step == build && $# -ge 4 ]]; then
 	for t in "$@"; do
 		targets+=(--target "$t" --target "${t}_seeds" --target "${t/fuzz_/replay_}")
 	done
+	s2fuzz_forget_other_compiler "$dir" "$cc"
 	CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine" >/dev/null
 	AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${targets[@]}" >/dev/null

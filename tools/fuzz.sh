@@ -30,13 +30,14 @@ fuzz_build()
 	local t
 
 	case $engine in
-	libfuzzer) cc=clang ;;
+	libfuzzer) cc=$S2FUZZ_CC ;;
 	afl) cc=afl-clang-fast ;;
 	esac
 	for t in "${FUZZ_TARGETS[@]}"; do
 		targets+=(--target "$t" --target "${t/fuzz_/replay_}" --target "${t}_seeds")
 	done
 	echo "s2fuzz: building build/$engine" >&2
+	s2fuzz_forget_other_compiler "$dir" "$cc"
 	CC=$cc AFL_QUIET=1 cmake "${args[@]}" >/dev/null &&
 		AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${targets[@]}" >/dev/null
 }

@@ -65,6 +65,7 @@ nightly_tree()
 {
 	local name=$1 cc=$2 dir=$NIGHTLY_BUILD/$1
 	shift 2
+	s2fuzz_forget_other_compiler "$dir" "$cc"
 	CC=$cc AFL_QUIET=1 cmake -S "$ROOT" -B "$dir" -DS2FUZZ_BUILD_TESTS=OFF \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" \
 		${NIGHTLY_PLANT:+-DS2FUZZ_PLANT=$NIGHTLY_PLANT} "$@" >/dev/null || return 1
@@ -95,17 +96,17 @@ nightly_build()
 	done
 	echo "nightly: building in $NIGHTLY_BUILD" >&2
 	# The coverage tree also gives the replay programs' sources to llvm-cov and s2script.
-	nightly_make "$(nightly_tree coverage clang -DS2FUZZ_ENGINE=none \
+	nightly_make "$(nightly_tree coverage "$S2FUZZ_CC" -DS2FUZZ_ENGINE=none \
 		"-DCMAKE_C_FLAGS=-fprofile-instr-generate -fcoverage-mapping")" \
 		"${replay[@]}" "${seeds[@]}" s2script || return 1
 	for e in "${NIGHTLY_RUN_ENGINES[@]}"; do
 		case $e in
 		libfuzzer)
-			nightly_make "$(nightly_tree libfuzzer clang -DS2FUZZ_ENGINE=libfuzzer)" \
+			nightly_make "$(nightly_tree libfuzzer "$S2FUZZ_CC" -DS2FUZZ_ENGINE=libfuzzer)" \
 				"${fuzz[@]}" "${replay[@]}" || return 1
 			;;
 		msan)
-			nightly_make "$(nightly_tree msan clang -DS2FUZZ_ENGINE=libfuzzer \
+			nightly_make "$(nightly_tree msan "$S2FUZZ_CC" -DS2FUZZ_ENGINE=libfuzzer \
 				-DS2FUZZ_FUZZ_SANITIZERS=OFF \
 				"-DCMAKE_C_FLAGS=-fsanitize=memory -fsanitize-memory-track-origins" \
 				-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=memory)" "${fuzz[@]}" || return 1
@@ -120,7 +121,7 @@ nightly_build()
 	done
 	# Minimizing and merging need a libFuzzer binary whatever the engines.
 	if [[ ! " ${NIGHTLY_RUN_ENGINES[*]} " =~ " libfuzzer " ]]; then
-		nightly_make "$(nightly_tree libfuzzer clang -DS2FUZZ_ENGINE=libfuzzer)" \
+		nightly_make "$(nightly_tree libfuzzer "$S2FUZZ_CC" -DS2FUZZ_ENGINE=libfuzzer)" \
 			"${fuzz[@]}" "${replay[@]}" || return 1
 	fi
 }
@@ -354,6 +355,7 @@ nightly_update_corpora()
 }
 
 # llvm-cov over the merged corpora: HTML, a per-file summary, the lines no target reaches.
+# The LLVM tools are clang's version: the profile format changes between versions.
 nightly_coverage()
 {
 	local runs=$1 t out=$NIGHTLY_REPORT/coverage prof=$runs/profiles
@@ -368,12 +370,12 @@ nightly_coverage()
 		# llvm-cov takes the first binary as is, the others after -object.
 		[[ ${#objects[@]} -eq 0 ]] && objects+=("$replay") || objects+=(-object "$replay")
 	done
-	llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/all.profdata" || return 1
-	llvm-cov show -format=html -output-dir="$out/html" -instr-profile="$prof/all.profdata" \
+	"$S2FUZZ_LLVM_PROFDATA" merge -sparse "$prof"/*.profraw -o "$prof/all.profdata" || return 1
+	"$S2FUZZ_LLVM_COV" show -format=html -output-dir="$out/html" -instr-profile="$prof/all.profdata" \
 		"${objects[@]}" "${sources[@]}" >/dev/null || return 1
-	llvm-cov report -instr-profile="$prof/all.profdata" "${objects[@]}" "${sources[@]}" \
+	"$S2FUZZ_LLVM_COV" report -instr-profile="$prof/all.profdata" "${objects[@]}" "${sources[@]}" \
 		>"$out/summary.txt" || return 1
-	llvm-cov export -format=lcov -instr-profile="$prof/all.profdata" "${objects[@]}" \
+	"$S2FUZZ_LLVM_COV" export -format=lcov -instr-profile="$prof/all.profdata" "${objects[@]}" \
 		"${sources[@]}" | awk -v root="$ROOT/" '
 			/^SF:/ { file = substr($0, 4); sub(root, "", file) }
 			/^DA:/ { split(substr($0, 4), a, ","); if (a[2] == 0) lines[file] = lines[file] " " a[1] }

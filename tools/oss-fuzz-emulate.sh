@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs oss-fuzz/build.sh in an emulated OSS-Fuzz build environment: the variables
 # set as the base-builder image sets them for ENGINE and SANITIZER, with Debian's
-# clang and afl++ in place of the image's, then checks $OUT and runs every built
-# target once over its seed corpus zip (no finding allowed).
+# clang (tools/toolchain.sh's) and afl++ in place of the image's, then checks $OUT
+# and runs every built target once over its seed corpus zip (no finding allowed).
 #
 # usage: oss-fuzz-emulate.sh ENGINE SANITIZER WORKDIR
 #   ENGINE     libfuzzer | afl
@@ -12,6 +12,8 @@ set -euo pipefail
 [[ $# -eq 3 ]] || { sed -n '7,9p' "$0" | sed 's/^# //' >&2; exit 2; }
 engine=$1 sanitizer=$2 work=$3
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/toolchain.sh
+source "$root/tools/toolchain.sh"
 
 common="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 case $sanitizer in
@@ -29,7 +31,7 @@ esac
 
 case $engine in
 libfuzzer)
-	export CC=clang CXX=clang++ LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+	export CC=$S2FUZZ_CC CXX=$S2FUZZ_CXX LIB_FUZZING_ENGINE=-fsanitize=fuzzer
 	cov="-fsanitize=fuzzer-no-link"
 	;;
 afl)

@@ -11,9 +11,12 @@ set -euo pipefail
 
 bug=$1 dir=$2 seconds=${3:-60} target=${4:-fuzz_pkvm}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/toolchain.sh
+source "$root/tools/toolchain.sh"
 
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
-CC=clang cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+s2fuzz_forget_other_compiler "$dir" "$S2FUZZ_CC"
+CC=$S2FUZZ_CC cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE=libfuzzer \
 	-DS2FUZZ_FUZZ_SANITIZERS=OFF -DS2FUZZ_PLANT="$bug" >/dev/null
 cmake --build "$dir" -j"$(nproc)" --target "$target" --target "${target}_seeds" \
