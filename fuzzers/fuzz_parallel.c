@@ -7,13 +7,12 @@
  * program from this one source.
  */
 #include "parallel_check.h"
+#include "runner.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-/* Set by the replay program: print every operation and the interleaving's counts. */
-int s2fuzz_verbose;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -16,7 +16,8 @@
  *
  * Usage: replay_pack OUT FILE...
  */
-#include "hvc_input.h"
+#include "machine.h"
+#include "ops_hvc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,12 +80,13 @@ static void input_name(const char *path, char *name)
 static void pack_one(FILE *out, const char *path)
 {
 	static unsigned char text[MAX_INPUT], in[MAX_INPUT];
-	char name[NAME_BYTES], err[256];
+	char name[NAME_BYTES], err[512];
 	struct fz_machine m;
 	size_t len = read_file(path, text, sizeof(text)), steps;
 
 	if (ends_with(path, ".txt")) {
-		len = fz_hvc_script_to_input((const char *)text, in, sizeof(in), err, sizeof(err));
+		len = fz_script_to_input(&fz_world_hvc, (const char *)text, in, sizeof(in), err,
+					 sizeof(err));
 		if (!len) {
 			fprintf(stderr, "%s: %s\n", path, err);
 			exit(1);
@@ -97,7 +99,7 @@ static void pack_one(FILE *out, const char *path)
 		exit(1);
 	}
 	fz_decode_machine(in, &m);
-	steps = (len - FZ_HEADER_SIZE) / FZ_HVC_RECORD_SIZE;
+	steps = (len - FZ_HEADER_SIZE) / fz_world_hvc.record_size;
 	input_name(path, name);
 	if (fwrite(name, 1, NAME_BYTES, out) != NAME_BYTES) {
 		perror("replay_pack: write");
@@ -114,12 +116,18 @@ static void pack_one(FILE *out, const char *path)
 	put64(out, m.host_ia_bits);
 	put64(out, m.nr_vm_slots);
 	for (size_t s = 0; s < steps; s++) {
-		struct fz_hvc c;
+		struct fz_op op;
 
-		fz_hvc_decode(&m, in + FZ_HEADER_SIZE + s * FZ_HVC_RECORD_SIZE, &c);
-		put64(out, c.kind == FZ_HVC_ABORT);
-		for (unsigned i = 0; i < FZ_HVC_NR_REGS; i++)
-			put64(out, c.x[i]);
+		fz_decode_op(&fz_world_hvc, &m, in + FZ_HEADER_SIZE + s * fz_world_hvc.record_size,
+			     &op);
+		put64(out, op.index == HV_OP_ABORT);
+		for (unsigned i = 0; i < 5; i++) {
+			/* An abort's address goes in the place of x1. */
+			if (op.index == HV_OP_ABORT)
+				put64(out, i == 1 ? op.v[HV_ADDR] : 0);
+			else
+				put64(out, op.v[HV_X0 + i]);
+		}
 	}
 }
 

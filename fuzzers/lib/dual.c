@@ -11,19 +11,6 @@
 
 static void *ref_arena;
 
-static const uint64_t *mem_table(void *ctx, uint64_t pa)
-{
-	enum sim_slot_state st = sim_page_state(ctx, pa_init(pa));
-
-	return st == SIM_SLOT_TABLE || st == SIM_SLOT_ROOT ? sim_phys_to_virt(ctx, pa_init(pa))
-							    : NULL;
-}
-
-static uint32_t mem_count(void *ctx, uint64_t pa)
-{
-	return sim_page_count(ctx, pa_init(pa));
-}
-
 unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
 {
 	if (pgt == &d->pkvm.host_s2)
@@ -45,7 +32,7 @@ static void feed_bbm(void *arg, const struct sim_event *ev)
 	diff_bbm_event(&d->bbm, &e);
 	diff_tlb_event(&d->tlb, &e);
 	if (ev->kind == SIM_EV_STORE)
-		d->dirty[dual_table_index(d, ev->pgt)] = true;
+		d->slot[dual_table_index(d, ev->pgt)].stale = true;
 }
 
 static void to_core_desc(const struct fz_machine *m, struct pkvm_desc *c)
@@ -84,7 +71,7 @@ static void to_ref_desc(const struct fz_machine *m, struct ref_desc *r)
 	r->nr_hyp_private = 0;
 }
 
-int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f)
+int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 {
 	struct pkvm_desc cd;
 	struct ref_desc rd;
@@ -95,17 +82,16 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f
 }
 
 int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
-		    const struct ref_desc *rd, struct dual_failure *f)
+		    const struct ref_desc *rd, struct fz_failure *f)
 {
 	struct pgt_pool *mc[PKVM_MAX_VMS];
 	struct sim_observer obs = { .event = feed_bbm, .arg = d };
 	int core_rc, ref_rc;
 
-	memset(d, 0, offsetof(struct dual, trace));
-	d->n = 0;
+	memset(d, 0, sizeof(*d));
 	d->m = *m;
 	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++)
-		d->dirty[i] = true;
+		d->slot[i].stale = true;
 	if (sim_init(&d->sim, 1U << 16))
 		abort();
 	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), m->host_pool);
@@ -127,7 +113,7 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	if (!ref_arena && !(ref_arena = malloc(REF_ARENA_BYTES)))
 		abort();
 	ref_rc = ref_init(&d->ref, rd, ref_arena, REF_ARENA_BYTES);
-	d->mem = (struct diff_mem){ mem_table, mem_count, &d->sim };
+	d->mem = fz_sim_mem(&d->sim);
 	d->layout.nr_regions = m->nr_regions;
 	for (unsigned i = 0; i < m->nr_regions; i++) {
 		d->layout.regions[i].base = m->regions[i].base;
@@ -135,9 +121,8 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	}
 	if (core_rc == ref_rc)
 		return core_rc ? 1 : 0;
-	f->check = "init";
-	snprintf(f->detail, sizeof(f->detail),
-		 "machine description: core returned %d, reference %d", core_rc, ref_rc);
+	fz_failed(f, "init", "machine", "rc", "machine description: core returned %d, reference %d",
+		  core_rc, ref_rc);
 	snprintf(f->signature, sizeof(f->signature), "init/core=%d/ref=%d", core_rc, ref_rc);
 	return -1;
 }
@@ -154,3 +139,38 @@ void dual_fini(struct dual *d)
 	sim_free_big(d->pages, d->pages_bytes);
 	sim_fini(&d->sim);
 }
+
+/* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */
+static struct dual pkvm_state;
+
+static int world_init(void *d, const void *setup, struct fz_failure *f)
+{
+	return dual_init(d, setup, f);
+}
+
+static void world_fini(void *d)
+{
+	dual_fini(d);
+}
+
+static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
+		       struct fz_failure *f)
+{
+	return dual_check(d, op->def->name, core_rc, ref_rc, f);
+}
+
+static size_t describe(const void *setup, char *buf, size_t len)
+{
+	return fz_machine_format(setup, buf, len);
+}
+
+const struct fz_harness fz_pkvm_harness = {
+	&fz_world_pkvm, &pkvm_state, world_init, world_fini, pkvm_check, NULL, describe,
+};
+
+/* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
+static struct dual hvc_state;
+
+const struct fz_harness fz_hvc_harness = {
+	&fz_world_hvc, &hvc_state, world_init, world_fini, fz_hvc_check, fz_hvc_result, describe,
+};

@@ -12,17 +12,11 @@
 #include "diff/bbm.h"
 #include "diff/diff.h"
 #include "diff/tlb.h"
-#include "input.h"
+#include "checks.h"
+#include "machine.h"
 #include "ref/ref.h"
+#include "runner.h"
 #include "sim/sim.h"
-
-#define DUAL_TRACE_MAX 4096
-
-struct dual_failure {
-	const char *check;	/* stable: "return-code", "digest", "pool", "invariant", "bbm" */
-	char detail[1024];	/* for people */
-	char signature[256];	/* stable across inputs that hit the same bug */
-};
 
 struct dual {
 	struct fz_machine m;
@@ -40,57 +34,56 @@ struct dual {
 	struct diff_bbm bbm;
 	struct diff_tlb tlb;
 	/*
-	 * Core tables only change through stores the hook sees: a table's
-	 * digest and structural check are redone only when it was stored to.
-	 * Index 0 host stage-2, 1 hyp stage-1, 2 + n guest n.
+	 * Index 0 host stage-2, 1 hyp stage-1, 2 + n guest n. Core tables only
+	 * change through stores the hook sees: only those are hashed again.
 	 */
-	bool dirty[2 + PKVM_MAX_VMS];
-	uint64_t core_digest[2 + PKVM_MAX_VMS];
-	/* The reference's side of the same cache, keyed by its table generation. */
-	uint64_t ref_generation[2 + PKVM_MAX_VMS];
-	uint64_t ref_digest[2 + PKVM_MAX_VMS];
-	bool ref_known[2 + PKVM_MAX_VMS];
-	/* Table pages found in each core table at its last check, root included. */
-	uint64_t core_tables[2 + PKVM_MAX_VMS];
-	/* What ran so far, with the return codes. */
-	struct fz_op trace[DUAL_TRACE_MAX];
-	int rc[DUAL_TRACE_MAX];
-	unsigned n;
+	struct fz_slot slot[2 + PKVM_MAX_VMS];
+	/* fuzz_hvc: the registers after the core's dispatcher ran a call. */
+	uint64_t hvc_out[5];
 };
+
+/* fuzz_hvc's comparisons after a call (ABI registers first) and its trace words. */
+bool fz_hvc_check(void *d, const struct fz_op *op, int core_rc, int ref_rc, struct fz_failure *f);
+int fz_hvc_result(const void *d, const struct fz_op *op, int rc, char *buf, size_t len);
+
+/* fuzz_pkvm's and fuzz_hvc's runs (fz_run), on one static machine each. */
+extern const struct fz_harness fz_pkvm_harness, fz_hvc_harness;
 
 /*
  * Build both sides. Returns 0 when both came up, 1 when both refused the
  * description alike (nothing to run), or -1 with @f filled when they
  * disagree about it.
  */
-int dual_init(struct dual *d, const struct fz_machine *m, struct dual_failure *f);
+int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f);
 /*
  * The same from descriptions made by hand, for what fz_machine cannot say
  * yet (S32's private hyp ranges): @cd and @rd describe the machine @m
  * describes (its pools and slots size the simulated side), plus more.
  */
 int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
-		    const struct ref_desc *rd, struct dual_failure *f);
+		    const struct ref_desc *rd, struct fz_failure *f);
 void dual_fini(struct dual *d);
 
-/* Which dirty[] slot a core table is. */
+/* Which slot a core table is. */
 unsigned dual_table_index(const struct dual *d, const struct pgt *pgt);
 
-/* Run @op on both sides and compare; false with @f filled on a difference. */
-bool dual_step(struct dual *d, const struct fz_op *op, struct dual_failure *f);
+/* Run @op (a fuzz_pkvm operation) on both sides and compare; false with @f filled. */
+bool dual_step(struct dual *d, const struct fz_op *op, struct fz_failure *f);
+
+/* The calls behind pool_hide, pool_unhide and the three accesses. */
+int dual_pool_hide(void *d, unsigned pool, uint64_t nr);
+int dual_pool_unhide(void *d, unsigned pool);
+int dual_access(void *d, enum diff_kind kind, unsigned vm, uint64_t page);
 
 /*
  * Everything dual_step checks after running an operation, for callers that
  * ran it some other way (the hypercall dispatcher): return codes, the
  * break-before-make ledger, every table's digest and invariants, pools.
  */
-bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct dual_failure *f);
+bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct fz_failure *f);
 
 /* SPEC §11: host stage-2 valid leaves map only pages the host may touch. */
 bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
-				 struct dual_failure *f);
-
-/* Print the trace and the failure, then the signature line. */
-void dual_report(const struct dual *d, const struct dual_failure *f);
+				 struct fz_failure *f);
 
 #endif /* FUZZ_DUAL_H */

@@ -35,3 +35,21 @@ struct diff_event fz_diff_event(const struct sim_event *ev)
 		.table_page = pa_addr(ev->table),
 	};
 }
+
+static const uint64_t *mem_table(void *ctx, uint64_t pa)
+{
+	enum sim_slot_state st = sim_page_state(ctx, pa_init(pa));
+
+	return st == SIM_SLOT_TABLE || st == SIM_SLOT_ROOT ? sim_phys_to_virt(ctx, pa_init(pa))
+							    : NULL;
+}
+
+static uint32_t mem_count(void *ctx, uint64_t pa)
+{
+	return sim_page_count(ctx, pa_init(pa));
+}
+
+struct diff_mem fz_sim_mem(struct sim *sim)
+{
+	return (struct diff_mem){ mem_table, mem_count, sim };
+}

@@ -4,9 +4,12 @@
 #define FUZZ_SIM_EVENTS_H
 
 #include "diff/bbm.h"
+#include "diff/diff.h"
 #include "sim/sim.h"
 
 /* The diff event for a sim event (a store, an invalidation, a free). */
 struct diff_event fz_diff_event(const struct sim_event *ev);
+/* The differ's view of the machine's table pages (struct diff_mem over @sim). */
+struct diff_mem fz_sim_mem(struct sim *sim);
 
 #endif /* FUZZ_SIM_EVENTS_H */

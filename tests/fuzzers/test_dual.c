@@ -6,6 +6,7 @@
  * inputs cannot describe yet: their whole-state digests (S27) agree.
  */
 #include "dual.h"
+#include "ops_pkvm.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,24 +14,33 @@
 #include <cmocka.h>
 #include <string.h>
 
+#define V(...) ((const uint64_t[FZ_MAX_FIELDS]){ __VA_ARGS__ })
+
+/* fuzz_pkvm's operation @name with field values @v, on both sides, compared. */
+static bool step(struct dual *d, const char *name, const uint64_t *v, struct fz_failure *f)
+{
+	struct fz_op op = { .def = fz_op_find(&fz_world_pkvm, name) };
+
+	assert_non_null(op.def);
+	memcpy(op.v, v, sizeof(op.v));
+	return dual_step(d, &op, f);
+}
+
 static void host_mapping_a_guest_page_is_caught(void **state)
 {
 	static struct dual d;
 	static const uint8_t virt[FZ_HEADER_SIZE] = { 0 };
-	struct dual_failure f;
+	struct fz_failure f;
 	struct fz_machine m;
 	struct diff_table t;
 	u64 pgd = 0x41000, page = 0x41234;
 
 	fz_decode_machine(virt, &m);
 	assert_int_equal(dual_init(&d, &m, &f), 0);
-	assert_true(dual_step(&d, &(struct fz_op){ .kind = FZ_VM_CREATE, .vm = 0, .ia_bits = 40,
-						  .pfn = pgd }, &f));
-	assert_true(dual_step(&d, &(struct fz_op){ .kind = FZ_VM_TOPUP, .pfn = pgd + 1 }, &f));
-	assert_true(dual_step(&d, &(struct fz_op){ .kind = FZ_VM_TOPUP, .pfn = pgd + 2 }, &f));
-	assert_true(dual_step(&d, &(struct fz_op){ .kind = FZ_VM_TOPUP, .pfn = pgd + 3 }, &f));
-	assert_true(dual_step(&d, &(struct fz_op){ .kind = FZ_DONATE_GUEST, .pfn = page, .gfn = 7 },
-			      &f));
+	assert_true(step(&d, "vm_create", V([PK_VM] = 0, [PK_IA_BITS] = 40, [PK_PGD] = pgd), &f));
+	for (u64 i = 1; i <= 3; i++)
+		assert_true(step(&d, "vm_topup", V([PK_VM] = 0, [PK_PFN] = pgd + i), &f));
+	assert_true(step(&d, "host_donate_guest", V([PK_VM] = 0, [PK_PFN] = page, [PK_GFN] = 7), &f));
 	t = (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d.pkvm.host_s2.root_pa),
 				 d.pkvm.host_s2.start_level, &d.mem, &d.layout };
 	assert_true(dual_host_leaves_accessible(&d, &t, "test", &f));
@@ -158,18 +168,21 @@ static void el2_machine(struct fz_machine *m, struct pkvm_desc *cd, struct ref_d
 	}
 }
 
-/* Run @op on both sides: every dual check passes and the digests agree. */
-static void step_agrees(struct dual *d, struct fz_op op)
+/* Run @name on both sides: it succeeds, every dual check passes, the digests agree. */
+static void step_agrees(struct dual *d, const char *name, const uint64_t *v)
 {
-	struct dual_failure f;
+	struct fz_op op = { .def = fz_op_find(&fz_world_pkvm, name) };
+	struct fz_failure f;
+	int ref_rc, core_rc;
 
-	if (!dual_step(d, &op, &f)) {
-		dual_report(d, &f);
-		fail();
-	}
-	if (d->rc[d->n - 1])
-		print_error("%s returned %d\n", fz_op_name(op.kind), d->rc[d->n - 1]);
-	assert_int_equal(d->rc[d->n - 1], 0);
+	memcpy(op.v, v, sizeof(op.v));
+	ref_rc = op.def->ref(d, &op);
+	core_rc = op.def->core(d, &op);
+	if (!dual_check(d, name, core_rc, ref_rc, &f))
+		fail_msg("%s\n%s\ns2fuzz-signature: %s", f.check, f.detail, f.signature);
+	if (core_rc)
+		print_error("%s returned %d\n", name, core_rc);
+	assert_int_equal(core_rc, 0);
 	assert_int_equal(core_state_digest(d), ref_state_digest(&d->ref, d->m.nr_vm_slots));
 }
 
@@ -178,7 +191,7 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 	static struct dual d;
 	static struct ref bare;
 	static char bare_arena[1 << 20];
-	struct dual_failure f;
+	struct fz_failure f;
 	struct fz_machine m;
 	struct pkvm_desc cd;
 	struct ref_desc rd;
@@ -190,10 +203,8 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 
 	el2_machine(&m, &cd, &rd);
 	assert_int_equal(dual_init_descs(&d, &m, &cd, &rd, &f), 0);
-	if (!dual_check(&d, "init", 0, 0, &f)) {
-		dual_report(&d, &f);
-		fail();
-	}
+	if (!dual_check(&d, "init", 0, 0, &f))
+		fail_msg("%s\n%s", f.check, f.detail);
 	assert_int_equal(core_state_digest(&d), ref_state_digest(&d.ref, m.nr_vm_slots));
 	/* Both sides hold the text block and the UART page... */
 	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_TEXT, &e, &core_level), 0);
@@ -209,20 +220,19 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 	assert_int_equal(ref_init(&bare, &rd, bare_arena, sizeof(bare_arena)), 0);
 	assert_int_not_equal(core_state_digest(&d), ref_state_digest(&bare, m.nr_vm_slots));
 
-	step_agrees(&d, (struct fz_op){ .kind = FZ_DONATE_HYP, .pfn = after_carve, .nr = 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_SHARE_HYP, .pfn = after_carve + 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_PIN, .pfn = after_carve + 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_HYP_ACCESS, .pfn = after_carve + 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_UNPIN, .pfn = after_carve + 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_HOST_ABORT, .addr = (after_carve + 8) << 12 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_VM_CREATE, .vm = 0, .ia_bits = 40, .pfn = pgd });
+	step_agrees(&d, "host_donate_hyp", V([PK_PFN] = after_carve, [PK_NR] = 4));
+	step_agrees(&d, "host_share_hyp", V([PK_PFN] = after_carve + 4));
+	step_agrees(&d, "hyp_pin", V([PK_PFN] = after_carve + 4));
+	step_agrees(&d, "hyp_access", V([PK_PFN] = after_carve + 4));
+	step_agrees(&d, "hyp_unpin", V([PK_PFN] = after_carve + 4));
+	step_agrees(&d, "host_mem_abort", V([PK_ADDR] = (after_carve + 8) << 12));
+	step_agrees(&d, "vm_create", V([PK_VM] = 0, [PK_IA_BITS] = 40, [PK_PGD] = pgd));
 	/* Start level 0 at 40 bits: L1, L2 and L3 tables for the first gfn. */
 	for (u64 i = 1; i <= 3; i++)
-		step_agrees(&d, (struct fz_op){ .kind = FZ_VM_TOPUP, .vm = 0, .pfn = pgd + i });
-	step_agrees(&d,
-		    (struct fz_op){ .kind = FZ_DONATE_GUEST, .vm = 0, .pfn = pgd + 4, .gfn = 9 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_HYP_DONATE_HOST, .pfn = after_carve, .nr = 4 });
-	step_agrees(&d, (struct fz_op){ .kind = FZ_UNSHARE_HYP, .pfn = after_carve + 4 });
+		step_agrees(&d, "vm_topup", V([PK_VM] = 0, [PK_PFN] = pgd + i));
+	step_agrees(&d, "host_donate_guest", V([PK_VM] = 0, [PK_PFN] = pgd + 4, [PK_GFN] = 9));
+	step_agrees(&d, "hyp_donate_host", V([PK_PFN] = after_carve, [PK_NR] = 4));
+	step_agrees(&d, "host_unshare_hyp", V([PK_PFN] = after_carve + 4));
 	/* The private ranges are where init put them. */
 	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_TEXT, &e, &core_level), 0);
 	assert_int_equal(core_level, 2);

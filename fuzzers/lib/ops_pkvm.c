@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_pkvm's world: the operations of SPEC §5 on a whole pKVM machine,
+ * pool drains (fault injection) and accesses (the TLB model), as rows of
+ * the operation table; the fields of its 16-byte records. Fields are
+ * reduced into the ranges that matter so mutations stay meaningful: most
+ * page selectors land on memory, some near the carve-out, some on MMIO or
+ * past the address space, to reach every error of SPEC §5.
+ */
+#include "machine.h"
+#include "ops_pkvm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t rd(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+static void wr(uint8_t *p, unsigned n, uint64_t v)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static int fmt_dec(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int fmt_hex(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%#llx", (unsigned long long)v);
+}
+
+static bool parse_any(const void *setup, const char *s, uint64_t *v, struct fz_err *e)
+{
+	(void)setup;
+	return fz_num(s, v) || fz_fail(e, "'%s' is not a number", s);
+}
+
+/* vm: bit 7 clear, slots 0-3 (operations meet each other's VMs); set, 0-31. */
+static uint64_t dec_vm(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return r[1] & 0x80 ? r[1] & 0x1fU : r[1] & 0x3U;
+}
+
+static bool enc_vm(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v > 31)
+		return fz_fail(e, "vm %llu: at most 31", (unsigned long long)v);
+	r[1] = (uint8_t)(v < 4 ? v : 0x80 | v);
+	return true;
+}
+
+/* The 16-bit field at bytes 2-3, shared by nr, prot, ia_bits and pool. */
+static uint64_t a16(const uint8_t *r)
+{
+	return rd(r + 2, 2);
+}
+
+static uint64_t dec_ia_bits(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return 28 + a16(r) % 24;
+}
+
+static bool enc_ia_bits(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+			struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v < 28 || v > 51)
+		return fz_fail(e, "ia_bits %llu: 28 to 51", (unsigned long long)v);
+	wr(r + 2, 2, v - 28);
+	return true;
+}
+
+static uint64_t dec_nr(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return (a16(r) & 0x3ff) << (a16(r) & 0x8000 ? 9 : 0);
+}
+
+static bool enc_nr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v < 0x400)
+		wr(r + 2, 2, v);
+	else if (v % 512 == 0 && v / 512 < 0x400)
+		wr(r + 2, 2, 0x8000 | v / 512);
+	else
+		return fz_fail(e, "nr %llu: below 1024, or a multiple of 512 below 2^19",
+			       (unsigned long long)v);
+	return true;
+}
+
+static uint64_t dec_prot(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return a16(r) & 0xf;
+}
+
+static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		     struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v > 15)
+		return fz_fail(e, "prot %llu: at most 15", (unsigned long long)v);
+	wr(r + 2, 2, v);
+	return true;
+}
+
+static uint64_t dec_pool(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)o;
+	return a16(r) % (2 + ((const struct fz_machine *)s)->nr_vm_slots);
+}
+
+static bool enc_pool(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		     struct fz_err *e)
+{
+	(void)o;
+	if (v >= 2 + ((const struct fz_machine *)s)->nr_vm_slots)
+		return fz_fail(e, "no pool %llu on this machine", (unsigned long long)v);
+	wr(r + 2, 2, v);
+	return true;
+}
+
+/* Page selectors, bytes 4-7: the top two bits choose what the rest means. */
+static uint64_t pick_pfn(const struct fz_machine *m, uint32_t s)
+{
+	uint64_t low = s & 0x3fffffff, pfn = 0;
+
+	switch (s >> 30) {
+	case 0: /* memory, by index */
+		fz_memory_pfn(m, low % fz_memory_pages(m), &pfn);
+		return pfn;
+	case 1: /* around the carve-out's start */
+		return (m->carve_base >> 12) + (low & 0xffff) - 0x8000;
+	case 2: /* any page below the address space: MMIO mostly */
+		return low % (1ULL << (m->host_ia_bits - 12));
+	default: /* at and past the end of the address space */
+		return (1ULL << (m->host_ia_bits - 12)) + (low & 0xff) - 4;
+	}
+}
+
+static uint64_t dec_pfn(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)o;
+	return pick_pfn(s, (uint32_t)rd(r + 4, 4));
+}
+
+/* A selector that decodes to exactly @pfn: by memory index, else by address. */
+static bool enc_pfn(const void *s, uint64_t pfn, uint8_t *r, const struct fz_op *o,
+		    struct fz_err *e)
+{
+	const struct fz_machine *m = s;
+	uint64_t top = 1ULL << (m->host_ia_bits - 12), index = 0;
+
+	(void)o;
+	for (unsigned i = 0; i < m->nr_regions; i++) {
+		uint64_t first = m->regions[i].base >> 12, pages = m->regions[i].size >> 12;
+
+		if (pfn >= first && pfn - first < pages && index + pfn - first < (1U << 30)) {
+			wr(r + 4, 4, index + pfn - first);
+			return true;
+		}
+		index += pages;
+	}
+	if (pfn < top && pfn < (1U << 30))
+		wr(r + 4, 4, 2ULL << 30 | pfn);
+	else if (pfn + 4 >= top && pfn + 4 - top < 256)
+		wr(r + 4, 4, 3ULL << 30 | (pfn + 4 - top));
+	else if (pfn + 0x8000 >= m->carve_base >> 12 && pfn + 0x8000 - (m->carve_base >> 12) < 0x10000)
+		wr(r + 4, 4, 1ULL << 30 | (pfn + 0x8000 - (m->carve_base >> 12)));
+	else
+		return fz_fail(e, "page %#llx cannot be expressed for this machine",
+			       (unsigned long long)pfn);
+	return true;
+}
+
+/* A page: a number, mem:N (the N-th memory page) or carve:N (N may be negative). */
+static bool parse_pfn(const void *s, const char *t, uint64_t *v, struct fz_err *e)
+{
+	const struct fz_machine *m = s;
+	int64_t off;
+
+	if (!strncmp(t, "mem:", 4)) {
+		if (!fz_num(t + 4, v) || !fz_memory_pfn(m, *v, v))
+			return fz_fail(e, "'%s': no such memory page on this machine", t);
+		return true;
+	}
+	if (!strncmp(t, "carve:", 6)) {
+		if (!fz_snum(t + 6, &off) || off < -0x8000 || off >= 0x8000)
+			return fz_fail(e, "'%s': the carve-out offset is -32768 to 32767", t);
+		*v = (m->carve_base >> 12) + (uint64_t)off;
+		return true;
+	}
+	return parse_any(s, t, v, e);
+}
+
+static uint64_t dec_gfn(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	uint64_t g = rd(r + 8, 8);
+
+	(void)s, (void)o;
+	switch (g >> 62) {
+	case 0:
+		return g & 0x3ff; /* a few tables' worth */
+	case 1:
+		return g & 0xfffff;
+	case 2:
+		return g & ((1ULL << 36) - 1);
+	default:
+		return (g & 0x3f) << 30; /* huge: past many VMs' ia_bits */
+	}
+}
+
+static bool enc_gfn(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v < (1ULL << 36))
+		wr(r + 8, 8, 2ULL << 62 | v);
+	else if (!(v & ((1ULL << 30) - 1)) && v >> 30 < 64)
+		wr(r + 8, 8, 3ULL << 62 | v >> 30);
+	else
+		return fz_fail(e, "gfn %#llx: below 2^36, or a multiple of 2^30 below 2^36",
+			       (unsigned long long)v);
+	return true;
+}
+
+static uint64_t dec_hide(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return rd(r + 4, 4) % 64;
+}
+
+static bool enc_hide(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		     struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v > 63)
+		return fz_fail(e, "pool_hide nr %llu: at most 63", (unsigned long long)v);
+	wr(r + 4, 4, v);
+	return true;
+}
+
+/* An abort's byte address: a page selector, page + 8 when a16 is 0xffff. */
+static uint64_t dec_addr(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	return (dec_pfn(s, r, o) << 12) + (a16(r) == 0xffff ? 8 : 0);
+}
+
+static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		     struct fz_err *e)
+{
+	if ((v & 0xfff) && (v & 0xfff) != 8)
+		return fz_fail(e, "an unaligned abort address must be a page + 8");
+	wr(r + 2, 2, v & 0xfff ? 0xffff : 0);
+	return enc_pfn(s, v >> 12, r, o, e);
+}
+
+static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {
+	[PK_VM] = { "vm", 1, 1, dec_vm, enc_vm, parse_any, fmt_dec,
+		    "byte 1: `& 3` when bit 7 is clear, else `& 0x1f` (16-31 are always out of "
+		    "range)" },
+	[PK_IA_BITS] = { "ia_bits", 2, 2, dec_ia_bits, enc_ia_bits, parse_any, fmt_dec,
+			 "bytes 2-3 (a16): 28 + a16 mod 24" },
+	[PK_PFN] = { "pfn", 4, 4, dec_pfn, enc_pfn, parse_pfn, fmt_hex,
+		     "bytes 4-7, a page selector: the top two bits choose 0 a memory page by "
+		     "index, 1 a page near the carve-out's start (low 16 bits - 0x8000), 2 any "
+		     "page below the host address space, 3 pages at and past its end" },
+	[PK_PGD] = { "pgd", 4, 4, dec_pfn, enc_pfn, parse_pfn, fmt_hex,
+		     "bytes 4-7, a page selector (as pfn)" },
+	[PK_NR] = { "nr", 2, 2, dec_nr, enc_nr, parse_any, fmt_dec,
+		    "a16 & 0x3ff, times 512 when bit 15 is set" },
+	[PK_GFN] = { "gfn", 8, 8, dec_gfn, enc_gfn, parse_any, fmt_hex,
+		     "bytes 8-15: the top two bits choose `& 0x3ff`, `& 0xfffff`, "
+		     "`& (2^36 - 1)` or `(g & 0x3f) << 30`" },
+	[PK_PROT] = { "prot", 2, 2, dec_prot, enc_prot, parse_any, fmt_dec, "a16 & 0xf" },
+	[PK_POOL] = { "pool", 2, 2, dec_pool, enc_pool, parse_any, fmt_dec,
+		      "a16 mod (2 + VM slots): 0 host, 1 hyp, 2 + n VM n's memcache" },
+	[PK_HIDE] = { "nr", 4, 4, dec_hide, enc_hide, parse_any, fmt_dec,
+		      "bytes 4-7 mod 64: free pages withheld" },
+	[PK_ADDR] = { "addr", 2, 6, dec_addr, enc_addr, parse_any, fmt_hex,
+		      "the page selector as a byte address, + 8 when a16 is 0xffff" },
+};
+
+/*
+ * The calls: each operation on the core, and on the reference. A build of
+ * the codec alone (FZ_CODEC_ONLY: el2's corpus packer) leaves them out.
+ */
+#ifdef FZ_CODEC_ONLY
+#define CALL(name) NULL
+#else
+#include "dual.h"
+#define CORE(w) (&((struct dual *)(w))->pkvm)
+#define REF(w)	(&((struct dual *)(w))->ref)
+#define V(f)	(o->v[PK_##f])
+#define VM	((unsigned)V(VM))
+#define CALLS(name, core_call, ref_call)                                      \
+	static int c_##name(void *w, const struct fz_op *o)                \
+	{                                                                     \
+		(void)o;                                                      \
+		return core_call;                                             \
+	}                                                                     \
+	static int r_##name(void *w, const struct fz_op *o)                 \
+	{                                                                     \
+		(void)o;                                                      \
+		return ref_call;                                              \
+	}
+
+CALLS(host_share_hyp, pkvm_host_share_hyp(CORE(w), V(PFN)), ref_host_share_hyp(REF(w), V(PFN)))
+CALLS(host_unshare_hyp, pkvm_host_unshare_hyp(CORE(w), V(PFN)),
+      ref_host_unshare_hyp(REF(w), V(PFN)))
+CALLS(hyp_pin, pkvm_hyp_pin(CORE(w), V(PFN)), ref_hyp_pin(REF(w), V(PFN)))
+CALLS(hyp_unpin, pkvm_hyp_unpin(CORE(w), V(PFN)), ref_hyp_unpin(REF(w), V(PFN)))
+CALLS(host_donate_hyp, pkvm_host_donate_hyp(CORE(w), V(PFN), V(NR)),
+      ref_host_donate_hyp(REF(w), V(PFN), V(NR)))
+CALLS(hyp_donate_host, pkvm_hyp_donate_host(CORE(w), V(PFN), V(NR)),
+      ref_hyp_donate_host(REF(w), V(PFN), V(NR)))
+CALLS(vm_create, pkvm_vm_create(CORE(w), VM, (unsigned)V(IA_BITS), V(PGD)),
+      ref_vm_create(REF(w), VM, (unsigned)V(IA_BITS), V(PGD)))
+CALLS(vm_topup, pkvm_vm_topup(CORE(w), VM, V(PFN)), ref_vm_topup(REF(w), VM, V(PFN)))
+CALLS(host_donate_guest, pkvm_host_donate_guest(CORE(w), VM, V(PFN), V(GFN)),
+      ref_host_donate_guest(REF(w), VM, V(PFN), V(GFN)))
+CALLS(host_share_guest, pkvm_host_share_guest(CORE(w), VM, V(PFN), V(GFN), (unsigned)V(PROT)),
+      ref_host_share_guest(REF(w), VM, V(PFN), V(GFN), (unsigned)V(PROT)))
+CALLS(host_unshare_guest, pkvm_host_unshare_guest(CORE(w), VM, V(GFN)),
+      ref_host_unshare_guest(REF(w), VM, V(GFN)))
+CALLS(guest_relinquish, pkvm_guest_relinquish(CORE(w), VM, V(GFN)),
+      ref_guest_relinquish(REF(w), VM, V(GFN)))
+CALLS(vm_teardown, pkvm_vm_teardown(CORE(w), VM), ref_vm_teardown(REF(w), VM))
+CALLS(host_reclaim_page, pkvm_host_reclaim_page(CORE(w), V(PFN)),
+      ref_host_reclaim_page(REF(w), V(PFN)))
+CALLS(host_mem_abort, pkvm_host_mem_abort(CORE(w), V(ADDR)), ref_host_mem_abort(REF(w), V(ADDR)))
+CALLS(pool_hide, dual_pool_hide(w, (unsigned)V(POOL), V(HIDE)),
+      (ref_pool_hide(REF(w), (unsigned)V(POOL), V(HIDE)), 0))
+CALLS(pool_unhide, dual_pool_unhide(w, (unsigned)V(POOL)),
+      (ref_pool_unhide(REF(w), (unsigned)V(POOL)), 0))
+/* Accesses change no table: the reference has nothing to do. */
+CALLS(host_access, dual_access(w, DIFF_HOST_S2, 0, V(PFN)), 0)
+CALLS(hyp_access, dual_access(w, DIFF_HYP_S1, 0, V(PFN)), 0)
+CALLS(guest_access, dual_access(w, DIFF_GUEST_S2, VM, V(GFN)), 0)
+#define CALL(name) name
+#endif
+
+#define F(f) (1U << PK_##f)
+#define OP(name, spec, hvc, fields, doc) \
+	{ #name, spec, hvc, fields, 0, CALL(c_##name), CALL(r_##name), doc }
+
+const struct fz_op_def fz_pkvm_ops[PK_NR_OPS] = {
+	OP(host_share_hyp, "§5", 0, F(PFN), "the host shares a page with the hypervisor"),
+	OP(host_unshare_hyp, "§5", 1, F(PFN), "the host takes a shared page back"),
+	OP(hyp_pin, "§5", 2, F(PFN), "the hypervisor pins a page the host shares"),
+	OP(hyp_unpin, "§5", 3, F(PFN), "and unpins it"),
+	OP(host_donate_hyp, "§5", 4, F(PFN) | F(NR), "the host gives pages to the hypervisor"),
+	OP(hyp_donate_host, "§5", 5, F(PFN) | F(NR), "the hypervisor gives them back"),
+	OP(vm_create, "§5", 6, F(VM) | F(IA_BITS) | F(PGD), "a VM in a slot, its pgd donated"),
+	OP(vm_topup, "§5", 7, F(VM) | F(PFN), "a page for a VM's memcache"),
+	OP(host_donate_guest, "§5", 8, F(VM) | F(PFN) | F(GFN), "a page becomes the guest's"),
+	OP(host_share_guest, "§5", 9, F(VM) | F(PFN) | F(GFN) | F(PROT),
+	   "the host shares a page with a guest"),
+	OP(host_unshare_guest, "§5", 10, F(VM) | F(GFN), "and takes it back"),
+	OP(guest_relinquish, "§5", 11, F(VM) | F(GFN), "the guest gives a page up"),
+	OP(vm_teardown, "§5", 12, F(VM), "the VM dies; its pages wait for reclaim"),
+	OP(host_reclaim_page, "§5, §4", 13, F(PFN), "the host takes a dead VM's page back"),
+	OP(host_mem_abort, "§6", -1, F(ADDR), "the host touches an unmapped address"),
+	OP(pool_hide, "§7", -1, F(POOL) | F(HIDE), "withhold free pages (fault injection)"),
+	OP(pool_unhide, "§7", -1, F(POOL), "give them back"),
+	OP(host_access, "§11", -1, F(PFN), "the host touches a page (TLB model)"),
+	OP(hyp_access, "§11", -1, F(PFN), "the hypervisor touches a page through its VA"),
+	OP(guest_access, "§11", -1, F(VM) | F(GFN), "a vCPU touches a guest page"),
+};
+
+static void decode_setup(const uint8_t *hdr, void *setup)
+{
+	fz_decode_machine(hdr, setup);
+}
+
+static unsigned select_op(const uint8_t *rec, unsigned nr_ops)
+{
+	return rec[0] % nr_ops;
+}
+
+const struct fz_world fz_world_pkvm = {
+	.target = "fuzz_pkvm",
+	.setup_name = "machine",
+	.select_doc = "byte 0 mod 20 picks the operation",
+	.header_size = FZ_HEADER_SIZE,
+	.record_size = 16,
+	.setup_size = sizeof(struct fz_machine),
+	.nr_fields = PK_NR_FIELDS,
+	.nr_ops = PK_NR_OPS,
+	.field = pkvm_fields,
+	.op = fz_pkvm_ops,
+	.decode_setup = decode_setup,
+	.parse_setup = fz_machine_parse,
+	.format_setup = fz_machine_line,
+	.select = select_op,
+};

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The operation table: every operation of every fuzz target declared once,
+ * as data (docs/input-format.md is printed from it). A world is what a
+ * target drives (a pKVM machine, two single tables, hypercall registers):
+ * the size of its header and records, the fields a record holds, and its
+ * operations. A field says where its bytes sit in a record and how they
+ * turn into a value (decode), how a value turns back into bytes (encode,
+ * for scripts), and how the value reads and prints in a script. An
+ * operation names its fields and its two calls, the core's and the
+ * reference's. Input decoding, the script codec and trace printing are all
+ * driven from here; adding an operation is one row plus its two calls.
+ */
+#ifndef FUZZ_OPTABLE_H
+#define FUZZ_OPTABLE_H
+
+#include "kv.h"
+
+#define FZ_MAX_FIELDS 12
+#define FZ_MAX_RECORD 40
+#define FZ_SETUP_MAX  256 /* bytes of a decoded setup */
+
+struct fz_op;
+
+/*
+ * One field of a record. @setup is the world's decoded header; @op holds
+ * the values of the fields decoded before this one (fields decode in table
+ * order, so an output address can depend on its input address).
+ */
+struct fz_field {
+	const char *key;
+	unsigned off, width; /* bytes of the record it reads */
+	uint64_t (*decode)(const void *setup, const uint8_t *rec, const struct fz_op *op);
+	/* Bytes at @rec that decode to @v; false with the reason in @e. */
+	bool (*encode)(const void *setup, uint64_t v, uint8_t *rec, const struct fz_op *op,
+		       struct fz_err *e);
+	/* A script value, strictly: false with the reason in @e. */
+	bool (*parse)(const void *setup, const char *text, uint64_t *v, struct fz_err *e);
+	/* The value as a script writes it. */
+	int (*format)(uint64_t v, char *buf, size_t len);
+	const char *doc; /* the decoding, for docs/input-format.md */
+};
+
+/* A world's state, as its calls see it. */
+typedef int (*fz_call_fn)(void *world, const struct fz_op *op);
+
+struct fz_op_def {
+	const char *name;
+	const char *spec; /* "§5 share", "S42"... */
+	int hvc;	  /* its hypercall function number, or -1 */
+	uint32_t fields;  /* bit i: the operation takes field i */
+	uint32_t optional; /* of them, those a script may leave out (0) */
+	fz_call_fn core, ref;
+	const char *doc;
+};
+
+struct fz_world {
+	const char *target;	/* the fuzz target driving it */
+	const char *setup_name; /* the first word of a script */
+	const char *select_doc; /* how a record picks its operation, for the docs */
+	size_t header_size, record_size, setup_size;
+	unsigned nr_fields, nr_ops;
+	const struct fz_field *field;
+	const struct fz_op_def *op;
+	/* The header into the setup the fields decode against (@setup_size bytes). */
+	void (*decode_setup)(const uint8_t *hdr, void *setup);
+	/* The setup line's key=value pairs into header bytes (fz_kv.h); false with @e. */
+	bool (*parse_setup)(struct fz_kvline *kv, uint8_t *hdr, struct fz_err *e);
+	/* The setup line, as a script writes it, from the header bytes. */
+	int (*format_setup)(const uint8_t *hdr, char *buf, size_t len);
+	/* Which operation a record's first byte selects, and a byte that selects @index
+	 * (NULL: the index itself; a field may refine it). */
+	unsigned (*select)(const uint8_t *rec, unsigned nr_ops);
+	uint8_t (*encode_select)(unsigned index);
+};
+
+/* One decoded operation: the values of its fields, indexed by field. */
+struct fz_op {
+	const struct fz_op_def *def;
+	unsigned index; /* in the world's table */
+	uint64_t v[FZ_MAX_FIELDS];
+};
+
+extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables;
+/* The world a target drives, or NULL. */
+const struct fz_world *fz_world_find(const char *target);
+
+/* The operation called @name in @w, or NULL. */
+const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name);
+/* fuzz_hvc: the call an x0 names (SMCCC's hint bit 16 ignored, §12), or NULL. */
+const char *fz_hvc_call_name(uint64_t x0);
+/* docs/input-format.md's tables of @w's fields and operations, in Markdown. */
+size_t fz_world_doc(const struct fz_world *w, char *buf, size_t len);
+
+/* Decode one record (world->record_size bytes) against @setup. */
+void fz_decode_op(const struct fz_world *w, const void *setup, const uint8_t *rec,
+		  struct fz_op *op);
+/* "host_share_hyp pfn=0x40123": the operation in the words of a script. */
+size_t fz_format_op(const struct fz_world *w, const struct fz_op *op, char *buf, size_t len);
+
+/* A script into an input: its length, or 0 with "line N: why" in @err. */
+size_t fz_script_to_input(const struct fz_world *w, const char *text, uint8_t *out, size_t cap,
+			  char *err, size_t errlen);
+/* An input as a script (NUL-terminated, cut at @cap); returns its length. */
+size_t fz_input_to_script(const struct fz_world *w, const uint8_t *in, size_t len, char *out,
+			  size_t cap);
+
+#endif /* FUZZ_OPTABLE_H */

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/* The comparison runner: one loop, one trace, one report for every world. */
+#include "runner.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int s2fuzz_verbose;
+
+struct step {
+	struct fz_op op;
+	int rc;
+	char result[96];
+};
+
+/* A ring of the last FZ_TRACE_MAX steps; @nr_steps counts them all. */
+static struct step trace[FZ_TRACE_MAX];
+static unsigned long long nr_steps;
+
+bool fz_failed(struct fz_failure *f, const char *check, const char *op, const char *what,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	f->check = check;
+	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+bool fz_mark(struct fz_failure *f, const char *check, const char *op, const char *what)
+{
+	f->check = check;
+	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
+	return false;
+}
+
+static void print_step(FILE *out, const struct fz_world *w, unsigned long long i,
+		       const struct step *s)
+{
+	char line[320];
+
+	fz_format_op(w, &s->op, line, sizeof(line));
+	fprintf(out, "%4llu  %-64s -> %d%s%s\n", i, line, s->rc, s->result[0] ? "  " : "",
+		s->result);
+}
+
+void fz_report(const struct fz_harness *h, const void *setup, const struct fz_failure *f)
+{
+	unsigned long long first = nr_steps > FZ_TRACE_MAX ? nr_steps - FZ_TRACE_MAX : 0;
+	char line[512];
+
+	h->describe(setup, line, sizeof(line));
+	fprintf(stderr, "==== s2fuzz: core and reference disagree ====\n%s\n", line);
+	if (first)
+		fprintf(stderr, "      (operations 0 to %llu ran clean and are not kept)\n",
+			first - 1);
+	for (unsigned long long i = first; i < nr_steps; i++)
+		print_step(stderr, h->world, i, &trace[i % FZ_TRACE_MAX]);
+	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);
+	fprintf(stderr, "s2fuzz-signature: %s\n", f->signature);
+	fflush(stderr);
+}
+
+int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
+{
+	static _Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+	const struct fz_world *w = h->world;
+	struct fz_failure f;
+	int up;
+
+	nr_steps = 0;
+	if (size < w->header_size)
+		return 0;
+	w->decode_setup(data, setup);
+	up = h->init(h->state, setup, &f);
+	if (up < 0) {
+		fz_report(h, setup, &f);
+		abort();
+	}
+	for (size_t off = w->header_size; !up && off + w->record_size <= size;
+	     off += w->record_size) {
+		struct step *s = &trace[nr_steps % FZ_TRACE_MAX];
+		int ref_rc;
+
+		fz_decode_op(w, setup, data + off, &s->op);
+		ref_rc = s->op.def->ref(h->state, &s->op);
+		s->rc = s->op.def->core(h->state, &s->op);
+		s->result[0] = '\0';
+		if (h->result)
+			h->result(h->state, &s->op, s->rc, s->result, sizeof(s->result));
+		nr_steps++;
+		if (!h->check(h->state, &s->op, s->rc, ref_rc, &f)) {
+			fz_report(h, setup, &f);
+			abort();
+		}
+		if (s2fuzz_verbose)
+			print_step(stdout, w, nr_steps - 1, s);
+	}
+	h->fini(h->state);
+	return 0;
+}
