@@ -360,6 +360,9 @@ nightly_coverage()
 {
 	local runs=$1 t out=$NIGHTLY_REPORT/coverage prof=$runs/profiles
 	local -a objects=() sources=("$ROOT/core" "$ROOT/reference" "$ROOT/diff")
+	# A planted bug's core is compiled from a patched copy in the build tree
+	# (cmake/planted.cmake): its coverage is that copy's.
+	[[ -z $NIGHTLY_PLANT ]] || sources[0]=$NIGHTLY_BUILD/coverage/planted-core/core
 	rm -rf "$out" "$prof"
 	mkdir -p "$out" "$prof"
 	for t in "${NIGHTLY_TARGETS[@]}"; do

@@ -67,5 +67,7 @@ if ((${#problems[@]})); then
 	cat "$report" >&2
 	exit 1
 fi
-echo "planted bug $bug: caught after ${elapsed}s (${execs:+${execs#\#} executions}${execs:-on a seed input}): $signature"
+how="on a seed input"
+[[ -z $execs ]] || how="${execs#\#} executions"
+echo "planted bug $bug: caught after ${elapsed}s ($how): $signature"
 echo "  replayed from $(basename "$crash"): same signature, trace and decoded report"

@@ -9,7 +9,6 @@
  * walker can still be inside them.
  */
 #include "install_internal.h"
-#include "planted.h"
 
 /* Break @old in a shared walk: LOCKED, then invalidate. False if we lost. */
 static bool shared_break(struct pgt_visit *v)
@@ -42,8 +41,6 @@ static int fault_write(struct pgt_visit *v, pte_t new_pte)
 	}
 	if (!shared_break(v))
 		return -CORE_EAGAIN;
-	if (PLANTED(LOCKED_LEFT_BEHIND) && v->level < PGT_MAX_LEVEL)
-		return 0; /* the new leaf is never published */
 	shared_make(v, new_pte);
 	return 0;
 }

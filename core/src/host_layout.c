@@ -5,7 +5,6 @@
  */
 #include "core/host_layout.h"
 #include "core/geometry.h"
-#include "planted.h"
 
 #define HOST_MEM_ATTRS (PTE_S2_MEMATTR_NORMAL | PTE_S2_AP_R | PTE_S2_AP_W | PTE_SH_INNER | PTE_AF)
 
@@ -68,7 +67,7 @@ bool host_layout_block_ok(const struct host_layout *l, u64 base, u64 size)
 	const struct host_region *r = region_of(l, base);
 
 	if (r)
-		return size <= region_end(r) - base + (PLANTED(ABORT_REGION_END_INCLUSIVE) ? PGT_PAGE_SIZE : 0);
+		return size <= region_end(r) - base;
 	/* An MMIO gap: no memory may start inside the block. */
 	for (u32 i = 0; i < l->nr_regions; i++) {
 		if (l->regions[i].base > base && l->regions[i].base - base < size)

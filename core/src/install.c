@@ -6,7 +6,6 @@
  * zaps tables holding only default leaves (§4.4, seed 001's TABLE_POST).
  */
 #include "install_internal.h"
-#include "planted.h"
 
 void pgt_fill_split_table(struct pgt *pgt, pte_t *table, pte_t old, u64 addr, u32 level)
 {
@@ -31,8 +30,6 @@ void pgt_replace_leaf(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u6
 		return;
 	}
 	pgt_set_entry(pgt, ptep, old, new_pte, addr, level);
-	if (PLANTED(REFCOUNT_VALID_TO_VALID))
-		pgt_ops(pgt)->page_get(pgt_ctx(pgt), pgt_page_of(ptep));
 	if ((old ^ new_pte) & perms)
 		pgt_ops(pgt)->tlbi_leaf(pgt_ctx(pgt), pgt, addr, level);
 }
@@ -47,28 +44,16 @@ static void install_replace_table(struct pgt_visit *v, const struct pgt_install 
 {
 	void *child = pgt_table_va(v->pgt, v->old);
 
-	if (PLANTED(FREE_BEFORE_TLBI))
-		pgt_free_subtree(v->pgt, child, v->level + 1);
 	/* Break, invalidate the whole span, make; only then free (SPEC §7). */
 	pgt_bbm_replace(v->pgt, v->ptep, v->old, pgt_install_leaf(ins, v->addr, v->level), v->addr,
 			v->level);
-	if (!PLANTED(FREE_BEFORE_TLBI))
-		pgt_free_subtree(v->pgt, child, v->level + 1);
+	pgt_free_subtree(v->pgt, child, v->level + 1);
 }
 
 static int install_new_table(struct pgt_visit *v)
 {
-	pte_t *table;
-	paddr_t pa;
-
-	if (PLANTED(ENOMEM_HALF_MADE)) {
-		table = pgt_ops(v->pgt)->page_alloc(pgt_ctx(v->pgt), v->pgt->pool);
-		if (!table)
-			return -CORE_ENOMEM;
-	} else {
-		table = pgt_alloc_table(v->pgt);
-	}
-	pa = pgt_ops(v->pgt)->virt_to_phys(pgt_ctx(v->pgt), table);
+	pte_t *table = pgt_alloc_table(v->pgt);
+	paddr_t pa = pgt_ops(v->pgt)->virt_to_phys(pgt_ctx(v->pgt), table);
 
 	pgt_fill_split_table(v->pgt, table, v->old, v->addr, v->level);
 	pgt_bbm_replace(v->pgt, v->ptep, v->old, pte_make_table(pa), v->addr, v->level);
@@ -97,7 +82,7 @@ static void install_table_post(struct pgt_visit *v, const struct pgt_install *in
 
 	u32 count = pgt_ops(pgt)->page_count(pgt_ctx(pgt), child);
 
-	if (count != 1 && !(PLANTED(ZAP_COUNTED_TABLE) && count == 2 && ins->coalesce))
+	if (count != 1)
 		return;
 	if (pgt->kind != PGT_HOST_S2)
 		zap = true;
@@ -105,12 +90,7 @@ static void install_table_post(struct pgt_visit *v, const struct pgt_install *in
 		zap = (ins->coalesce && v->level >= 1) || table_all_zero(child);
 	if (!zap)
 		return;
-	if (PLANTED(ZAP_ONE_ADDRESS)) {
-		pgt_set_entry(pgt, v->ptep, v->old, 0, v->addr, v->level);
-		pgt_ops(pgt)->tlbi_leaf(pgt_ctx(pgt), pgt, v->addr, v->level);
-	} else {
-		pgt_bbm_replace(pgt, v->ptep, v->old, 0, v->addr, v->level);
-	}
+	pgt_bbm_replace(pgt, v->ptep, v->old, 0, v->addr, v->level);
 	pgt_ops(pgt)->page_free(pgt_ctx(pgt), pgt->pool, child);
 }
 
@@ -152,8 +132,8 @@ int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins)
 		w.flags |= PGT_VISIT_TABLE_POST;
 	int ret = pgt_walk(pgt, ins->start, ins->end, &w);
 
-	/* Only a planted bug can run out of pages here: the count came first. */
-	CORE_ASSERT(ret == 0 || PLANTED(ENOMEM_HALF_MADE));
+	/* The count came first: the walk cannot run out of pages. */
+	CORE_ASSERT(ret == 0);
 	return ret;
 }
 
@@ -161,8 +141,6 @@ int pgt_install(struct pgt *pgt, const struct pgt_install *ins)
 {
 	u64 need = pgt_install_need(pgt, ins, false);
 
-	if (PLANTED(ENOMEM_HALF_MADE) && need > 1)
-		need = 1;
 	if (!pgt_pool_has(pgt, need))
 		return -CORE_ENOMEM;
 	return pgt_install_commit(pgt, ins);

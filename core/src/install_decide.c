@@ -6,7 +6,6 @@
  */
 #include "core/host_layout.h"
 #include "install_internal.h"
-#include "planted.h"
 
 pte_t pgt_install_leaf(const struct pgt_install *ins, u64 addr, u32 level)
 {
@@ -65,7 +64,7 @@ pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32
 	u64 child_span = pgt_level_span(level + 1);
 
 	if (!pte_valid(old))
-		return PLANTED(ANNOTATION_LOST_ON_SPLIT) ? 0 : old; /* every piece keeps it */
+		return old; /* every piece keeps it */
 	/* S17: the rest of a host default leaf is zero; the host refaults it. */
 	if (pgt->kind == PGT_HOST_S2 && !pgt_entry_counted(pgt, old, addr, level))
 		return 0;

@@ -4,7 +4,6 @@
  * sharing pages into a guest, unsharing, and the guest giving a page back.
  */
 #include "pkvm_internal.h"
-#include "planted.h"
 
 /*
  * The checks every guest operation starts with, in the order of §5 and
@@ -102,7 +101,6 @@ int pkvm_host_unshare_guest(struct pkvm *p, u32 vm, u64 gfn)
 	if (ret)
 		return ret;
 	host_ins = host_s2_ins_default(&p->host_s2, pfn);
-	host_ins.coalesce = !PLANTED(NO_COALESCE_UNSHARE_GUEST);
 	guest_ins = pkvm_guest_ins_unmap(gfn);
 	return pkvm_commit(&p->host_s2, &host_ins, &v->pgt, &guest_ins);
 }

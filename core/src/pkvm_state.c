@@ -6,7 +6,6 @@
  * operation that spans two tables.
  */
 #include "pkvm_internal.h"
-#include "planted.h"
 
 bool pkvm_pfn_range_ok(const struct pkvm *p, u64 pfn, u64 nr)
 {
@@ -95,10 +94,6 @@ int pkvm_commit(struct pgt *a, const struct pgt_install *ia, struct pgt *b,
 	u64 need_b = b ? pgt_install_need(b, ib, false) : 0;
 	int ret;
 
-	if (PLANTED(ENOMEM_HALF_MADE)) {
-		need_a = need_a > 1 ? 1 : need_a;
-		need_b = need_b > 1 ? 1 : need_b;
-	}
 	if (!pgt_pool_has(a, need_a) || (b && !pgt_pool_has(b, need_b)))
 		return -CORE_ENOMEM;
 	ret = pgt_install_commit(a, ia);

@@ -5,7 +5,6 @@
  * pages one by one until the slot is free again.
  */
 #include "pkvm_internal.h"
-#include "planted.h"
 
 /* A host-owned memory page becomes the VM's: annotated GUEST in host stage-2. */
 static int take_page_check(struct pkvm *p, u64 pfn)
@@ -41,8 +40,6 @@ int pkvm_vm_create(struct pkvm *p, u32 vm, u32 ia_bits, u64 pgd_pfn)
 	v = &p->vms[vm];
 	if (v->state == PKVM_VM_LIVE)
 		return -CORE_EEXIST;
-	if (PLANTED(EBUSY_BEFORE_EPERM) && v->state == PKVM_VM_DEAD)
-		return -CORE_EBUSY;
 	ret = take_page_check(p, pgd_pfn);
 	if (ret)
 		return ret;

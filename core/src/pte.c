@@ -4,7 +4,6 @@
  * docs/semantics.md S4, S7, S8).
  */
 #include "core/pte.h"
-#include "planted.h"
 
 u64 pte_state_bits(enum pgt_page_state state)
 {
@@ -14,9 +13,6 @@ u64 pte_state_bits(enum pgt_page_state state)
 		[PGT_STATE_SHARED_BORROWED] = PTE_SW_SHARED_BORROWED,
 	};
 
-	if (PLANTED(SHARED_BORROWED_SWAPPED) && state != PGT_STATE_OWNED)
-		return bits[state == PGT_STATE_SHARED_OWNED ? PGT_STATE_SHARED_BORROWED
-							     : PGT_STATE_SHARED_OWNED];
 	return bits[state];
 }
 

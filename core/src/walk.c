@@ -5,7 +5,6 @@
  * reference counts, the store hook and the memory ordering are kept in one
  * place.
  */
-#include "planted.h"
 #include "walk_internal.h"
 
 struct walk_data {
@@ -77,11 +76,6 @@ void pgt_tlbi_entry(struct pgt *pgt, pte_t old, u64 ia, u32 level)
 
 void pgt_bbm_replace(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level)
 {
-	if (PLANTED(BBM_SKIPPED) && pte_valid(old) && pte_valid(new_pte)) {
-		pgt_set_entry(pgt, ptep, old, new_pte, ia, level);
-		pgt_tlbi_entry(pgt, old, ia, level);
-		return;
-	}
 	if (pte_valid(old)) {
 		pgt_set_entry(pgt, ptep, old, 0, ia, level);
 		pgt_tlbi_entry(pgt, old, ia, level);
