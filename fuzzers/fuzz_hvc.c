@@ -38,14 +38,15 @@ static bool fits32(uint64_t v)
 
 /*
  * The reference's reading of the registers, from docs/hvc-abi.md: false for
- * an id that is no call; else the operation's result in @rc. A 32-bit
- * argument that does not fit is -EINVAL before anything runs.
+ * an id that is no call (bit 16, the SVE hint, ignored); else the
+ * operation's result in @rc. A 32-bit argument that does not fit is -EINVAL
+ * before anything runs.
  */
 static bool ref_hypercall(struct ref *r, const uint64_t *x, int *rc)
 {
-	uint64_t n = x[0] - FZ_HVC_ID_BASE;
+	uint64_t id = x[0] & ~FZ_HVC_SVE_HINT, n = id - FZ_HVC_ID_BASE;
 
-	if (x[0] < FZ_HVC_ID_BASE || n >= FZ_HVC_NR_CALLS)
+	if (id < FZ_HVC_ID_BASE || n >= FZ_HVC_NR_CALLS)
 		return false;
 	*rc = -REF_EINVAL;
 	switch (n) {

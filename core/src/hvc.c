@@ -113,16 +113,18 @@ static const struct hvc_call hvc_calls[PKVM_HVC_NR_CALLS] = {
 };
 
 /*
- * The call x0 names, or NULL. The whole 64-bit register is compared: SMCCC
- * passes the id in w0, but a host that leaves garbage in the upper half
- * gets NOT_SUPPORTED rather than a call it did not quite ask for. Hint bits
- * (SMCCC 1.3's SVE hint, bit 16) are not part of this ABI either.
+ * The call x0 names, or NULL. The SVE hint (bit 16) says something about
+ * the caller's registers, not which call it makes: it is cleared first, and
+ * the call is the same with or without it. Every other bit of the 64-bit
+ * register is compared: SMCCC passes the id in w0, but a host that leaves
+ * garbage in the upper half gets NOT_SUPPORTED rather than a call it did
+ * not quite ask for.
  */
 static const struct hvc_call *hvc_lookup(u64 x0)
 {
-	u64 n = x0 - PKVM_HVC_ID_BASE;
+	u64 id = pkvm_hvc_id_of(x0), n = id - PKVM_HVC_ID_BASE;
 
-	if (x0 < PKVM_HVC_ID_BASE || n >= PKVM_HVC_NR_CALLS)
+	if (id < PKVM_HVC_ID_BASE || n >= PKVM_HVC_NR_CALLS)
 		return NULL;
 	return &hvc_calls[n];
 }

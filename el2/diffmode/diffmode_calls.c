@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The reference's reading of a host hypercall, written from docs/hvc-abi.md
- * and not from the core's dispatcher: x0 is compared whole against
- * 0xC6000000 + n for n < 14; a call reads x1..x(k) for its k arguments and
- * nothing else; a 32-bit argument whose register does not fit 32 bits is
- * -EINVAL before anything runs; 64-bit arguments go in whole.
+ * and not from the core's dispatcher: x0, bit 16 (the SVE hint) cleared, is
+ * compared whole against 0xC6000000 + n for n < 14; a call reads x1..x(k)
+ * for its k arguments and nothing else; a 32-bit argument whose register
+ * does not fit 32 bits is -EINVAL before anything runs; 64-bit arguments go
+ * in whole.
  */
 #include "diffmode_internal.h"
 
-#define HVC_ID_BASE 0xC6000000ULL
-#define NARROW(i)   (1U << (i)) /* argument x(i + 1) is a 32-bit quantity */
+#define HVC_ID_BASE  0xC6000000ULL
+#define HVC_SVE_HINT (1ULL << 16)
+#define NARROW(i)    (1U << (i)) /* argument x(i + 1) is a 32-bit quantity */
 
 typedef int (*dm_call_fn)(struct ref *r, const u64 *a);
 
@@ -111,9 +113,11 @@ static const struct dm_call calls[] = {
 
 static const struct dm_call *call_of(u64 x0)
 {
-	if (x0 < HVC_ID_BASE || x0 - HVC_ID_BASE >= NR_CALLS)
+	u64 id = x0 & ~HVC_SVE_HINT;
+
+	if (id < HVC_ID_BASE || id - HVC_ID_BASE >= NR_CALLS)
 		return NULL;
-	return &calls[x0 - HVC_ID_BASE];
+	return &calls[id - HVC_ID_BASE];
 }
 
 const char *dm_call_name(u64 x0)

@@ -171,10 +171,12 @@ static void host_smc(struct el2_regs *r)
 
 static void el2_hvc(struct el2_regs *r)
 {
+	/* el2's own calls are decoded as the dispatcher decodes: SVE hint ignored. */
+	u64 id = pkvm_hvc_id_of(r->x[0]);
 	struct pkvm_hvc_regs h;
 
 	el2_counters.hypercalls++;
-	if (r->x[0] == EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY)) {
+	if (id == EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY)) {
 		struct stage2_summary s;
 
 		stage2_summarize(&el2_pkvm.host_s2, &s);
@@ -186,7 +188,7 @@ static void el2_hvc(struct el2_regs *r)
 		r->x[4] = s.tables;
 		return;
 	}
-	if (r->x[0] == EL2_HVC_ID(EL2_HVC_DIFF_STATUS)) {
+	if (id == EL2_HVC_ID(EL2_HVC_DIFF_STATUS)) {
 		el2_diff_status(r->x);
 		return;
 	}

@@ -148,11 +148,11 @@ static void note_reclaim(struct ledger *l, u64 pfn)
 
 void ledger_note(struct ledger *l, const u64 *x, int rc)
 {
-	u64 fn = x[0] - PKVM_HVC_ID_BASE;
+	u64 id = pkvm_hvc_id_of(x[0]), fn = id - PKVM_HVC_ID_BASE;
 	const u64 *a = x + 1;
 	int i;
 
-	if (rc != 0 || x[0] < PKVM_HVC_ID_BASE || fn >= PKVM_HVC_NR_CALLS)
+	if (rc != 0 || id < PKVM_HVC_ID_BASE || fn >= PKVM_HVC_NR_CALLS)
 		return;
 	switch (fn) {
 	case PKVM_HVC_HOST_SHARE_HYP:

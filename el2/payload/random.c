@@ -69,6 +69,7 @@ static const u32 weights[OP_NR] = { 8, 5, 4, 4, 7, 5, 3, 12, 9, 8, 5, 5, 2, 3, 1
 static struct ledger ledger;
 static u64 counts[OP_NR][RES_NR];
 static u64 rng;
+static u64 hint_turn;
 static u64 clusters[CLUSTERS];
 /* 2 MiB-aligned, every page usable; only the block mode gives them away. */
 static u64 blocks[BLOCKS];
@@ -481,7 +482,8 @@ static u64 near_miss(void)
 	case 4:
 		return id | ((rnd() | 1) << 32);
 	case 5:
-		return id | (1ULL << (16 + below(8))); /* bits 23:16, SVE hint included */
+		/* Bits 23:17: bit 16 is the SVE hint, which makes no near miss. */
+		return id | (1ULL << (17 + below(7)));
 	case 6:
 		return id + 0x100;
 	case 7:
@@ -608,6 +610,12 @@ static bool step(void)
 	for (u32 i = 1; i < 5 && op != OP_GARBAGE; i++)
 		if (!x[i] && chance(5))
 			x[i] = rnd();
+	/*
+	 * Every eighth call carries the SVE hint, which changes nothing (SPEC
+	 * §12). Counted, not drawn: the sequence stays the one the seed gave.
+	 */
+	if (op != OP_GARBAGE && ++hint_turn % 8 == 0)
+		x[0] |= PKVM_HVC_SVE_HINT;
 	counts[op][classify(ledger_call(&ledger, x))]++;
 	return true;
 }

@@ -3,7 +3,7 @@
  * Putting a corpus input's pages on el2's machine. The input was made for
  * the machine its header describes (QEMU virt with 2 GiB, a phone with
  * three unaligned regions, a 48-bit machine...); el2 runs on the real one.
- * Only registers that hold a pfn, for a call x0 names exactly, and abort
+ * Only registers that hold a pfn, for a call x0 names (SVE hint or not), and abort
  * addresses are moved; gfns, counts, VM slots, protections, ia_bits and
  * every register of an unknown id pass as they are. A pfn of the input is:
  *  - in its carve-out, or at most NEAR pages below it: the same offset from
@@ -88,12 +88,12 @@ static u64 clip_range(u64 pfn, u64 nr)
 
 void replay_map_call(const struct replay_machine *m, const u64 *in, u64 *x)
 {
-	u64 fn = in[0] - PKVM_HVC_ID_BASE;
+	u64 id = pkvm_hvc_id_of(in[0]), fn = id - PKVM_HVC_ID_BASE;
 	u32 reg = 0;
 
 	for (u32 i = 0; i < 5; i++)
 		x[i] = in[i];
-	if (in[0] < PKVM_HVC_ID_BASE || fn >= PKVM_HVC_NR_CALLS)
+	if (id < PKVM_HVC_ID_BASE || fn >= PKVM_HVC_NR_CALLS)
 		return;
 	switch (fn) {
 	case PKVM_HVC_VM_CREATE:

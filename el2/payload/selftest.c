@@ -124,6 +124,25 @@ static bool summary_equal(const struct summary *a, const struct summary *b)
 	return a->l1 == b->l1 && a->l2 == b->l2 && a->l3 == b->l3 && a->tables == b->tables;
 }
 
+/* el2's own stage2_summary with the SVE hint: decoded as the dispatcher does. */
+static void test_summary_hinted(const struct summary *now)
+{
+	struct hvc_res r =
+		hvc_call(EL2_HVC_ID(EL2_HVC_STAGE2_SUMMARY) | PKVM_HVC_SVE_HINT, 0, 0, 0, 0);
+	struct summary hinted = { r.x[1], r.x[2], r.x[3], r.x[4] };
+
+	check(r.x[0] == 0 && summary_equal(now, &hinted),
+	      "stage2_summary with the SVE hint (bit 16) is stage2_summary");
+}
+
+/* A call with SMCCC 1.3's SVE hint set in x0: the same call (SPEC §12). */
+static int hvc_hinted(enum pkvm_hvc_fn fn, u64 pfn)
+{
+	struct hvc_res r = hvc_call(PKVM_HVC_ID(fn) | PKVM_HVC_SVE_HINT, pfn, 0, 0, 0);
+
+	return r.x[0] == PKVM_HVC_SUCCESS ? (int)(s64)r.x[1] : PKVM_CALL_NOT_HANDLED;
+}
+
 static void test_share_and_donate_hyp(const u64 *pfn)
 {
 	check(pkvm_call(PKVM_HVC_HOST_SHARE_HYP, pfn[0], 0, 0, 0) == 0, "host_share_hyp");
@@ -141,6 +160,12 @@ static void test_share_and_donate_hyp(const u64 *pfn)
 	      "hyp_donate_host of the carve-out is -EPERM");
 	check(hvc_call(PKVM_HVC_ID(0x7fff), 0, 0, 0, 0).x[0] == PKVM_HVC_NOT_SUPPORTED,
 	      "an unknown function id is NOT_SUPPORTED");
+	check(hvc_hinted(PKVM_HVC_HOST_SHARE_HYP, pfn[0]) == 0,
+	      "host_share_hyp with the SVE hint (bit 16) is host_share_hyp");
+	check(pkvm_call(PKVM_HVC_HOST_SHARE_HYP, pfn[0], 0, 0, 0) == -CORE_EPERM,
+	      "so the page is shared: sharing it again is -EPERM");
+	check(hvc_hinted(PKVM_HVC_HOST_UNSHARE_HYP, pfn[0]) == 0,
+	      "host_unshare_hyp with the SVE hint is host_unshare_hyp");
 }
 
 /* Donate scattered pages to a VM, touch one, tear it down, reclaim everything. */
@@ -222,6 +247,7 @@ void payload_main(const struct el2_host_info *info)
 	print_summary("after the guest lifecycle", &second);
 	check(summary_equal(&first, &second),
 	      "after the guest lifecycle and reclaim, the same stage-2 summary (blocks are back)");
+	test_summary_hinted(&second);
 
 	if (info->flags & EL2_HOST_DIFF) {
 		hostmem_init(info);

@@ -170,9 +170,11 @@ void fz_hvc_decode(const struct fz_machine *m, const uint8_t *rec, struct fz_hvc
 
 const char *fz_hvc_name(uint64_t x0)
 {
-	if (x0 < FZ_HVC_ID_BASE || x0 - FZ_HVC_ID_BASE >= FZ_HVC_NR_CALLS)
+	uint64_t id = x0 & ~FZ_HVC_SVE_HINT;
+
+	if (id < FZ_HVC_ID_BASE || id - FZ_HVC_ID_BASE >= FZ_HVC_NR_CALLS)
 		return NULL;
-	return calls[x0 - FZ_HVC_ID_BASE].name;
+	return calls[id - FZ_HVC_ID_BASE].name;
 }
 
 size_t fz_hvc_format(const struct fz_hvc *c, char *buf, size_t len)

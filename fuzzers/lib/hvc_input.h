@@ -15,6 +15,7 @@
 #define FZ_HVC_NR_REGS	   5
 #define FZ_HVC_NR_CALLS	   14 /* function numbers 0..13 (docs/hvc-abi.md) */
 #define FZ_HVC_ID_BASE	   0xC6000000ULL
+#define FZ_HVC_SVE_HINT	   (1ULL << 16) /* ignored when an id is decoded */
 
 enum fz_hvc_kind {
 	FZ_HVC_CALL,  /* x[0..4] are the registers of one hypercall */
@@ -29,7 +30,7 @@ struct fz_hvc {
 /* Decode record @rec (FZ_HVC_RECORD_SIZE bytes) against machine @m. */
 void fz_hvc_decode(const struct fz_machine *m, const uint8_t *rec, struct fz_hvc *c);
 
-/* The call x0 names ("vm_create"...), or NULL when x0 is no known id. */
+/* The call x0 names ("vm_create"...), or NULL when x0 is no known id (bit 16 ignored). */
 const char *fz_hvc_name(uint64_t x0);
 
 /* "hvc x0=0xc6000000 x1=0x41000 x2=... # host_share_hyp" or "abort addr=0x..." */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hypercall dispatcher (SPEC §12, docs/hvc-abi.md): every call reaches
- * its operation with its arguments in the right registers, unknown ids are
- * NOT_SUPPORTED and change nothing, a 32-bit argument that does not fit is
+ * its operation with its arguments in the right registers, the SVE hint
+ * (bit 16 of the id) changes nothing, unknown ids are NOT_SUPPORTED and
+ * change nothing, a 32-bit argument that does not fit is
  * -EINVAL (never truncated), and registers a call does not use are neither
  * read nor written.
  */
@@ -167,7 +168,12 @@ static void unknown_ids_are_not_supported_and_change_nothing(void **state)
 		0x86000000ULL,	       /* SMC32 */
 		0x46000008ULL,	       /* yielding call */
 		0xC5000008ULL,	       /* standard hypervisor service */
-		0xC6010008ULL,	       /* SVE hint bit */
+		0xC6020008ULL,	       /* bit 17: not a hint, part of the id */
+		0xC6810008ULL,	       /* bit 23, SVE hint as well */
+		0xC601000EULL,	       /* SVE hint on number 14 */
+		0xC601FFFFULL,	       /* SVE hint on number 0xFFFF */
+		0x86010000ULL,	       /* SVE hint on an SMC32 id */
+		0x1C6010008ULL,	       /* SVE hint, upper half of x0 set */
 		0x1C6000008ULL,	       /* upper half of x0 set */
 		0xFFFFFFFFC6000008ULL, /* sign-extended w0 */
 		0,
@@ -187,6 +193,80 @@ static void unknown_ids_are_not_supported_and_change_nothing(void **state)
 		assert_int_equal(machine_digest(m), digest);
 	}
 	machine_check(m);
+}
+
+#define SVE_HINT (1ULL << 16)
+
+/*
+ * One call as the host makes it, with or without SMCCC 1.3's SVE hint in
+ * x0: the registers as they come back.
+ */
+static struct pkvm_hvc_regs call_regs(struct machine *m, u64 hint, u32 n, u64 a1, u64 a2, u64 a3,
+				      u64 a4)
+{
+	struct pkvm_hvc_regs r = { { PKVM_HVC_ID(n) | hint, a1, a2, a3, a4 } };
+
+	pkvm_hvc_handle(&m->pkvm, &r);
+	return r;
+}
+
+/*
+ * SPEC §12: bit 16 of the id is ignored when it is decoded. Two machines
+ * get every call, one with the hint set: each call comes back with x0 =
+ * SUCCESS (not the id, not NOT_SUPPORTED), the same x1, x2..x4 as passed,
+ * and both machines are in the same state after each call.
+ */
+static void sve_hint_bit_is_ignored(void **state)
+{
+	static const struct {
+		u32 n;
+		u64 a[4];
+		int rc;
+	} calls[] = {
+		{ PKVM_HVC_HOST_SHARE_HYP, { MEM_PFN }, 0 },
+		{ PKVM_HVC_HYP_PIN, { MEM_PFN }, 0 },
+		{ PKVM_HVC_HOST_UNSHARE_HYP, { MEM_PFN }, -EBUSY },
+		{ PKVM_HVC_HYP_UNPIN, { MEM_PFN }, 0 },
+		{ PKVM_HVC_HOST_UNSHARE_HYP, { MEM_PFN }, 0 },
+		{ PKVM_HVC_HOST_DONATE_HYP, { MEM_PFN + 16, 2 }, 0 },
+		{ PKVM_HVC_HYP_DONATE_HOST, { MEM_PFN + 17, 1 }, 0 },
+		{ PKVM_HVC_HOST_SHARE_HYP, { MMIO_PFN }, -EPERM },
+		{ PKVM_HVC_VM_CREATE, { 1, 36, MEM_PFN + 32 }, 0 },
+		{ PKVM_HVC_VM_CREATE, { 1, 36, MEM_PFN + 33 }, -EEXIST },
+		{ PKVM_HVC_VM_CREATE, { 1ULL << 32, 36, MEM_PFN + 33 }, -EINVAL },
+		{ PKVM_HVC_VM_TOPUP, { 1, MEM_PFN + 33 }, 0 },
+		{ PKVM_HVC_VM_TOPUP, { 1, MEM_PFN + 34 }, 0 },
+		{ PKVM_HVC_VM_TOPUP, { 2, MEM_PFN + 35 }, -ENOENT },
+		{ PKVM_HVC_HOST_DONATE_GUEST, { 1, MEM_PFN + 40, 0x42 }, 0 },
+		{ PKVM_HVC_HOST_SHARE_GUEST, { 1, MEM_PFN + 41, 0x43, PGT_PROT_R }, 0 },
+		{ PKVM_HVC_HOST_UNSHARE_GUEST, { 1, 0x43 }, 0 },
+		{ PKVM_HVC_GUEST_RELINQUISH, { 1, 0x42 }, 0 },
+		{ PKVM_HVC_HOST_SHARE_GUEST, { 1, MEM_PFN + 42, 0x44, PGT_PROT_RW }, 0 },
+		{ PKVM_HVC_VM_TEARDOWN, { 1 }, 0 },
+		{ PKVM_HVC_HOST_RECLAIM_PAGE, { MEM_PFN + 32 }, 0 },
+		{ PKVM_HVC_HOST_RECLAIM_PAGE, { MEM_PFN + 33 }, 0 },
+	};
+	struct machine *m = *state, *hinted = test_malloc(sizeof(*hinted));
+	struct pkvm_desc d = machine_desc_virt();
+
+	assert_int_equal(machine_init(hinted, &d), 0);
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		const u64 *a = calls[i].a;
+		struct pkvm_hvc_regs plain = call_regs(m, 0, calls[i].n, a[0], a[1], a[2], a[3]);
+		struct pkvm_hvc_regs hint =
+			call_regs(hinted, SVE_HINT, calls[i].n, a[0], a[1], a[2], a[3]);
+
+		assert_int_equal(plain.x[0], PKVM_HVC_SUCCESS);
+		assert_int_equal(plain.x[1], RC(calls[i].rc));
+		assert_int_equal(hint.x[0], PKVM_HVC_SUCCESS);
+		assert_int_equal(hint.x[1], RC(calls[i].rc));
+		for (u32 j = 2; j < PKVM_HVC_NR_REGS; j++)
+			assert_int_equal(hint.x[j], a[j - 1]);
+		assert_int_equal(machine_digest(hinted), machine_digest(m));
+		machine_check(hinted);
+	}
+	machine_fini(hinted);
+	test_free(hinted);
 }
 
 /* A truncated register would name VM 0, 40 bits, RW: each would succeed. */
@@ -264,6 +344,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(unknown_ids_are_not_supported_and_change_nothing,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(sve_hint_bit_is_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(oversize_32bit_arguments_are_einval_not_truncated,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(wide_arguments_are_passed_whole, setup, teardown),

@@ -13,10 +13,19 @@
 /*
  * SMCCC function identifier: fast call (bit 31), SMC64 (bit 30), owner 6
  * "vendor-specific hypervisor service" (bits 29:24), function number in
- * bits 15:0.
+ * bits 15:0. Bit 16 is SMCCC 1.3's SVE hint (the caller holds no live SVE
+ * state beyond what FP/SIMD shares): a caller may set it on any call, so
+ * it is no part of the id and decoding ignores it (SPEC §12).
  */
-#define PKVM_HVC_ID_BASE 0xC6000000ULL
-#define PKVM_HVC_ID(n)	 (PKVM_HVC_ID_BASE + (u64)(n))
+#define PKVM_HVC_ID_BASE  0xC6000000ULL
+#define PKVM_HVC_ID(n)	  (PKVM_HVC_ID_BASE + (u64)(n))
+#define PKVM_HVC_SVE_HINT (1ULL << 16)
+
+/* The id x0 names, the hint cleared: what every decoder compares. */
+static inline u64 pkvm_hvc_id_of(u64 x0)
+{
+	return x0 & ~PKVM_HVC_SVE_HINT;
+}
 
 /* Function numbers (docs/hvc-abi.md). host_mem_abort is an exception, not a call. */
 enum pkvm_hvc_fn {
