@@ -109,6 +109,7 @@ void sim_pool_release(struct pgt_pool *pool, void *page)
 	struct sim *sim = pool->sim;
 	u64 slot = sim_slot_of_va(sim, page);
 	struct sim_event ev = { .kind = SIM_EV_PAGE_FREE, .page = pa_init(sim->slot_pa[slot]) };
+	int ret;
 
 	CORE_ASSERT(sim->slot_state[slot] == SIM_SLOT_TABLE);
 	sim_event(sim, &ev);
@@ -116,7 +117,8 @@ void sim_pool_release(struct pgt_pool *pool, void *page)
 	sim->slot_state[slot] = SIM_SLOT_FREE;
 	__atomic_store_n(&sim->slot_count[slot], 0, __ATOMIC_RELAXED);
 	sim_slot_poison(sim, slot);
-	CORE_ASSERT(pool_push(pool, (u32)slot) == 0);
+	ret = pool_push(pool, (u32)slot);
+	CORE_ASSERT(ret == 0);
 	pthread_mutex_unlock(&pool->lock);
 }
 

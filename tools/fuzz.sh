@@ -236,27 +236,69 @@ target_of_path()
 	echo "$found"
 }
 
+# Prints, NUL-separated and sorted, the inputs under directory $1: every file at any
+# depth but hidden ones and the readable scripts (*.txt) kept beside regressions, as
+# the replay programs and the suite's corpus tests take a directory.
+replay_inputs_in()
+{
+	find "$1" -mindepth 1 \( -name '.*' -prune \) -o \( -type f ! -name '*.txt' -print0 \) |
+		LC_ALL=C sort -z
+}
+
+# replay [--target T] PATH...: a file is printed as a script and run with its trace; a
+# directory runs every input in it, quietly unless one fails. One line per input, then
+# a summary; non-zero if any input fails. S2FUZZ_REPLAY_BUILD names a tree to take the
+# replay programs and s2script from as it is (the suite's own), instead of building
+# build/default.
 cmd_replay()
 {
-	local target="" file t
+	local target="" path file t build rc n=0 failed=0 out
+	local -a inputs=() explicit=() found=()
 	if [[ ${1:-} == --target ]]; then
 		[[ $# -ge 2 ]] || die_usage "--target needs a value"
 		target=$2
 		shift 2
 		require_target "$target"
 	fi
-	[[ $# -ge 1 ]] || die_usage "replay needs an input file"
-	for file in "$@"; do
-		[[ -f $file ]] || die_usage "no such input file '$file'"
+	[[ $# -ge 1 ]] || die_usage "replay needs an input file or directory"
+	for path in "$@"; do
+		if [[ -d $path ]]; then
+			mapfile -d '' -t found < <(replay_inputs_in "$path")
+			[[ ${#found[@]} -gt 0 ]] || die_usage "no input file in directory '$path'"
+			inputs+=("${found[@]}")
+			for file in "${found[@]}"; do explicit+=(0); done
+		elif [[ -f $path ]]; then
+			inputs+=("$path")
+			explicit+=(1)
+		else
+			die_usage "no such input file or directory '$path'"
+		fi
 	done
-	build_config default >/dev/null || return 1
-	local rc=0
-	for file in "$@"; do
+	build=${S2FUZZ_REPLAY_BUILD:-}
+	if [[ -z $build ]]; then
+		build_config default >/dev/null || return 1
+		build=$ROOT/build/default
+	fi
+	for file in "${inputs[@]}"; do
 		t=${target:-$(target_of_path "$file")}
-		echo "== $file ($t), as a script:"
-		"$ROOT/build/default/tools/s2script" decode --target "$t" "$file"
-		echo "== running it:"
-		"$ROOT/build/default/fuzzers/${t/fuzz_/replay_}" -v "$file" || rc=1
+		rc=0
+		if [[ ${explicit[n]} -eq 1 ]]; then
+			echo "== $file ($t), as a script:"
+			"$build/tools/s2script" decode --target "$t" "$file"
+			echo "== running it:"
+			"$build/fuzzers/${t/fuzz_/replay_}" -v "$file" || rc=$?
+		else
+			out=$("$build/fuzzers/${t/fuzz_/replay_}" "$file" 2>&1) || rc=$?
+			[[ $rc -eq 0 ]] || printf '%s\n' "$out"
+		fi
+		n=$((n + 1))
+		if [[ $rc -eq 0 ]]; then
+			echo "replay: ok      $file ($t)"
+		else
+			failed=$((failed + 1))
+			echo "replay: FAILED  $file ($t): status $rc"
+		fi
 	done
-	return $rc
+	echo "replay: $n inputs, $((n - failed)) ok, $failed failed"
+	[[ $failed -eq 0 ]]
 }

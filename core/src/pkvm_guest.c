@@ -31,11 +31,13 @@ static int give_check(struct pkvm *p, struct pkvm_vm *v, u64 pfn, u64 gfn)
 	enum pkvm_view host;
 	u32 level;
 	pte_t e;
+	int ret;
 
 	if (!pkvm_pfn_is_memory(p, pfn, 1) || pkvm_host_owner(p, pfn, &host) != PKVM_OWNER_HOST ||
 	    host != PKVM_OWNED)
 		return -CORE_EPERM;
-	CORE_ASSERT(pgt_get_leaf(&v->pgt, pkvm_pfn_addr(gfn), &e, &level) == 0);
+	ret = pgt_get_leaf(&v->pgt, pkvm_pfn_addr(gfn), &e, &level);
+	CORE_ASSERT(ret == 0);
 	return e ? -CORE_EPERM : 0;
 }
 

@@ -39,8 +39,9 @@ u32 pkvm_host_owner(struct pkvm *p, u64 pfn, enum pkvm_view *view)
 {
 	u32 level;
 	pte_t e;
+	int ret = pgt_get_leaf(&p->host_s2, pkvm_pfn_addr(pfn), &e, &level);
 
-	CORE_ASSERT(pgt_get_leaf(&p->host_s2, pkvm_pfn_addr(pfn), &e, &level) == 0);
+	CORE_ASSERT(ret == 0);
 	if (e == 0 || pte_valid(e)) {
 		/* Unmapped pages are the host's too: it maps them on abort. */
 		*view = e == 0 ? PKVM_OWNED : view_of_leaf(e, level);
@@ -54,9 +55,9 @@ enum pkvm_view pkvm_hyp_view(struct pkvm *p, u64 pfn)
 {
 	u32 level;
 	pte_t e;
+	int ret = pgt_get_leaf(&p->hyp_s1, pkvm_pfn_addr(pfn) + p->desc.hyp_va_offset, &e, &level);
 
-	CORE_ASSERT(pgt_get_leaf(&p->hyp_s1, pkvm_pfn_addr(pfn) + p->desc.hyp_va_offset, &e,
-				 &level) == 0);
+	CORE_ASSERT(ret == 0);
 	return view_of_leaf(e, level);
 }
 
@@ -65,8 +66,9 @@ enum pkvm_view pkvm_guest_view(struct pkvm_vm *vm, u64 gfn, u64 *pfn)
 	u64 ia = pkvm_pfn_addr(gfn);
 	u32 level;
 	pte_t e;
+	int ret = pgt_get_leaf(&vm->pgt, ia, &e, &level);
 
-	CORE_ASSERT(pgt_get_leaf(&vm->pgt, ia, &e, &level) == 0);
+	CORE_ASSERT(ret == 0);
 	if (pte_valid(e))
 		*pfn = (pte_out(e) + (ia & (pgt_level_span(level) - 1))) >> PGT_PAGE_SHIFT;
 	return view_of_leaf(e, level);

@@ -48,8 +48,9 @@ int pkvm_vm_create(struct pkvm *p, u32 vm, u32 ia_bits, u64 pgd_pfn)
 	ret = take_page(p, vm, pgd_pfn);
 	if (ret)
 		return ret;
-	CORE_ASSERT(pgt_init_adopted(&v->pgt, ia_bits, vm + 1, p->mm, v->memcache,
-				     pa_init(pkvm_pfn_addr(pgd_pfn))) == 0);
+	ret = pgt_init_adopted(&v->pgt, ia_bits, vm + 1, p->mm, v->memcache,
+			       pa_init(pkvm_pfn_addr(pgd_pfn)));
+	CORE_ASSERT(ret == 0);
 	v->state = PKVM_VM_LIVE;
 	return 0;
 }
@@ -71,7 +72,8 @@ int pkvm_vm_topup(struct pkvm *p, u32 vm, u64 pfn)
 		ret = take_page(p, vm, pfn);
 	if (ret)
 		return ret;
-	CORE_ASSERT(p->mm->ops->pool_add(p->mm->ctx, v->memcache, pa_init(pkvm_pfn_addr(pfn))) == 0);
+	ret = p->mm->ops->pool_add(p->mm->ctx, v->memcache, pa_init(pkvm_pfn_addr(pfn)));
+	CORE_ASSERT(ret == 0);
 	pkvm_page(p, pfn)->flags |= PKVM_PAGE_MEMCACHE;
 	return 0;
 }
@@ -81,12 +83,14 @@ static int return_borrowed_visit(struct pgt_visit *v, enum pgt_visit_kind kind)
 {
 	struct pkvm *p = v->arg;
 	struct pgt_install ins;
+	int ret;
 
 	if (!pte_is_valid_leaf(v->old, v->level) || pte_state(v->old) != PGT_STATE_SHARED_BORROWED)
 		return 0;
 	ins = host_s2_ins_default(&p->host_s2, pte_out(v->old) >> PGT_PAGE_SHIFT);
 	/* In place and then coalescing: it frees, never allocates. */
-	CORE_ASSERT(pkvm_commit(&p->host_s2, &ins, NULL, NULL) == 0);
+	ret = pkvm_commit(&p->host_s2, &ins, NULL, NULL);
+	CORE_ASSERT(ret == 0);
 	return 0;
 }
 
@@ -127,10 +131,12 @@ int pkvm_host_reclaim_page(struct pkvm *p, u64 pfn)
 	ret = pkvm_commit(&p->host_s2, &ins, NULL, NULL);
 	if (ret)
 		return ret;
-	if (pa_addr(pa) == pa_addr(v->pgt.root_pa))
+	if (pa_addr(pa) == pa_addr(v->pgt.root_pa)) {
 		p->mm->ops->root_release(p->mm->ctx, v->pgt.root);
-	else if (page->flags & PKVM_PAGE_MEMCACHE)
-		CORE_ASSERT(p->mm->ops->pool_remove(p->mm->ctx, v->memcache, pa) == 0);
+	} else if (page->flags & PKVM_PAGE_MEMCACHE) {
+		ret = p->mm->ops->pool_remove(p->mm->ctx, v->memcache, pa);
+		CORE_ASSERT(ret == 0);
+	}
 	page->vm = 0;
 	page->flags = 0;
 	if (--v->nr_owned == 0)
