@@ -6,7 +6,6 @@
  * docs/input-format.md holds them (docs/input-format.md).
  */
 #include "optable.h"
-#include "parallel_input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,29 +40,10 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* A target's script codec: its world's, or fuzz_parallel's own (not in the table yet). */
-struct codec {
-	const struct fz_world *w;
-	size_t header;
-};
-
-static size_t to_input(const struct codec *c, const char *text, uint8_t *out, size_t cap, char *err,
-		       size_t errlen)
-{
-	return c->w ? fz_script_to_input(c->w, text, out, cap, err, errlen)
-		    : fz_parallel_script_to_input(text, out, cap, err, errlen);
-}
-
-static size_t to_script(const struct codec *c, const uint8_t *in, size_t len, char *out, size_t cap)
-{
-	return c->w ? fz_input_to_script(c->w, in, len, out, cap)
-		    : fz_parallel_input_to_script(in, len, out, cap);
-}
-
 int main(int argc, char **argv)
 {
 	const char *target = "fuzz_pkvm";
-	struct codec codec;
+	const struct fz_world *w;
 	unsigned char *in;
 	size_t len;
 
@@ -73,17 +53,16 @@ int main(int argc, char **argv)
 			argv[i] = argv[i + 2];
 		argc -= 2;
 	}
-	codec.w = fz_world_find(target);
-	codec.header = codec.w ? codec.w->header_size : FZP_HEADER_SIZE;
-	if (!codec.w && strcmp(target, "fuzz_parallel")) {
+	w = fz_world_find(target);
+	if (!w) {
 		fprintf(stderr, "s2script: no fuzz target '%s'\n", target);
 		return 2;
 	}
 
-	if (argc == 2 && !strcmp(argv[1], "doc") && codec.w) {
+	if (argc == 2 && !strcmp(argv[1], "doc")) {
 		static char doc[1 << 16];
 
-		fz_world_doc(codec.w, doc, sizeof(doc));
+		fz_world_doc(w, doc, sizeof(doc));
 		fputs(doc, stdout);
 		return 0;
 	}
@@ -99,7 +78,7 @@ int main(int argc, char **argv)
 			free(out);
 			return 1;
 		}
-		n = to_input(&codec, (const char *)in, out, MAX_INPUT, err, sizeof(err));
+		n = fz_script_to_input(w, (const char *)in, out, MAX_INPUT, err, sizeof(err));
 		if (!n) {
 			fprintf(stderr, "s2script: %s: %s\n", argv[2], err);
 		} else if (!(f = fopen(argv[3], "wb"))) {
@@ -123,11 +102,11 @@ int main(int argc, char **argv)
 			free(text);
 			return 1;
 		}
-		if (len < codec.header) {
+		if (len < w->header_size) {
 			fprintf(stderr, "s2script: %s: shorter than the %zu-byte header\n", argv[2],
-				codec.header);
+				w->header_size);
 		} else {
-			to_script(&codec, in, len, text, cap);
+			fz_input_to_script(w, in, len, text, cap);
 			fputs(text, stdout);
 			rc = 0;
 		}

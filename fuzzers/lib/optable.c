@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc,
-						 &fz_world_tables };
+static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc, &fz_world_tables,
+						 &fz_world_parallel };
 
 const struct fz_world *fz_world_find(const char *target)
 {
@@ -120,11 +120,12 @@ size_t fz_script_to_input(const struct fz_world *w, const char *text, uint8_t *o
 			  char *err, size_t errlen)
 {
 	_Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+	static uint8_t tail[4096];
 	struct fz_err e = { err, errlen };
 	char line[512], msg[384];
 	struct fz_err le = { msg, sizeof(msg) };
-	size_t len = 0;
-	unsigned nr = 0;
+	size_t len = 0, tail_len = 0;
+	unsigned nr = 0, records = 0;
 
 	if (errlen)
 		err[0] = '\0';
@@ -162,16 +163,32 @@ size_t fz_script_to_input(const struct fz_world *w, const char *text, uint8_t *o
 			len = w->header_size;
 			continue;
 		}
+		if (w->tail_name && !strcmp(l.name, w->tail_name)) {
+			if (!w->parse_tail(&l, setup, tail, sizeof(tail), &tail_len, &le))
+				return fz_fail(&e, "line %u: %s", nr, msg), 0;
+			continue;
+		}
+		if (w->max_records && records == w->max_records)
+			return fz_fail(&e, "line %u: too many operations (at most %zu)", nr,
+				       w->max_records),
+			       0;
 		if (len + w->record_size > cap)
 			return fz_fail(&e, "line %u: the script is longer than %zu bytes", nr, cap), 0;
 		if (!encode_line(w, setup, &l, out + len, &le))
 			return fz_fail(&e, "line %u: %s", nr, msg), 0;
 		len += w->record_size;
+		records++;
 	}
 	if (!len)
-		fz_fail(&e, "empty script: a %s script starts with a %s line", w->target,
-			w->setup_name);
-	return len;
+		return fz_fail(&e, "empty script: a %s script starts with a %s line", w->target,
+			       w->setup_name),
+		       0;
+	if (w->set_nr_records)
+		w->set_nr_records(out, records);
+	if (len + tail_len > cap)
+		return fz_fail(&e, "the script is longer than %zu bytes", cap), 0;
+	memcpy(out + len, tail, tail_len);
+	return len + tail_len;
 }
 
 size_t fz_input_to_script(const struct fz_world *w, const uint8_t *in, size_t len, char *out,
@@ -186,9 +203,12 @@ size_t fz_input_to_script(const struct fz_world *w, const uint8_t *in, size_t le
 		return put(out, cap, 0,
 			   snprintf(out, cap, "# %zu bytes: shorter than the %zu-byte header\n",
 				    len, w->header_size));
+	size_t records = w->nr_records ? w->nr_records(in, len)
+				       : (len - w->header_size) / w->record_size;
+
 	w->decode_setup(in, setup);
 	used = put(out, cap, used, w->format_setup(in, out, cap));
-	for (off = w->header_size; off + w->record_size <= len; off += w->record_size) {
+	for (off = w->header_size; records--; off += w->record_size) {
 		struct fz_op op;
 		char line[320];
 
@@ -196,7 +216,10 @@ size_t fz_input_to_script(const struct fz_world *w, const uint8_t *in, size_t le
 		fz_format_op(w, &op, line, sizeof(line));
 		used = put(out, cap, used, snprintf(out + used, cap - used, "\n%s", line));
 	}
-	if (off < len)
+	if (off < len && w->format_tail)
+		used = put(out, cap, used,
+			   (int)w->format_tail(setup, in + off, len - off, out + used, cap - used));
+	else if (off < len)
 		used = put(out, cap, used,
 			   snprintf(out + used, cap - used,
 				    "\n# %zu trailing bytes ignored (a truncated record)", len - off));

@@ -72,6 +72,19 @@ struct fz_world {
 	 * (NULL: the index itself; a field may refine it). */
 	unsigned (*select)(const uint8_t *rec, unsigned nr_ops);
 	uint8_t (*encode_select)(unsigned index);
+	/*
+	 * Optional, for a header that counts its records and bytes after them
+	 * (fuzz_parallel's schedule): how many records an input holds, the count
+	 * written into a header, and the lines named @tail_name that make the rest.
+	 */
+	size_t (*nr_records)(const uint8_t *in, size_t len);
+	void (*set_nr_records)(uint8_t *hdr, unsigned n);
+	size_t max_records;
+	const char *tail_name;
+	bool (*parse_tail)(struct fz_kvline *l, const void *setup, uint8_t *out, size_t cap,
+			   size_t *len, struct fz_err *e);
+	size_t (*format_tail)(const void *setup, const uint8_t *tail, size_t n, char *buf,
+			      size_t cap);
 };
 
 /* One decoded operation: the values of its fields, indexed by field. */
@@ -81,7 +94,7 @@ struct fz_op {
 	uint64_t v[FZ_MAX_FIELDS];
 };
 
-extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables;
+extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables, fz_world_parallel;
 /* The world a target drives, or NULL. */
 const struct fz_world *fz_world_find(const char *target);
 

@@ -12,7 +12,7 @@
 
 #include "core/pgtable.h"
 #include "diff/bbm.h"
-#include "parallel_input.h"
+#include "ops_parallel.h"
 #include "parallel_sched.h"
 #include "sim/sim.h"
 

@@ -8,6 +8,7 @@
  */
 #include "machine.h"
 #include "ops_hvc.h"
+#include "ops_parallel.h"
 #include "ops_pkvm.h"
 #include "ops_tables.h"
 #include "optable.h"
@@ -18,7 +19,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc, &fz_world_tables };
+static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc, &fz_world_tables,
+						 &fz_world_parallel };
 
 /* Encode @script for @w (it must encode), decode its @i-th record into @op. */
 static void nth_op(const struct fz_world *w, const char *script, unsigned i, struct fz_op *op)
@@ -110,11 +112,13 @@ static void any_input_round_trips_through_its_script(void **state)
 	uint32_t seed = 1;
 
 	(void)state;
-	for (unsigned wi = 0; wi < 3; wi++) {
+	for (unsigned wi = 0; wi < 4; wi++) {
 		const struct fz_world *w = worlds[wi];
 
 		for (unsigned iter = 0; iter < 2000; iter++) {
-			size_t len = w->header_size + (iter % 64) * w->record_size, n;
+			/* Whole records, and (for fuzz_parallel's schedule) some bytes more. */
+			size_t len = w->header_size + (iter % 64) * w->record_size +
+				     (w->tail_name ? iter % 3 : 0), n;
 
 			for (size_t i = 0; i < len; i++) {
 				seed = seed * 1103515245U + 12345U;

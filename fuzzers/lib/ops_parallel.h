@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_parallel's input (docs/fuzz_parallel.md): a 4-byte header (vCPUs,
+ * fuzz_parallel's world (ops_parallel.c, docs/fuzz_parallel.md): a 4-byte header (vCPUs,
  * ia_bits, pool size, number of records), 4-byte operation records, each for
  * one vCPU's list or for the exclusive prelude that runs before them, then a
  * tail of scheduling bytes, one consumed at each scheduling point (round-robin
@@ -12,12 +12,10 @@
  * only their permissions vary. The prelude may map other outputs and device
  * memory (a stale memslot), so faults also have to break valid blocks.
  */
-#ifndef FUZZ_PARALLEL_INPUT_H
-#define FUZZ_PARALLEL_INPUT_H
+#ifndef FUZZ_OPS_PARALLEL_H
+#define FUZZ_OPS_PARALLEL_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "optable.h"
 
 #define FZP_HEADER_SIZE 4
 #define FZP_RECORD_SIZE 4
@@ -47,6 +45,12 @@ struct fzp_op {
 	unsigned memtype; /* prelude: 0 normal, 1 device (never with X) */
 };
 
+/* The header. */
+struct fzp_setup {
+	unsigned nr_vcpus, ia_bits, nr_records;
+	uint64_t pool_pages;
+};
+
 struct fzp_input {
 	unsigned nr_vcpus;
 	unsigned ia_bits;
@@ -66,12 +70,7 @@ bool fzp_decode(const uint8_t *data, size_t size, struct fzp_input *in);
 uint64_t fzp_op_pa(const struct fzp_op *op);
 
 const char *fzp_kind_name(enum fzp_kind kind);
-/* "fault_map ia=0x40001000 level=3 prot=6": the op as a script line. */
+/* "fault_map vcpu=0 ia=0x40001000 level=3 prot=6": the op as a script line. */
 size_t fzp_op_format(const struct fzp_op *op, char *buf, size_t len);
 
-/* The script codec (s2script, corpora): see docs/fuzz_parallel.md. */
-size_t fz_parallel_script_to_input(const char *text, uint8_t *out, size_t cap, char *err,
-				   size_t errlen);
-size_t fz_parallel_input_to_script(const uint8_t *in, size_t len, char *out, size_t cap);
-
-#endif /* FUZZ_PARALLEL_INPUT_H */
+#endif /* FUZZ_OPS_PARALLEL_H */

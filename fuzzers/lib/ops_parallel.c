@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_parallel's world (docs/fuzz_parallel.md): a 4-byte header (vCPUs,
+ * ia_bits, pool, number of records), 4-byte records, each for one vCPU's
+ * list or for the exclusive prelude, then scheduling bytes, one consumed at
+ * each scheduling point. Levels are mostly 3, some 2, rarely 1; addresses
+ * land in three 4 MiB windows, sometimes in their first 16 pages, so vCPUs
+ * meet on one entry. Faults map ia + FZP_PA_OFFSET (S40); only a prelude
+ * map may put another output (out=alt) or device memory there.
+ */
+#include "ops_parallel.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define WINDOW_PAGES 0x400U
+#define NARROW_BIT   0x2000U
+
+enum { P_VCPU, P_IA, P_LEVEL, P_MEMTYPE, P_PROT, P_OUT, P_NR_FIELDS };
+
+/* The windows: index 1 repeats 0 so most operations meet in the first. */
+static const uint64_t window_base[4] = { 0x40000000ULL, 0x40000000ULL, 0x7fc00000ULL,
+					 0x80000000ULL };
+/* Level selector (low nibble of byte 1) to level, and back. */
+static const unsigned level_of_sel[16] = { 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 };
+static const uint8_t sel_of_level[4] = { 0, 0, 1, 5 };
+static const char *const memtype_names[2] = { "normal", "device" };
+static const char *const out_names[2] = { "same", "alt" };
+
+static void decode_setup(const uint8_t *h, void *setup)
+{
+	struct fzp_setup *s = setup;
+
+	s->nr_vcpus = 2 + h[0] % 3;
+	s->ia_bits = 39 + (h[1] & 1U);
+	s->pool_pages = h[2] >= 0xf0 ? 2U + (h[2] & 0xfU) : FZP_POOL_FULL;
+	s->nr_records = h[3] % (FZP_MAX_RECORDS + 1);
+}
+
+static bool parse_setup(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
+{
+	const char *v;
+	uint64_t n;
+
+	memset(hdr, 0, FZP_HEADER_SIZE);
+	if ((v = fz_kv_take(l, "vcpus"))) {
+		if (!fz_num_in("vcpus", v, 2, 4, &n, e))
+			return false;
+		hdr[0] = (uint8_t)(n - 2);
+	}
+	if ((v = fz_kv_take(l, "ia_bits"))) {
+		if (!fz_num_in("ia_bits", v, 39, 40, &n, e))
+			return false;
+		hdr[1] = (uint8_t)(n - 39);
+	}
+	if ((v = fz_kv_take(l, "pool")) && strcmp(v, "full")) {
+		if (strncmp(v, "tiny:", 5))
+			return fz_fail(e, "pool: '%s' is not full or tiny:N", v);
+		if (!fz_num_in("pool", v + 5, 2, 17, &n, e))
+			return false;
+		hdr[2] = (uint8_t)(0xf0 + n - 2);
+	}
+	return fz_kv_all_used(l, e);
+}
+
+static int format_setup(const uint8_t *hdr, char *buf, size_t len)
+{
+	struct fzp_setup s;
+
+	decode_setup(hdr, &s);
+	if (s.pool_pages == FZP_POOL_FULL)
+		return snprintf(buf, len, "parallel vcpus=%u ia_bits=%u pool=full", s.nr_vcpus,
+				s.ia_bits);
+	return snprintf(buf, len, "parallel vcpus=%u ia_bits=%u pool=tiny:%llu", s.nr_vcpus,
+			s.ia_bits, (unsigned long long)s.pool_pages);
+}
+
+static uint64_t dec_vcpu(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)o;
+	return (r[0] & 3U) % ((const struct fzp_setup *)s)->nr_vcpus;
+}
+
+static bool enc_vcpu(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)o;
+	if (v >= ((const struct fzp_setup *)s)->nr_vcpus)
+		return fz_fail(e, "vcpu %llu: this run has vCPUs 0 to %u", (unsigned long long)v,
+			       ((const struct fzp_setup *)s)->nr_vcpus - 1);
+	r[0] = (uint8_t)((r[0] & ~3U) | v);
+	return true;
+}
+
+static uint64_t dec_ia(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	unsigned a16 = (unsigned)r[2] | (unsigned)r[3] << 8;
+	unsigned page = a16 & (WINDOW_PAGES - 1);
+
+	(void)s, (void)o;
+	return window_base[a16 >> 14] + ((uint64_t)(a16 & NARROW_BIT ? page & 0xf : page) << 12);
+}
+
+static bool enc_ia(const void *s, uint64_t ia, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)s, (void)o;
+	for (unsigned w = 0; w < 4; w++) {
+		if (ia >= window_base[w] && ia - window_base[w] < (uint64_t)WINDOW_PAGES << 12 &&
+		    !(ia & 0xfff)) {
+			r[2] = (uint8_t)((ia - window_base[w]) >> 12);
+			r[3] = (uint8_t)(w << 6 | ((ia - window_base[w]) >> 20));
+			return true;
+		}
+	}
+	return fz_fail(e,
+		       "ia %#llx: a page of the windows [0x40000000, 0x40400000), "
+		       "[0x7fc00000, 0x80000000) or [0x80000000, 0x80400000)",
+		       (unsigned long long)ia);
+}
+
+static uint64_t dec_level(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return level_of_sel[r[1] & 0xf];
+}
+
+static bool enc_level(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		      struct fz_err *e)
+{
+	(void)s, (void)o;
+	if (v < 1 || v > 3)
+		return fz_fail(e, "level %llu: 1, 2 or 3", (unsigned long long)v);
+	r[1] = (uint8_t)((r[1] & 0xf0) | sel_of_level[v]);
+	return true;
+}
+
+static uint64_t dec_memtype(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return (r[0] >> 5) & 1;
+}
+
+static bool enc_memtype(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+			struct fz_err *e)
+{
+	(void)s, (void)o, (void)e;
+	r[0] = (uint8_t)(r[0] | v << 5);
+	return true;
+}
+
+/* 1-7; Linux refuses executable device mappings (S4): a prelude drops X. */
+static uint64_t dec_prot(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	unsigned prot = 1 + (unsigned)(r[1] >> 4) % 7;
+
+	(void)s;
+	if (o->v[P_MEMTYPE])
+		prot = prot & ~1U ? prot & ~1U : 4;
+	return prot;
+}
+
+static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
+		     struct fz_err *e)
+{
+	(void)s;
+	if (v < 1 || v > 7)
+		return fz_fail(e, "prot %llu: 1 to 7 (X=1 W=2 R=4)", (unsigned long long)v);
+	if (o->v[P_MEMTYPE] && (v & 1))
+		return fz_fail(e, "device memory cannot be executable (S4): drop X from prot");
+	r[1] = (uint8_t)((r[1] & 0x0f) | (v - 1) << 4);
+	return true;
+}
+
+static uint64_t dec_out(const void *s, const uint8_t *r, const struct fz_op *o)
+{
+	(void)s, (void)o;
+	return (r[0] >> 4) & 1;
+}
+
+static bool enc_out(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
+{
+	(void)s, (void)o, (void)e;
+	r[0] = (uint8_t)(r[0] | v << 4);
+	return true;
+}
+
+static bool parse_num(const void *s, const char *t, uint64_t *v, struct fz_err *e)
+{
+	(void)s;
+	return fz_num(t, v) || fz_fail(e, "'%s' is not a number", t);
+}
+
+#define NAMES(name, list, what)                                                              \
+	static bool parse_##name(const void *s, const char *t, uint64_t *v, struct fz_err *e) \
+	{                                                                                    \
+		unsigned i;                                                                  \
+		(void)s;                                                                     \
+		if (!fz_name(t, list, 2, &i))                                                \
+			return fz_fail(e, #name ": '%s' is not " what, t);                  \
+		*v = i;                                                                      \
+		return true;                                                                 \
+	}                                                                                    \
+	static int fmt_##name(uint64_t v, char *buf, size_t len)                             \
+	{                                                                                    \
+		return snprintf(buf, len, "%s", list[v & 1]);                                \
+	}
+NAMES(memtype, memtype_names, "normal or device")
+NAMES(out, out_names, "same or alt")
+
+static int fmt_dec(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int fmt_hex(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%#llx", (unsigned long long)v);
+}
+
+static const struct fz_field parallel_fields[P_NR_FIELDS] = {
+	[P_VCPU] = { "vcpu", 0, 1, dec_vcpu, enc_vcpu, parse_num, fmt_dec,
+		     "byte 0, low 2 bits, mod the vCPUs: whose list it joins" },
+	[P_IA] = { "ia", 2, 2, dec_ia, enc_ia, parse_num, fmt_hex,
+		   "bytes 2-3: the top 2 bits pick a 4 MiB window (0x40000000 twice, 0x7fc00000, "
+		   "0x80000000), the low 10 its page (the low 4 when bit 13 is set)" },
+	[P_LEVEL] = { "level", 1, 1, dec_level, enc_level, parse_num, fmt_dec,
+		      "byte 1, low nibble: 0 level 1, 1-4 level 2, 5-15 level 3" },
+	[P_MEMTYPE] = { "memtype", 0, 1, dec_memtype, enc_memtype, parse_memtype, fmt_memtype,
+			"byte 0, bit 5: normal or device" },
+	[P_PROT] = { "prot", 1, 1, dec_prot, enc_prot, parse_num, fmt_dec,
+		     "byte 1, high nibble: 1 + nibble mod 7 (X=1 W=2 R=4); device drops X" },
+	[P_OUT] = { "out", 0, 1, dec_out, enc_out, parse_out, fmt_out,
+		    "byte 0, bit 4: the faults' output (same) or another (alt)" },
+};
+
+#define F(f) (1U << P_##f)
+
+/* The calls are fuzz_parallel's own (parallel_run.c): the rows only name them. */
+static const struct fz_op_def parallel_ops[FZP_NR_KINDS] = {
+	[FZP_FAULT_MAP] = { "fault_map", "§9, S40", -1, F(VCPU) | F(IA) | F(LEVEL) | F(PROT), 0,
+			    NULL, NULL, "a vCPU's fault: one leaf at the level, output ia + 16 GiB" },
+	[FZP_MKYOUNG] = { "mkyoung", "S44", -1, F(VCPU) | F(IA), 0, NULL, NULL,
+			  "a vCPU sets the access flag by compare-and-swap" },
+	[FZP_RELAX_PERMS] = { "relax_perms", "S44", -1, F(VCPU) | F(IA) | F(PROT), 0, NULL, NULL,
+			      "a vCPU adds permissions by compare-and-swap" },
+	[FZP_PRELUDE_MAP] = { "prelude_map", "§5b", -1,
+			      F(IA) | F(LEVEL) | F(MEMTYPE) | F(PROT) | F(OUT), 0, NULL, NULL,
+			      "an exclusive map before the vCPUs start (a stale memslot)" },
+};
+
+static unsigned select_op(const uint8_t *rec, unsigned nr_ops)
+{
+	(void)nr_ops;
+	return (rec[0] >> 2) & 3;
+}
+
+static uint8_t encode_select(unsigned index)
+{
+	return (uint8_t)(index << 2);
+}
+
+static size_t nr_records(const uint8_t *in, size_t len)
+{
+	size_t fit = (len - FZP_HEADER_SIZE) / FZP_RECORD_SIZE, said = in[3] % (FZP_MAX_RECORDS + 1);
+
+	return said < fit ? said : fit;
+}
+
+static void set_nr_records(uint8_t *hdr, unsigned n)
+{
+	hdr[3] = (uint8_t)n;
+}
+
+/* "schedule picks=2,1,0": the vCPU preferred at each scheduling point, appended. */
+static bool parse_tail(struct fz_kvline *l, const void *setup, uint8_t *out, size_t cap,
+		       size_t *len, struct fz_err *e)
+{
+	const struct fzp_setup *s = setup;
+	const char *v = fz_kv_need(l, "picks", e);
+	char num[24];
+
+	if (!v || !fz_kv_all_used(l, e))
+		return false;
+	while (*v) {
+		size_t n = strcspn(v, ",");
+		uint64_t pick;
+
+		if (n >= sizeof(num))
+			return fz_fail(e, "picks: '%.*s' is not a number", (int)n, v);
+		memcpy(num, v, n);
+		num[n] = '\0';
+		if (!fz_num(num, &pick) || pick >= s->nr_vcpus)
+			return fz_fail(e, "picks: '%s' is not a vCPU of this run (0 to %u)", num,
+				       s->nr_vcpus - 1);
+		if (*len >= cap)
+			return fz_fail(e, "the schedule is longer than %zu picks", cap);
+		out[(*len)++] = (uint8_t)pick;
+		v += n + (v[n] == ',');
+	}
+	return true;
+}
+
+static size_t format_tail(const void *setup, const uint8_t *tail, size_t n, char *buf, size_t cap)
+{
+	const struct fzp_setup *s = setup;
+	size_t used = 0;
+
+	for (size_t i = 0; i < n && used < cap; i++) {
+		int w = snprintf(buf + used, cap - used, "%s%u", i % 32 ? "," : "\nschedule picks=",
+				 tail[i] % s->nr_vcpus);
+
+		used += w < 0 ? 0 : (size_t)w;
+	}
+	return used < cap ? used : cap ? cap - 1 : 0;
+}
+
+const struct fz_world fz_world_parallel = {
+	.target = "fuzz_parallel",
+	.setup_name = "parallel",
+	.select_doc = "byte 0, bits 3:2 pick the operation; byte 3 of the header says how many "
+		      "records there are (mod 33), and the bytes after them are the schedule",
+	.header_size = FZP_HEADER_SIZE,
+	.record_size = FZP_RECORD_SIZE,
+	.setup_size = sizeof(struct fzp_setup),
+	.nr_fields = P_NR_FIELDS,
+	.nr_ops = FZP_NR_KINDS,
+	.field = parallel_fields,
+	.op = parallel_ops,
+	.decode_setup = decode_setup,
+	.parse_setup = parse_setup,
+	.format_setup = format_setup,
+	.select = select_op,
+	.encode_select = encode_select,
+	.nr_records = nr_records,
+	.set_nr_records = set_nr_records,
+	.max_records = FZP_MAX_RECORDS,
+	.tail_name = "schedule",
+	.parse_tail = parse_tail,
+	.format_tail = format_tail,
+};
+
+bool fzp_decode(const uint8_t *data, size_t size, struct fzp_input *in)
+{
+	size_t off = FZP_HEADER_SIZE, n;
+
+	struct fzp_setup s;
+
+	memset(in, 0, sizeof(*in));
+	if (size < FZP_HEADER_SIZE)
+		return false;
+	decode_setup(data, &s);
+	in->nr_vcpus = s.nr_vcpus;
+	in->ia_bits = s.ia_bits;
+	in->pool_pages = s.pool_pages;
+	n = nr_records(data, size);
+	for (size_t i = 0; i < n; i++, off += FZP_RECORD_SIZE) {
+		struct fz_op op;
+		struct fzp_op *p;
+
+		fz_decode_op(&fz_world_parallel, &s, data + off, &op);
+		p = op.index == FZP_PRELUDE_MAP ? &in->prelude[in->nr_prelude++]
+						: &in->ops[op.v[P_VCPU]][in->nr_ops[op.v[P_VCPU]]++];
+		*p = (struct fzp_op){ (enum fzp_kind)op.index, (unsigned)op.v[P_VCPU], op.v[P_IA],
+				      (unsigned)op.v[P_LEVEL], (unsigned)op.v[P_PROT],
+				      op.v[P_OUT] != 0, (unsigned)op.v[P_MEMTYPE] };
+	}
+	in->sched = off < size ? data + off : NULL;
+	in->sched_len = off < size ? size - off : 0;
+	return true;
+}
+
+uint64_t fzp_op_pa(const struct fzp_op *op)
+{
+	return op->ia + (op->kind == FZP_PRELUDE_MAP && op->alt ? FZP_ALT_OFFSET : FZP_PA_OFFSET);
+}
+
+size_t fzp_op_format(const struct fzp_op *p, char *buf, size_t len)
+{
+	struct fz_op op = { .def = &parallel_ops[p->kind], .index = p->kind };
+
+	op.v[P_VCPU] = p->vcpu;
+	op.v[P_IA] = p->ia;
+	op.v[P_LEVEL] = p->level;
+	op.v[P_PROT] = p->prot;
+	op.v[P_OUT] = p->alt;
+	op.v[P_MEMTYPE] = p->memtype;
+	return fz_format_op(&fz_world_parallel, &op, buf, len);
+}
+
+const char *fzp_kind_name(enum fzp_kind kind)
+{
+	return (unsigned)kind < FZP_NR_KINDS ? parallel_ops[kind].name : "?";
+}
