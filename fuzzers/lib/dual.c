@@ -27,11 +27,8 @@ unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
 static void feed_bbm(void *arg, const struct sim_event *ev)
 {
 	struct dual *d = arg;
-	struct diff_event e = fz_diff_event(ev);
 
-	diff_bbm_event(&d->bbm, &e);
-	diff_tlb_event(&d->tlb, &e);
-	if (ev->kind == SIM_EV_STORE)
+	if (fz_feed_checkers(&d->bbm, &d->tlb, ev))
 		d->slot[dual_table_index(d, ev->pgt)].stale = true;
 }
 

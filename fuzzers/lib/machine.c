@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Machine headers: decoded, printed, and read from a script's machine line. */
 #include "machine.h"
+#include "optable.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,24 +108,6 @@ size_t fz_machine_format(const struct fz_machine *m, char *buf, size_t len)
 	return used < len ? used : len ? len - 1 : 0;
 }
 
-/* "full", "half", "quarter" or "tiny:N" (2-17 pages). */
-static bool parse_pool(const char *key, const char *v, uint8_t *b, struct fz_err *e)
-{
-	unsigned i;
-	uint64_t n;
-
-	if (!strncmp(v, "tiny:", 5)) {
-		if (!fz_num_in(key, v + 5, 2, 17, &n, e))
-			return false;
-		*b = (uint8_t)(0xf0 + n - 2);
-		return true;
-	}
-	if (!fz_name(v, pool_names, 3, &i))
-		return fz_fail(e, "%s: '%s' is not full, half, quarter or tiny:N", key, v);
-	*b = (uint8_t)i;
-	return true;
-}
-
 bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 {
 	const char *v;
@@ -151,9 +134,11 @@ bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 		return fz_fail(e, "va_align: '%s' is not 1g, 2m or 4k", v);
 	if (v)
 		hdr[9] = (uint8_t)i;
-	if ((v = fz_kv_take(l, "host_pool")) && !parse_pool("host_pool", v, &hdr[6], e))
+	if ((v = fz_kv_take(l, "host_pool")) &&
+	    !fz_parse_pool("host_pool", v, pool_names, 3, 2, 17, &hdr[6], e))
 		return false;
-	if ((v = fz_kv_take(l, "hyp_pool")) && !parse_pool("hyp_pool", v, &hdr[7], e))
+	if ((v = fz_kv_take(l, "hyp_pool")) &&
+	    !fz_parse_pool("hyp_pool", v, pool_names, 3, 2, 17, &hdr[7], e))
 		return false;
 	for (unsigned r = 0; r < 4; r++) {
 		char key[8] = "nudgeN";

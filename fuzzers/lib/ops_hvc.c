@@ -25,21 +25,6 @@
 #define HVC_NOT_SUPPORTED (~0ULL)
 #define HINT_BIT	  (1ULL << 16) /* SMCCC 1.3's SVE hint: ignored (§12) */
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The fuzz_pkvm row of function number @n. */
 static const struct fz_op_def *call_row(uint64_t n)
 {
@@ -123,7 +108,7 @@ static uint64_t dec_x0(const void *s, const uint8_t *r, const struct fz_op *o)
 	unsigned sel = r[0], n = sel % NR_CALLS;
 
 	(void)s, (void)o;
-	return sel < SEL_NEAR_MISS ? ID_BASE + n : near_miss((sel - SEL_NEAR_MISS) % 16, n, rd(r + 3, 5));
+	return sel < SEL_NEAR_MISS ? ID_BASE + n : near_miss((sel - SEL_NEAR_MISS) % 16, n, fz_rd(r + 3, 5));
 }
 
 /* A selector and noise (bytes 0 and 3-7) that decode to @v: every selector, every noise it could use. */
@@ -135,7 +120,7 @@ static bool enc_x0(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
 
 		for (unsigned i = 0; i < 4 + 7; i++) {
 			r[0] = (uint8_t)sel;
-			wr(r + 3, 5, i < 4 ? cand[i] : i - 3);
+			fz_wr(r + 3, 5, i < 4 ? cand[i] : i - 3);
 			if (dec_x0(s, r, o) == v)
 				return true;
 			if (sel < SEL_NEAR_MISS)
@@ -179,11 +164,6 @@ static int fmt_x0(uint64_t v, char *buf, size_t len)
 				      : snprintf(buf, len, "%#llx", (unsigned long long)v);
 }
 
-static int fmt_hex(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%#llx", (unsigned long long)v);
-}
-
 /* The value fuzz_pkvm's field @f gives raw bits @raw, spread over a record. */
 static uint64_t typed(const void *s, int f, uint64_t raw)
 {
@@ -191,9 +171,9 @@ static uint64_t typed(const void *s, int f, uint64_t raw)
 
 	rec[0] = 0;
 	rec[1] = (uint8_t)raw;
-	wr(rec + 2, 2, raw);
-	wr(rec + 4, 4, raw);
-	wr(rec + 8, 8, raw);
+	fz_wr(rec + 2, 2, raw);
+	fz_wr(rec + 4, 4, raw);
+	fz_wr(rec + 8, 8, raw);
 	return fz_world_pkvm.field[f].decode(s, rec, NULL);
 }
 
@@ -201,7 +181,7 @@ static uint64_t typed(const void *s, int f, uint64_t raw)
 static uint64_t reg(const void *s, const uint8_t *r, unsigned i, int f)
 {
 	unsigned mode = (r[1 + (i - 1) / 2] >> (4 * ((i - 1) % 2))) & 0xf;
-	uint64_t raw = rd(r + 8 * i, 8), v;
+	uint64_t raw = fz_rd(r + 8 * i, 8), v;
 
 	if (mode >= 14 || f < 0)
 		return raw;
@@ -215,7 +195,7 @@ static uint64_t reg(const void *s, const uint8_t *r, unsigned i, int f)
 static void enc_raw(uint8_t *r, unsigned i, uint64_t v)
 {
 	r[1 + (i - 1) / 2] |= (uint8_t)(0xf << (4 * ((i - 1) % 2)));
-	wr(r + 8 * i, 8, v);
+	fz_wr(r + 8 * i, 8, v);
 }
 
 #define REG(i)                                                                               \
@@ -251,7 +231,7 @@ static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	return enc_x1(s, v, r, o, e);
 }
 
-#define X(i, doc) { "x" #i, 8 * (i), 8, dec_x##i, enc_x##i, parse_reg, fmt_hex, doc }
+#define X(i, doc) { "x" #i, 8 * (i), 8, dec_x##i, enc_x##i, parse_reg, fz_fmt_hex, doc }
 
 static const struct fz_field hvc_fields[HV_NR_FIELDS] = {
 	[HV_X0] = { "x0", 0, 8, dec_x0, enc_x0, parse_x0, fmt_x0,
@@ -263,7 +243,7 @@ static const struct fz_field hvc_fields[HV_NR_FIELDS] = {
 	[HV_X2] = X(2, "bytes 16-23, mode the high nibble of byte 1"),
 	[HV_X3] = X(3, "bytes 24-31, mode the low nibble of byte 2"),
 	[HV_X4] = X(4, "bytes 32-39, mode the high nibble of byte 2"),
-	[HV_ADDR] = { "addr", 8, 8, dec_addr, enc_addr, parse_reg, fmt_hex,
+	[HV_ADDR] = { "addr", 8, 8, dec_addr, enc_addr, parse_reg, fz_fmt_hex,
 		      "register 1's bytes: typed, a page selector's address; raw, the bytes" },
 };
 

@@ -53,13 +53,9 @@ static bool parse_setup(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 			return false;
 		hdr[1] = (uint8_t)(n - 39);
 	}
-	if ((v = fz_kv_take(l, "pool")) && strcmp(v, "full")) {
-		if (strncmp(v, "tiny:", 5))
-			return fz_fail(e, "pool: '%s' is not full or tiny:N", v);
-		if (!fz_num_in("pool", v + 5, 2, 17, &n, e))
-			return false;
-		hdr[2] = (uint8_t)(0xf0 + n - 2);
-	}
+	if ((v = fz_kv_take(l, "pool")) &&
+	    !fz_parse_pool("pool", v, (const char *const[]){ "full" }, 1, 2, 17, &hdr[2], e))
+		return false;
 	return fz_kv_all_used(l, e);
 }
 
@@ -183,12 +179,6 @@ static bool enc_out(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o
 	return true;
 }
 
-static bool parse_num(const void *s, const char *t, uint64_t *v, struct fz_err *e)
-{
-	(void)s;
-	return fz_num(t, v) || fz_fail(e, "'%s' is not a number", t);
-}
-
 #define NAMES(name, list, what)                                                              \
 	static bool parse_##name(const void *s, const char *t, uint64_t *v, struct fz_err *e) \
 	{                                                                                    \
@@ -206,27 +196,17 @@ static bool parse_num(const void *s, const char *t, uint64_t *v, struct fz_err *
 NAMES(memtype, memtype_names, "normal or device")
 NAMES(out, out_names, "same or alt")
 
-static int fmt_dec(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
-static int fmt_hex(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%#llx", (unsigned long long)v);
-}
-
 static const struct fz_field parallel_fields[P_NR_FIELDS] = {
-	[P_VCPU] = { "vcpu", 0, 1, dec_vcpu, enc_vcpu, parse_num, fmt_dec,
+	[P_VCPU] = { "vcpu", 0, 1, dec_vcpu, enc_vcpu, fz_parse_num, fz_fmt_dec,
 		     "byte 0, low 2 bits, mod the vCPUs: whose list it joins" },
-	[P_IA] = { "ia", 2, 2, dec_ia, enc_ia, parse_num, fmt_hex,
+	[P_IA] = { "ia", 2, 2, dec_ia, enc_ia, fz_parse_num, fz_fmt_hex,
 		   "bytes 2-3: the top 2 bits pick a 4 MiB window (0x40000000 twice, 0x7fc00000, "
 		   "0x80000000), the low 10 its page (the low 4 when bit 13 is set)" },
-	[P_LEVEL] = { "level", 1, 1, dec_level, enc_level, parse_num, fmt_dec,
+	[P_LEVEL] = { "level", 1, 1, dec_level, enc_level, fz_parse_num, fz_fmt_dec,
 		      "byte 1, low nibble: 0 level 1, 1-4 level 2, 5-15 level 3" },
 	[P_MEMTYPE] = { "memtype", 0, 1, dec_memtype, enc_memtype, parse_memtype, fmt_memtype,
 			"byte 0, bit 5: normal or device" },
-	[P_PROT] = { "prot", 1, 1, dec_prot, enc_prot, parse_num, fmt_dec,
+	[P_PROT] = { "prot", 1, 1, dec_prot, enc_prot, fz_parse_num, fz_fmt_dec,
 		     "byte 1, high nibble: 1 + nibble mod 7 (X=1 W=2 R=4); device drops X" },
 	[P_OUT] = { "out", 0, 1, dec_out, enc_out, parse_out, fmt_out,
 		    "byte 0, bit 4: the faults' output (same) or another (alt)" },

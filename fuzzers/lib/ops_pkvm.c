@@ -13,37 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static int fmt_dec(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
-static int fmt_hex(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%#llx", (unsigned long long)v);
-}
-
-static bool parse_any(const void *setup, const char *s, uint64_t *v, struct fz_err *e)
-{
-	(void)setup;
-	return fz_num(s, v) || fz_fail(e, "'%s' is not a number", s);
-}
-
 /* vm: bit 7 clear, slots 0-3 (operations meet each other's VMs); set, 0-31. */
 static uint64_t dec_vm(const void *s, const uint8_t *r, const struct fz_op *o)
 {
@@ -63,7 +32,7 @@ static bool enc_vm(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
 /* The 16-bit field at bytes 2-3, shared by nr, prot, ia_bits and pool. */
 static uint64_t a16(const uint8_t *r)
 {
-	return rd(r + 2, 2);
+	return fz_rd(r + 2, 2);
 }
 
 static uint64_t dec_ia_bits(const void *s, const uint8_t *r, const struct fz_op *o)
@@ -78,7 +47,7 @@ static bool enc_ia_bits(const void *s, uint64_t v, uint8_t *r, const struct fz_o
 	(void)s, (void)o;
 	if (v < 28 || v > 51)
 		return fz_fail(e, "ia_bits %llu: 28 to 51", (unsigned long long)v);
-	wr(r + 2, 2, v - 28);
+	fz_wr(r + 2, 2, v - 28);
 	return true;
 }
 
@@ -92,9 +61,9 @@ static bool enc_nr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
 {
 	(void)s, (void)o;
 	if (v < 0x400)
-		wr(r + 2, 2, v);
+		fz_wr(r + 2, 2, v);
 	else if (v % 512 == 0 && v / 512 < 0x400)
-		wr(r + 2, 2, 0x8000 | v / 512);
+		fz_wr(r + 2, 2, 0x8000 | v / 512);
 	else
 		return fz_fail(e, "nr %llu: below 1024, or a multiple of 512 below 2^19",
 			       (unsigned long long)v);
@@ -113,7 +82,7 @@ static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	(void)s, (void)o;
 	if (v > 15)
 		return fz_fail(e, "prot %llu: at most 15", (unsigned long long)v);
-	wr(r + 2, 2, v);
+	fz_wr(r + 2, 2, v);
 	return true;
 }
 
@@ -129,7 +98,7 @@ static bool enc_pool(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	(void)o;
 	if (v >= 2 + ((const struct fz_machine *)s)->nr_vm_slots)
 		return fz_fail(e, "no pool %llu on this machine", (unsigned long long)v);
-	wr(r + 2, 2, v);
+	fz_wr(r + 2, 2, v);
 	return true;
 }
 
@@ -154,7 +123,7 @@ static uint64_t pick_pfn(const struct fz_machine *m, uint32_t s)
 static uint64_t dec_pfn(const void *s, const uint8_t *r, const struct fz_op *o)
 {
 	(void)o;
-	return pick_pfn(s, (uint32_t)rd(r + 4, 4));
+	return pick_pfn(s, (uint32_t)fz_rd(r + 4, 4));
 }
 
 /* A selector that decodes to exactly @pfn: by memory index, else by address. */
@@ -169,17 +138,17 @@ static bool enc_pfn(const void *s, uint64_t pfn, uint8_t *r, const struct fz_op 
 		uint64_t first = m->regions[i].base >> 12, pages = m->regions[i].size >> 12;
 
 		if (pfn >= first && pfn - first < pages && index + pfn - first < (1U << 30)) {
-			wr(r + 4, 4, index + pfn - first);
+			fz_wr(r + 4, 4, index + pfn - first);
 			return true;
 		}
 		index += pages;
 	}
 	if (pfn < top && pfn < (1U << 30))
-		wr(r + 4, 4, 2ULL << 30 | pfn);
+		fz_wr(r + 4, 4, 2ULL << 30 | pfn);
 	else if (pfn + 4 >= top && pfn + 4 - top < 256)
-		wr(r + 4, 4, 3ULL << 30 | (pfn + 4 - top));
+		fz_wr(r + 4, 4, 3ULL << 30 | (pfn + 4 - top));
 	else if (pfn + 0x8000 >= m->carve_base >> 12 && pfn + 0x8000 - (m->carve_base >> 12) < 0x10000)
-		wr(r + 4, 4, 1ULL << 30 | (pfn + 0x8000 - (m->carve_base >> 12)));
+		fz_wr(r + 4, 4, 1ULL << 30 | (pfn + 0x8000 - (m->carve_base >> 12)));
 	else
 		return fz_fail(e, "page %#llx cannot be expressed for this machine",
 			       (unsigned long long)pfn);
@@ -203,12 +172,12 @@ static bool parse_pfn(const void *s, const char *t, uint64_t *v, struct fz_err *
 		*v = (m->carve_base >> 12) + (uint64_t)off;
 		return true;
 	}
-	return parse_any(s, t, v, e);
+	return fz_parse_num(s, t, v, e);
 }
 
 static uint64_t dec_gfn(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	uint64_t g = rd(r + 8, 8);
+	uint64_t g = fz_rd(r + 8, 8);
 
 	(void)s, (void)o;
 	switch (g >> 62) {
@@ -227,9 +196,9 @@ static bool enc_gfn(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o
 {
 	(void)s, (void)o;
 	if (v < (1ULL << 36))
-		wr(r + 8, 8, 2ULL << 62 | v);
+		fz_wr(r + 8, 8, 2ULL << 62 | v);
 	else if (!(v & ((1ULL << 30) - 1)) && v >> 30 < 64)
-		wr(r + 8, 8, 3ULL << 62 | v >> 30);
+		fz_wr(r + 8, 8, 3ULL << 62 | v >> 30);
 	else
 		return fz_fail(e, "gfn %#llx: below 2^36, or a multiple of 2^30 below 2^36",
 			       (unsigned long long)v);
@@ -239,7 +208,7 @@ static bool enc_gfn(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o
 static uint64_t dec_hide(const void *s, const uint8_t *r, const struct fz_op *o)
 {
 	(void)s, (void)o;
-	return rd(r + 4, 4) % 64;
+	return fz_rd(r + 4, 4) % 64;
 }
 
 static bool enc_hide(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
@@ -248,7 +217,7 @@ static bool enc_hide(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	(void)s, (void)o;
 	if (v > 63)
 		return fz_fail(e, "pool_hide nr %llu: at most 63", (unsigned long long)v);
-	wr(r + 4, 4, v);
+	fz_wr(r + 4, 4, v);
 	return true;
 }
 
@@ -263,33 +232,33 @@ static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 {
 	if ((v & 0xfff) && (v & 0xfff) != 8)
 		return fz_fail(e, "an unaligned abort address must be a page + 8");
-	wr(r + 2, 2, v & 0xfff ? 0xffff : 0);
+	fz_wr(r + 2, 2, v & 0xfff ? 0xffff : 0);
 	return enc_pfn(s, v >> 12, r, o, e);
 }
 
 static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {
-	[PK_VM] = { "vm", 1, 1, dec_vm, enc_vm, parse_any, fmt_dec,
+	[PK_VM] = { "vm", 1, 1, dec_vm, enc_vm, fz_parse_num, fz_fmt_dec,
 		    "byte 1: `& 3` when bit 7 is clear, else `& 0x1f` (16-31 are always out of "
 		    "range)" },
-	[PK_IA_BITS] = { "ia_bits", 2, 2, dec_ia_bits, enc_ia_bits, parse_any, fmt_dec,
+	[PK_IA_BITS] = { "ia_bits", 2, 2, dec_ia_bits, enc_ia_bits, fz_parse_num, fz_fmt_dec,
 			 "bytes 2-3 (a16): 28 + a16 mod 24" },
-	[PK_PFN] = { "pfn", 4, 4, dec_pfn, enc_pfn, parse_pfn, fmt_hex,
+	[PK_PFN] = { "pfn", 4, 4, dec_pfn, enc_pfn, parse_pfn, fz_fmt_hex,
 		     "bytes 4-7, a page selector: the top two bits choose 0 a memory page by "
 		     "index, 1 a page near the carve-out's start (low 16 bits - 0x8000), 2 any "
 		     "page below the host address space, 3 pages at and past its end" },
-	[PK_PGD] = { "pgd", 4, 4, dec_pfn, enc_pfn, parse_pfn, fmt_hex,
+	[PK_PGD] = { "pgd", 4, 4, dec_pfn, enc_pfn, parse_pfn, fz_fmt_hex,
 		     "bytes 4-7, a page selector (as pfn)" },
-	[PK_NR] = { "nr", 2, 2, dec_nr, enc_nr, parse_any, fmt_dec,
+	[PK_NR] = { "nr", 2, 2, dec_nr, enc_nr, fz_parse_num, fz_fmt_dec,
 		    "a16 & 0x3ff, times 512 when bit 15 is set" },
-	[PK_GFN] = { "gfn", 8, 8, dec_gfn, enc_gfn, parse_any, fmt_hex,
+	[PK_GFN] = { "gfn", 8, 8, dec_gfn, enc_gfn, fz_parse_num, fz_fmt_hex,
 		     "bytes 8-15: the top two bits choose `& 0x3ff`, `& 0xfffff`, "
 		     "`& (2^36 - 1)` or `(g & 0x3f) << 30`" },
-	[PK_PROT] = { "prot", 2, 2, dec_prot, enc_prot, parse_any, fmt_dec, "a16 & 0xf" },
-	[PK_POOL] = { "pool", 2, 2, dec_pool, enc_pool, parse_any, fmt_dec,
+	[PK_PROT] = { "prot", 2, 2, dec_prot, enc_prot, fz_parse_num, fz_fmt_dec, "a16 & 0xf" },
+	[PK_POOL] = { "pool", 2, 2, dec_pool, enc_pool, fz_parse_num, fz_fmt_dec,
 		      "a16 mod (2 + VM slots): 0 host, 1 hyp, 2 + n VM n's memcache" },
-	[PK_HIDE] = { "nr", 4, 4, dec_hide, enc_hide, parse_any, fmt_dec,
+	[PK_HIDE] = { "nr", 4, 4, dec_hide, enc_hide, fz_parse_num, fz_fmt_dec,
 		      "bytes 4-7 mod 64: free pages withheld" },
-	[PK_ADDR] = { "addr", 2, 6, dec_addr, enc_addr, parse_any, fmt_hex,
+	[PK_ADDR] = { "addr", 2, 6, dec_addr, enc_addr, fz_parse_num, fz_fmt_hex,
 		      "the page selector as a byte address, + 8 when a16 is 0xffff" },
 };
 

@@ -39,21 +39,6 @@ static const char *const pool_names[NR_POOL_SIZES] = { "full", "half", "small", 
 						       "some", "some", "few",	"few" };
 static const uint64_t pool_sizes[NR_POOL_SIZES] = { 1100, 520, 64, 64, 32, 32, 12, 12 };
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* A pool byte: one of four sizes, or 1-16 pages to reach -ENOMEM at once. */
 static uint64_t pool_pages(uint8_t b)
 {
@@ -72,23 +57,6 @@ static void decode_setup(const uint8_t *h, void *setup)
 	s->window = (enum fz_window)(h[3] % FZ_WIN_NR);
 }
 
-static bool parse_pool(const char *key, const char *v, uint8_t *b, struct fz_err *e)
-{
-	unsigned i;
-	uint64_t n;
-
-	if (!strncmp(v, "tiny:", 5)) {
-		if (!fz_num_in(key, v + 5, 1, 16, &n, e))
-			return false;
-		*b = (uint8_t)(0xf0 + n - 1);
-		return true;
-	}
-	if (!fz_name(v, pool_names, NR_POOL_SIZES, &i))
-		return fz_fail(e, "%s: '%s' is not full, half, small, some, few or tiny:N", key, v);
-	*b = (uint8_t)i;
-	return true;
-}
-
 static bool parse_setup(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 {
 	const char *v;
@@ -101,9 +69,11 @@ static bool parse_setup(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 			return false;
 		hdr[0] = (uint8_t)(n - 32);
 	}
-	if ((v = fz_kv_take(l, "guest_pool")) && !parse_pool("guest_pool", v, &hdr[1], e))
+	if ((v = fz_kv_take(l, "guest_pool")) &&
+	    !fz_parse_pool("guest_pool", v, pool_names, NR_POOL_SIZES, 1, 16, &hdr[1], e))
 		return false;
-	if ((v = fz_kv_take(l, "hyp_pool")) && !parse_pool("hyp_pool", v, &hdr[2], e))
+	if ((v = fz_kv_take(l, "hyp_pool")) &&
+	    !fz_parse_pool("hyp_pool", v, pool_names, NR_POOL_SIZES, 1, 16, &hdr[2], e))
 		return false;
 	if ((v = fz_kv_take(l, "window"))) {
 		if (!fz_name(v, window_names, FZ_WIN_NR, &i))
@@ -179,7 +149,7 @@ static uint64_t dec_ia(const void *setup, const uint8_t *r, const struct fz_op *
 {
 	const struct fz_tables_setup *s = setup;
 	enum fz_table t = (enum fz_table)o->v[T_TABLE];
-	uint32_t sel = (uint32_t)rd(r + 8, 4);
+	uint32_t sel = (uint32_t)fz_rd(r + 8, 4);
 	uint64_t w = fz_window_base(s, t), low = sel & 0x1fffffffU;
 
 	switch (sel >> 29) {
@@ -225,7 +195,7 @@ static bool enc_ia(const void *setup, uint64_t ia, uint8_t *r, const struct fz_o
 			       "2^41, a window page + 0x10, or a page within 8 MiB of 2^%u",
 			       (unsigned long long)ia, table_names[t], (unsigned long long)w,
 			       s->ia_bits[t]);
-	wr(r + 8, 4, sel);
+	fz_wr(r + 8, 4, sel);
 	return true;
 }
 
@@ -237,7 +207,7 @@ static int64_t sext14(uint64_t v)
 
 static uint64_t dec_pa(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	uint64_t ia = o->v[T_IA], sel = rd(r + 6, 2);
+	uint64_t ia = o->v[T_IA], sel = fz_rd(r + 6, 2);
 
 	(void)s;
 	switch (sel >> 14) {
@@ -264,7 +234,7 @@ static bool enc_pa(const void *s, uint64_t pa, uint8_t *r, const struct fz_op *o
 
 	(void)s;
 	if (pa == ia + UNALIGNED) {
-		wr(r + 6, 2, 0xe000);
+		fz_wr(r + 6, 2, 0xe000);
 		return true;
 	}
 	for (unsigned i = 0; i < 3; i++) {
@@ -272,7 +242,7 @@ static bool enc_pa(const void *s, uint64_t pa, uint8_t *r, const struct fz_op *o
 
 		if (d % units[i] || q < -lim || q >= lim)
 			continue;
-		wr(r + 6, 2, i << 14 | ((uint64_t)q & (i ? 0x3fffU : 0xffU)));
+		fz_wr(r + 6, 2, i << 14 | ((uint64_t)q & (i ? 0x3fffU : 0xffU)));
 		return true;
 	}
 	/* Gigabytes (rounded down) plus 1-31 pages. */
@@ -281,12 +251,12 @@ static bool enc_pa(const void *s, uint64_t pa, uint8_t *r, const struct fz_op *o
 		int64_t rest = (d - q * (int64_t)SZ_1G) / (int64_t)SZ_4K;
 
 		if (q >= -0x80 && q < 0x80 && rest < 32) {
-			wr(r + 6, 2, 0x2000 | (uint64_t)rest << 8 | ((uint64_t)q & 0xffU));
+			fz_wr(r + 6, 2, 0x2000 | (uint64_t)rest << 8 | ((uint64_t)q & 0xffU));
 			return true;
 		}
 	}
 	if (pa <= TOP_48 && !(pa % SZ_4K) && (TOP_48 - pa) / SZ_4K < 0x2000) {
-		wr(r + 6, 2, 0xc000 | (TOP_48 - pa) / SZ_4K);
+		fz_wr(r + 6, 2, 0xc000 | (TOP_48 - pa) / SZ_4K);
 		return true;
 	}
 	return fz_fail(e,
@@ -302,7 +272,7 @@ static bool enc_pa(const void *s, uint64_t pa, uint8_t *r, const struct fz_op *o
  */
 static uint64_t dec_nr(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	uint64_t a16 = rd(r + 4, 2) ^ ZERO_NR;
+	uint64_t a16 = fz_rd(r + 4, 2) ^ ZERO_NR;
 
 	(void)s, (void)o;
 	switch (a16 >> 13) {
@@ -335,7 +305,7 @@ static bool enc_nr(const void *s, uint64_t nr, uint8_t *r, const struct fz_op *o
 	else
 		return fz_fail(e, "nr %llu: below 2048, 512 times 1-15, or 262144 times 1-3",
 			       (unsigned long long)nr);
-	wr(r + 4, 2, a16 ^ ZERO_NR);
+	fz_wr(r + 4, 2, a16 ^ ZERO_NR);
 	return true;
 }
 
@@ -343,7 +313,7 @@ static bool enc_nr(const void *s, uint64_t nr, uint8_t *r, const struct fz_op *o
 static uint64_t dec_level(const void *s, const uint8_t *r, const struct fz_op *o)
 {
 	(void)s, (void)o;
-	return (unsigned[]){ 0, 1, 2, 3, 2, 3, 2, 3 }[(rd(r + 4, 2) ^ ZERO_LEVEL) & 7];
+	return (unsigned[]){ 0, 1, 2, 3, 2, 3, 2, 3 }[(fz_rd(r + 4, 2) ^ ZERO_LEVEL) & 7];
 }
 
 static bool enc_level(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
@@ -352,7 +322,7 @@ static bool enc_level(const void *s, uint64_t v, uint8_t *r, const struct fz_op 
 	(void)s, (void)o;
 	if (v > 3)
 		return fz_fail(e, "level %llu: 0 to 3", (unsigned long long)v);
-	wr(r + 4, 2, v ^ ZERO_LEVEL);
+	fz_wr(r + 4, 2, v ^ ZERO_LEVEL);
 	return true;
 }
 
@@ -449,7 +419,7 @@ static int fmt_memtype(uint64_t v, char *buf, size_t len)
 
 static uint64_t dec_keep(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	uint64_t a16 = rd(r + 4, 2);
+	uint64_t a16 = fz_rd(r + 4, 2);
 
 	(void)s, (void)o;
 	return a16 & 0x8000 ? a16 & 0x3ffU : a16 & 0xfU;
@@ -461,46 +431,30 @@ static bool enc_keep(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	(void)s, (void)o;
 	if (v > 0x3ff)
 		return fz_fail(e, "keep %llu: at most 1023", (unsigned long long)v);
-	wr(r + 4, 2, v < 0x10 ? v : 0x8000 | v);
+	fz_wr(r + 4, 2, v < 0x10 ? v : 0x8000 | v);
 	return true;
-}
-
-static bool parse_num(const void *s, const char *t, uint64_t *v, struct fz_err *e)
-{
-	(void)s;
-	return fz_num(t, v) || fz_fail(e, "'%s' is not a number", t);
-}
-
-static int fmt_dec(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
-static int fmt_hex(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%#llx", (unsigned long long)v);
 }
 
 static const struct fz_field table_fields[T_NR_FIELDS] = {
 	[T_TABLE] = { "table", 1, 1, dec_table, enc_table, parse_table, fmt_table,
 		      "byte 1: hyp when its low two bits are 3, else guest" },
-	[T_IA] = { "ia", 8, 4, dec_ia, enc_ia, parse_num, fmt_hex,
+	[T_IA] = { "ia", 8, 4, dec_ia, enc_ia, fz_parse_num, fz_fmt_hex,
 		   "bytes 8-11: the top three bits choose 0-3 a page of the window, 4 2 MiB "
 		   "steps, 5 1 GiB steps, 6 any page below 2^41, 7 unaligned or across the top" },
-	[T_NR] = { "nr", 4, 2, dec_nr, enc_nr, parse_num, fmt_dec,
+	[T_NR] = { "nr", 4, 2, dec_nr, enc_nr, fz_parse_num, fz_fmt_dec,
 		   "bytes 4-5 ^ 1: pages, 512 multiples, 2^18 multiples or up to 2047" },
-	[T_LEVEL] = { "level", 4, 2, dec_level, enc_level, parse_num, fmt_dec,
+	[T_LEVEL] = { "level", 4, 2, dec_level, enc_level, fz_parse_num, fz_fmt_dec,
 		      "bytes 4-5 ^ 3, low 3 bits: 0, 1, 2, 3, 2, 3, 2, 3" },
-	[T_OWNER] = { "owner", 2, 2, dec_owner, enc_owner, parse_num, fmt_dec,
+	[T_OWNER] = { "owner", 2, 2, dec_owner, enc_owner, fz_parse_num, fz_fmt_dec,
 		      "byte 2, + 256 when byte 3 is 0xf8 or more" },
-	[T_PA] = { "pa", 6, 2, dec_pa, enc_pa, parse_num, fmt_hex,
+	[T_PA] = { "pa", 6, 2, dec_pa, enc_pa, fz_parse_num, fz_fmt_hex,
 		   "bytes 6-7: the input address plus GiB, 2 MiB or 4 KiB steps, or unaligned, "
 		   "or a page just below 2^48" },
 	[T_PROT] = { "prot", 2, 1, dec_prot, enc_prot, parse_prot, fmt_prot,
 		     "byte 2 ^ 6: its low 3 bits, or 8-15 when bits 4-6 are set" },
 	[T_MEMTYPE] = { "memtype", 3, 1, dec_memtype, enc_memtype, parse_memtype, fmt_memtype,
 			"byte 3: normal below 0xc0, device below 0xf8, else the invalid 2" },
-	[T_KEEP] = { "keep", 4, 2, dec_keep, enc_keep, parse_num, fmt_dec,
+	[T_KEEP] = { "keep", 4, 2, dec_keep, enc_keep, fz_parse_num, fz_fmt_dec,
 		     "bytes 4-5: the low 4 bits, or 10 when bit 15 is set" },
 };
 

@@ -28,6 +28,55 @@ const struct fz_world *fz_world_find(const char *target)
 	return NULL;
 }
 
+uint64_t fz_rd(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+void fz_wr(uint8_t *p, unsigned n, uint64_t v)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int fz_fmt_dec(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+int fz_fmt_hex(uint64_t v, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%#llx", (unsigned long long)v);
+}
+
+bool fz_parse_num(const void *setup, const char *text, uint64_t *v, struct fz_err *e)
+{
+	(void)setup;
+	return fz_num(text, v) || fz_fail(e, "'%s' is not a number", text);
+}
+
+bool fz_parse_pool(const char *key, const char *v, const char *const *names, unsigned n,
+		   unsigned lo, unsigned hi, uint8_t *b, struct fz_err *e)
+{
+	unsigned i;
+	uint64_t x;
+
+	if (!strncmp(v, "tiny:", 5)) {
+		if (!fz_num_in(key, v + 5, lo, hi, &x, e))
+			return false;
+		*b = (uint8_t)(0xf0 + x - lo);
+		return true;
+	}
+	if (!fz_name(v, names, n, &i))
+		return fz_fail(e, "%s: '%s' is not a pool size (%s, ... or tiny:N)", key, v, names[0]);
+	*b = (uint8_t)i;
+	return true;
+}
+
 const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name)
 {
 	for (unsigned k = 0; k < w->nr_ops; k++) {

@@ -98,6 +98,16 @@ extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables, fz_wo
 /* The world a target drives, or NULL. */
 const struct fz_world *fz_world_find(const char *target);
 
+/* The pieces every world's fields use: little-endian record bytes, numbers in a script. */
+uint64_t fz_rd(const uint8_t *p, unsigned n);
+void fz_wr(uint8_t *p, unsigned n, uint64_t v);
+int fz_fmt_dec(uint64_t v, char *buf, size_t len);
+int fz_fmt_hex(uint64_t v, char *buf, size_t len);
+bool fz_parse_num(const void *setup, const char *text, uint64_t *v, struct fz_err *e);
+/* A pool size: one of @names (its index), or tiny:N, N in [lo, hi] (0xf0 + N - lo). */
+bool fz_parse_pool(const char *key, const char *v, const char *const *names, unsigned n,
+		   unsigned lo, unsigned hi, uint8_t *b, struct fz_err *e);
+
 /* The operation called @name in @w, or NULL. */
 const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name);
 /* fuzz_hvc: the call an x0 names (SMCCC's hint bit 16 ignored, §12), or NULL. */

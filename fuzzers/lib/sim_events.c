@@ -53,3 +53,12 @@ struct diff_mem fz_sim_mem(struct sim *sim)
 {
 	return (struct diff_mem){ mem_table, mem_count, sim };
 }
+
+bool fz_feed_checkers(struct diff_bbm *bbm, struct diff_tlb *tlb, const struct sim_event *ev)
+{
+	struct diff_event e = fz_diff_event(ev);
+
+	diff_bbm_event(bbm, &e);
+	diff_tlb_event(tlb, &e);
+	return ev->kind == SIM_EV_STORE;
+}

@@ -28,11 +28,8 @@ static const enum diff_kind diff_kinds[FZ_T_NR] = { DIFF_GUEST_S2, DIFF_HYP_S1 }
 static void feed_bbm(void *arg, const struct sim_event *ev)
 {
 	struct fz_tables *d = arg;
-	struct diff_event e = fz_diff_event(ev);
 
-	diff_bbm_event(&d->bbm, &e);
-	diff_tlb_event(&d->tlb, &e);
-	if (ev->kind == SIM_EV_STORE)
+	if (fz_feed_checkers(&d->bbm, &d->tlb, ev))
 		d->slot[ev->pgt == &d->pgt[FZ_T_HYP] ? FZ_T_HYP : FZ_T_GUEST].stale = true;
 }
 
