@@ -27,9 +27,7 @@ static const char *kind_of(const struct par_run *r, int id)
 /* Check 1: no LOCKED entry, the refcount law, pool accounting (§3, §7, §9). */
 static bool check_table(struct par_run *r, struct par_failure *f)
 {
-	struct diff_mem mem = { par_mem_table, par_mem_count, &r->sim };
-	struct diff_table t = { DIFF_GUEST_S2,	    0,	  pa_addr(r->pgt.root_pa),
-				r->pgt.start_level, &mem, NULL };
+	struct diff_table t = par_view(r);
 	struct diff_violation v;
 	uint64_t tables = 0;
 
@@ -71,6 +69,19 @@ static bool check_alone(struct par_run *r, struct par_failure *f)
 	return true;
 }
 
+/* Check 3b: nothing a vCPU translated is stale unless it was invalidated (§11). */
+static bool check_tlb(struct par_run *r, struct par_failure *f)
+{
+	struct diff_table t = par_view(r);
+	struct diff_violation v;
+
+	if (diff_tlb_check(&r->tlb, &r->pgt, &t, &v))
+		return true;
+	snprintf(f->detail, sizeof(f->detail), "guest stage-2 after every vCPU returned: %s",
+		 v.what);
+	return fail(f, "tlb", "parallel", "guest stage-2");
+}
+
 /* Check 3: break-before-make and free-after-invalidate (§7, §11). */
 static bool check_bbm(struct par_run *r, struct par_failure *f)
 {
@@ -94,7 +105,8 @@ static bool check_bbm(struct par_run *r, struct par_failure *f)
 
 bool par_check(struct par_run *r, struct par_failure *f)
 {
-	return check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && par_check_serial(r, f);
+	return check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && check_tlb(r, f) &&
+	       par_check_serial(r, f);
 }
 
 void par_print_ops(const struct par_run *r, FILE *out)

@@ -96,6 +96,7 @@ static void feed_bbm(struct par_run *r, const struct sim_event *ev)
 	struct diff_event e = fz_diff_event(ev);
 	int v = par_sched_current(&r->sched);
 
+	diff_tlb_event(&r->tlb, &e);
 	if (!diff_bbm_event(&r->bbm, &e) && !r->bbm_failed) {
 		r->bbm_failed = true;
 		r->bbm_op = v >= 0 ? r->cur_op[v] : NO_OP;
@@ -298,6 +299,16 @@ static void run_op(struct par_run *r, struct par_op *o)
 	}
 	o->rc = rc;
 	o->end = r->clock;
+	/*
+	 * Done, the vCPU touches the address again, as it would after a fault:
+	 * what it translates now sits in its TLB (the model's), and whoever
+	 * changes that entry later must invalidate it (SPEC §11).
+	 */
+	if (!rc) {
+		struct diff_table t = par_view(r);
+
+		diff_tlb_access(&r->tlb, &r->pgt, &t, o->op->ia);
+	}
 	if (o->start == UINT64_MAX)
 		o->start = o->end;
 	o->done = true;
@@ -363,6 +374,7 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 	if (sim_pool_init(&r->sim, &r->pool, pa_init(POOL_BASE), r->in.pool_pages))
 		abort();
 	diff_bbm_init(&r->bbm);
+	diff_tlb_init(&r->tlb);
 	sim_set_observer(&r->sim, &obs);
 	if (pgt_init(&r->pgt, PGT_GUEST_S2, r->in.ia_bits, 1, sim_mm(&r->sim), &r->pool, NULL))
 		abort(); /* the pool always holds the root */
@@ -387,17 +399,11 @@ void par_run_fini(struct par_run *r)
 	sim_pool_fini(&r->pool);
 }
 
-const uint64_t *par_mem_table(void *ctx, uint64_t pa)
+struct diff_table par_view(struct par_run *r)
 {
-	enum sim_slot_state st = sim_page_state(ctx, pa_init(pa));
-
-	return st == SIM_SLOT_TABLE || st == SIM_SLOT_ROOT ? sim_phys_to_virt(ctx, pa_init(pa)) :
-							     NULL;
-}
-
-uint32_t par_mem_count(void *ctx, uint64_t pa)
-{
-	return sim_page_count(ctx, pa_init(pa));
+	r->mem = fz_sim_mem(&r->sim);
+	return (struct diff_table){ DIFF_GUEST_S2, 0, pa_addr(r->pgt.root_pa), r->pgt.start_level,
+				    &r->mem, NULL };
 }
 
 size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)

@@ -12,6 +12,7 @@
 
 #include "core/pgtable.h"
 #include "diff/bbm.h"
+#include "diff/tlb.h"
 #include "ops_parallel.h"
 #include "parallel_sched.h"
 #include "sim/sim.h"
@@ -81,6 +82,8 @@ struct par_run {
 	struct pgt pgt;
 	struct par_sched sched;
 	struct diff_bbm bbm;
+	struct diff_tlb tlb; /* what each vCPU translated after its operation (§11) */
+	struct diff_mem mem;
 	char shadow_regime; /* identity only: see settle_dead_unlink() */
 	bool bbm_failed;
 	int bbm_op; /* the operation running at the first rule broken, or PAR_NO_OP */
@@ -120,9 +123,8 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size);
 /* End the run: destroy the table, take its pages back; the machine stays. */
 void par_run_fini(struct par_run *r);
 
-/* The core's table memory for the differ (struct diff_mem); @ctx is the sim. */
-const uint64_t *par_mem_table(void *ctx, uint64_t pa);
-uint32_t par_mem_count(void *ctx, uint64_t pa);
+/* The core's table as the differ reads it. */
+struct diff_table par_view(struct par_run *r);
 
 /* Which operation a global index is, in words ("vcpu1#2 fault_map ..."). */
 size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);

@@ -615,9 +615,7 @@ bool par_check_serial(struct par_run *r, struct par_failure *f)
 {
 	static struct replay p;
 	static struct diff_record core_rec[MAX_LEAVES];
-	struct diff_mem mem = { par_mem_table, par_mem_count, &r->sim };
-	struct diff_table t = { DIFF_GUEST_S2,	    0,	  pa_addr(r->pgt.root_pa),
-				r->pgt.start_level, &mem, NULL };
+	struct diff_table t = par_view(r);
 	size_t len;
 
 	/* Too many splits recorded to place them all: no verdict. */
