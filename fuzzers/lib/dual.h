@@ -70,6 +70,10 @@ unsigned dual_table_index(const struct dual *d, const struct pgt *pgt);
 /* Run @op (a fuzz_pkvm operation) on both sides and compare; false with @f filled. */
 bool dual_step(struct dual *d, const struct fz_op *op, struct fz_failure *f);
 
+/* The whole-state digests (S27), read afresh: from the core's memory, from the reference. */
+uint64_t dual_core_state_digest(struct dual *d);
+uint64_t dual_ref_state_digest(const struct ref *r, unsigned nr_vm_slots);
+
 /* The calls behind pool_hide, pool_unhide and the three accesses. */
 int dual_pool_hide(void *d, unsigned pool, uint64_t nr);
 int dual_pool_unhide(void *d, unsigned pool);

@@ -85,6 +85,40 @@ static void ref_stream_src(void *src, diff_emit_fn emit, void *arg)
 	ref_stream(s->r, s->kind, s->vm, emit, arg);
 }
 
+uint64_t dual_core_state_digest(struct dual *d)
+{
+	struct diff_state s = { 0 };
+	struct diff_table t = host_view(d);
+
+	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(diff_table_stream, &t));
+	t = hyp_view(d);
+	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(diff_table_stream, &t));
+	for (unsigned vm = 0; vm < d->m.nr_vm_slots; vm++) {
+		if (!pkvm_vm_live(&d->pkvm, vm))
+			continue;
+		t = guest_view(d, vm);
+		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(diff_table_stream, &t));
+	}
+	return diff_state_hash(&s);
+}
+
+uint64_t dual_ref_state_digest(const struct ref *r, unsigned nr_vm_slots)
+{
+	struct diff_state s = { 0 };
+	struct ref_src t = { r, REF_KIND_HOST_S2, 0 };
+
+	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(ref_stream_src, &t));
+	t.kind = REF_KIND_HYP_S1;
+	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(ref_stream_src, &t));
+	for (unsigned vm = 0; vm < nr_vm_slots; vm++) {
+		if (!ref_vm_live(r, vm))
+			continue;
+		t = (struct ref_src){ r, REF_KIND_GUEST_S2, vm };
+		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(ref_stream_src, &t));
+	}
+	return diff_state_hash(&s);
+}
+
 struct host_access_check {
 	const struct ref *ref;
 	bool ok;

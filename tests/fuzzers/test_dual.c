@@ -53,58 +53,6 @@ static void host_mapping_a_guest_page_is_caught(void **state)
 	dual_fini(&d);
 }
 
-/* The whole-state digest of the core's tables, read from memory (S27). */
-static uint64_t core_state_digest(struct dual *d)
-{
-	struct diff_state s = { 0 };
-	struct diff_table t;
-
-	t = (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d->pkvm.host_s2.root_pa),
-				 d->pkvm.host_s2.start_level, &d->mem, &d->layout };
-	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(diff_table_stream, &t));
-	t = (struct diff_table){ DIFF_HYP_S1, 0, pa_addr(d->pkvm.hyp_s1.root_pa),
-				 d->pkvm.hyp_s1.start_level, &d->mem, NULL };
-	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(diff_table_stream, &t));
-	for (unsigned vm = 0; vm < d->m.nr_vm_slots; vm++) {
-		if (!pkvm_vm_live(&d->pkvm, vm))
-			continue;
-		t = (struct diff_table){ DIFF_GUEST_S2, vm, pa_addr(d->pkvm.vms[vm].pgt.root_pa),
-					 d->pkvm.vms[vm].pgt.start_level, &d->mem, NULL };
-		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(diff_table_stream, &t));
-	}
-	return diff_state_hash(&s);
-}
-
-struct ref_table {
-	const struct ref *r;
-	unsigned kind, vm;
-};
-
-static void ref_table_stream(void *src, diff_emit_fn emit, void *arg)
-{
-	const struct ref_table *t = src;
-
-	ref_stream(t->r, t->kind, t->vm, emit, arg);
-}
-
-/* The same digest from the reference's records. */
-static uint64_t ref_state_digest(const struct ref *r, unsigned nr_vm_slots)
-{
-	struct diff_state s = { 0 };
-	struct ref_table t = { r, REF_KIND_HOST_S2, 0 };
-
-	diff_state_add(&s, DIFF_HOST_S2, 0, diff_stream_hash(ref_table_stream, &t));
-	t.kind = REF_KIND_HYP_S1;
-	diff_state_add(&s, DIFF_HYP_S1, 0, diff_stream_hash(ref_table_stream, &t));
-	for (unsigned vm = 0; vm < nr_vm_slots; vm++) {
-		if (!ref_vm_live(r, vm))
-			continue;
-		t = (struct ref_table){ r, REF_KIND_GUEST_S2, vm };
-		diff_state_add(&s, DIFF_GUEST_S2, vm, diff_stream_hash(ref_table_stream, &t));
-	}
-	return diff_state_hash(&s);
-}
-
 /*
  * The el2 machine: 1 GiB of memory at 1 GiB, an 8 MiB carve-out, hyp VA =
  * PA + 2^47; hyp text (RX) identity-mapped over the carve-out's second
@@ -183,7 +131,7 @@ static void step_agrees(struct dual *d, const char *name, const uint64_t *v)
 	if (core_rc)
 		print_error("%s returned %d\n", name, core_rc);
 	assert_int_equal(core_rc, 0);
-	assert_int_equal(core_state_digest(d), ref_state_digest(&d->ref, d->m.nr_vm_slots));
+	assert_int_equal(dual_core_state_digest(d), dual_ref_state_digest(&d->ref, d->m.nr_vm_slots));
 }
 
 static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **state)
@@ -205,7 +153,7 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 	assert_int_equal(dual_init_descs(&d, &m, &cd, &rd, &f), 0);
 	if (!dual_check(&d, "init", 0, 0, &f))
 		fail_msg("%s\n%s", f.check, f.detail);
-	assert_int_equal(core_state_digest(&d), ref_state_digest(&d.ref, m.nr_vm_slots));
+	assert_int_equal(dual_core_state_digest(&d), dual_ref_state_digest(&d.ref, m.nr_vm_slots));
 	/* Both sides hold the text block and the UART page... */
 	assert_int_equal(pgt_get_leaf(&d.pkvm.hyp_s1, EL2_TEXT, &e, &core_level), 0);
 	assert_int_equal(ref_get_leaf(&d.ref, REF_KIND_HYP_S1, 0, EL2_TEXT, &level, &desc), 0);
@@ -218,7 +166,7 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 	/* ...and the digest sees them: a reference without them disagrees. */
 	rd.nr_hyp_private = 0;
 	assert_int_equal(ref_init(&bare, &rd, bare_arena, sizeof(bare_arena)), 0);
-	assert_int_not_equal(core_state_digest(&d), ref_state_digest(&bare, m.nr_vm_slots));
+	assert_int_not_equal(dual_core_state_digest(&d), dual_ref_state_digest(&bare, m.nr_vm_slots));
 
 	step_agrees(&d, "host_donate_hyp", V([PK_PFN] = after_carve, [PK_NR] = 4));
 	step_agrees(&d, "host_share_hyp", V([PK_PFN] = after_carve + 4));
