@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct par_run r;
-	struct par_failure f;
+	struct fz_failure f;
 
 	if (!par_run(&r, data, size))
 		return 0;

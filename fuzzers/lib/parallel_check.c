@@ -12,20 +12,13 @@
 
 #include <string.h>
 
-static bool fail(struct par_failure *f, const char *check, const char *op, const char *what)
-{
-	f->check = check;
-	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
-	return false;
-}
-
 static const char *kind_of(const struct par_run *r, int id)
 {
 	return id >= 0 ? fzp_kind_name(r->ops[id].op->kind) : "parallel";
 }
 
 /* Check 1: no LOCKED entry, the refcount law, pool accounting (§3, §7, §9). */
-static bool check_table(struct par_run *r, struct par_failure *f)
+static bool check_table(struct par_run *r, struct fz_failure *f)
 {
 	struct diff_table t = par_view(r);
 	struct diff_violation v;
@@ -34,7 +27,7 @@ static bool check_table(struct par_run *r, struct par_failure *f)
 	if (!diff_check_table(&t, &tables, &v)) {
 		snprintf(f->detail, sizeof(f->detail),
 			 "guest stage-2 after every vCPU returned: %s", v.what);
-		return fail(f, "invariant", "parallel",
+		return fz_mark(f, "invariant", "parallel",
 			    strstr(v.what, "LOCKED") ? "locked" :
 			    strstr(v.what, "count")  ? "refcount" :
 						       "structure");
@@ -45,13 +38,13 @@ static bool check_table(struct par_run *r, struct par_failure *f)
 			 (unsigned long long)sim_pool_size(&r->pool),
 			 (unsigned long long)sim_pool_free_all(&r->pool),
 			 (unsigned long long)tables);
-		return fail(f, "pool", "parallel", "accounting");
+		return fz_mark(f, "pool", "parallel", "accounting");
 	}
 	return true;
 }
 
 /* Check 2: a fault may only lose to someone (§9). */
-static bool check_alone(struct par_run *r, struct par_failure *f)
+static bool check_alone(struct par_run *r, struct fz_failure *f)
 {
 	for (unsigned id = 0; id < r->nr_ops; id++) {
 		char op[192];
@@ -64,13 +57,13 @@ static bool check_alone(struct par_run *r, struct par_failure *f)
 			 "nobody could have raced it, so an entry stayed LOCKED or a swap failed "
 			 "against itself",
 			 op);
-		return fail(f, "livelock", "fault_map", "eagain-alone");
+		return fz_mark(f, "livelock", "fault_map", "eagain-alone");
 	}
 	return true;
 }
 
 /* Check 3b: nothing a vCPU translated is stale unless it was invalidated (§11). */
-static bool check_tlb(struct par_run *r, struct par_failure *f)
+static bool check_tlb(struct par_run *r, struct fz_failure *f)
 {
 	struct diff_table t = par_view(r);
 	struct diff_violation v;
@@ -79,11 +72,11 @@ static bool check_tlb(struct par_run *r, struct par_failure *f)
 		return true;
 	snprintf(f->detail, sizeof(f->detail), "guest stage-2 after every vCPU returned: %s",
 		 v.what);
-	return fail(f, "tlb", "parallel", "guest stage-2");
+	return fz_mark(f, "tlb", "parallel", "guest stage-2");
 }
 
 /* Check 3: break-before-make and free-after-invalidate (§7, §11). */
-static bool check_bbm(struct par_run *r, struct par_failure *f)
+static bool check_bbm(struct par_run *r, struct fz_failure *f)
 {
 	size_t len;
 
@@ -100,10 +93,10 @@ static bool check_bbm(struct par_run *r, struct par_failure *f)
 					d->level, d->table ? " (a table)" : "",
 					d->paid ? " paid, page not yet freed" : " unpaid");
 	}
-	return fail(f, "bbm", kind_of(r, r->bbm_op), "rule");
+	return fz_mark(f, "bbm", kind_of(r, r->bbm_op), "rule");
 }
 
-bool par_check(struct par_run *r, struct par_failure *f)
+bool par_check(struct par_run *r, struct fz_failure *f)
 {
 	return check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && check_tlb(r, f) &&
 	       par_check_serial(r, f);
@@ -169,7 +162,7 @@ static void print_interleaving(const struct par_run *r, FILE *out)
 	fprintf(out, "%s\n", r->nr_trace == PAR_TRACE_MAX ? " ..." : "");
 }
 
-void par_report(const struct par_run *r, const struct par_failure *f)
+void par_report(const struct par_run *r, const struct fz_failure *f)
 {
 	fprintf(stderr, "==== s2fuzz: parallel faults (SPEC §9) ====\n");
 	fprintf(stderr, "parallel vcpus=%u ia_bits=%u pool=%llu\n", r->in.nr_vcpus, r->in.ia_bits,

@@ -15,12 +15,12 @@
 #include <stdio.h>
 
 /* All checks; false with @f filled at the first that fails. */
-bool par_check(struct par_run *r, struct par_failure *f);
+bool par_check(struct par_run *r, struct fz_failure *f);
 
 /* Per operation: result, attempts, LOCKED seen, and the serial order if known. */
 void par_print_ops(const struct par_run *r, FILE *out);
 
 /* The interleaving, the operations, the check and the signature line. */
-void par_report(const struct par_run *r, const struct par_failure *f);
+void par_report(const struct par_run *r, const struct fz_failure *f);
 
 #endif /* FUZZ_PARALLEL_CHECK_H */

@@ -132,7 +132,7 @@ static void trace_point(struct par_run *r, int v, char kind)
 static void schedule(struct par_run *r, int v, char kind)
 {
 	if (r->sched.points >= PAR_MAX_POINTS) {
-		struct par_failure f = { .check = "livelock" };
+		struct fz_failure f = { .check = "livelock" };
 
 		snprintf(f.detail, sizeof(f.detail),
 			 "%u scheduling points and the vCPUs have not finished", PAR_MAX_POINTS);

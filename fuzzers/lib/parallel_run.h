@@ -15,6 +15,7 @@
 #include "diff/tlb.h"
 #include "ops_parallel.h"
 #include "parallel_sched.h"
+#include "runner.h"
 #include "sim/sim.h"
 
 #define PAR_TRACE_MAX  8192
@@ -66,12 +67,6 @@ struct par_point {
 struct par_dead {
 	uint64_t page;
 	int unlinker;
-};
-
-struct par_failure {
-	const char *check;
-	char detail[2048];
-	char signature[256];
 };
 
 struct par_run {

@@ -70,13 +70,6 @@ struct replay {
 
 static void *ref_arena;
 
-static bool fail(struct par_failure *f, const char *check, const char *op, const char *what)
-{
-	f->check = check;
-	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
-	return false;
-}
-
 /* The operation at position @k of the order, or NULL for a stray split. */
 static const struct par_op *writer_op(const struct replay *p, unsigned k)
 {
@@ -111,7 +104,7 @@ static int ref_apply(struct ref_table *t, const struct fzp_op *op)
 	return -REF_EINVAL;
 }
 
-static bool rc_differs(struct par_failure *f, const char *kind, const char *what, int core, int ref)
+static bool rc_differs(struct fz_failure *f, const char *kind, const char *what, int core, int ref)
 {
 	snprintf(f->detail, sizeof(f->detail),
 		 "%s: the core returned %d, the reference's serial replay %d", what, core, ref);
@@ -149,7 +142,7 @@ static void ref_split(struct ref_table *t, uint64_t ia, unsigned level)
 }
 
 /* Apply the writer at position @k of the order to the reference. */
-static bool apply_writer(struct replay *p, unsigned k, struct par_failure *f)
+static bool apply_writer(struct replay *p, unsigned k, struct fz_failure *f)
 {
 	const struct par_op *o = writer_op(p, k);
 	char what[192];
@@ -170,7 +163,7 @@ static bool apply_writer(struct replay *p, unsigned k, struct par_failure *f)
 }
 
 /* The reference after the prelude (with the core's pool size) and @k writers. */
-static bool rebuild(struct replay *p, unsigned k, struct par_failure *f)
+static bool rebuild(struct replay *p, unsigned k, struct fz_failure *f)
 {
 	struct par_run *r = p->r;
 	char what[192];
@@ -254,7 +247,7 @@ static const char *culprit(const struct replay *p, uint64_t ia, uint64_t size)
 }
 
 static bool leaves_differ(struct replay *p, const struct leaves *c, const struct leaves *e,
-			  struct par_failure *f)
+			  struct fz_failure *f)
 {
 	char exp[160] = "(none)", act[160] = "(none)";
 	const struct diff_record *where;
@@ -275,12 +268,12 @@ static bool leaves_differ(struct replay *p, const struct leaves *c, const struct
 		 "leaf %zu differs (table records left out), input address %#llx level %llu\n"
 		 "  expected (serial replay): %s\n  actual   (core):          %s",
 		 i, (unsigned long long)where->ia, (unsigned long long)where->level, exp, act);
-	fail(f, "linearize", culprit(p, where->ia, span_of((unsigned)where->level)), "leaf");
+	fz_mark(f, "linearize", culprit(p, where->ia, span_of((unsigned)where->level)), "leaf");
 	return true;
 }
 
 static bool spans_differ(struct replay *p, const struct leaves *c, const struct leaves *e,
-			 struct par_failure *f)
+			 struct fz_failure *f)
 {
 	static struct span cs[MAX_LEAVES], es[MAX_LEAVES];
 	static const struct span none;
@@ -301,7 +294,7 @@ static bool spans_differ(struct replay *p, const struct leaves *c, const struct 
 		 (unsigned long long)x->attrs, (unsigned long long)y->ia,
 		 (unsigned long long)y->size, (unsigned long long)y->out,
 		 (unsigned long long)y->attrs);
-	fail(f, "linearize", culprit(p, i < ne ? x->ia : y->ia, i < ne ? x->size : y->size),
+	fz_mark(f, "linearize", culprit(p, i < ne ? x->ia : y->ia, i < ne ? x->size : y->size),
 	     "meaning");
 	return true;
 }
@@ -383,7 +376,7 @@ static bool fits(struct replay *p, unsigned id, unsigned k, const uint64_t *h, i
 	       ref_hash(p) == h[k + 1];
 }
 
-static bool no_fit(struct replay *p, unsigned id, int rc, struct par_failure *f)
+static bool no_fit(struct replay *p, unsigned id, int rc, struct fz_failure *f)
 {
 	char op[192];
 
@@ -394,7 +387,7 @@ static bool no_fit(struct replay *p, unsigned id, int rc, struct par_failure *f)
 		 "its effect there erased by the next writer (it last returned %d)",
 		 op, p->r->ops[id].rc, (unsigned long long)p->r->ops[id].start,
 		 (unsigned long long)p->r->ops[id].end, rc);
-	return fail(f, "linearize", fzp_kind_name(p->r->ops[id].op->kind), "no-op");
+	return fz_mark(f, "linearize", fzp_kind_name(p->r->ops[id].op->kind), "no-op");
 }
 
 /*
@@ -418,7 +411,7 @@ static bool is_noop(const struct replay *p, unsigned id)
 }
 
 /* Place every operation that stored nothing, for the current order. */
-static bool place_noops(struct replay *p, struct par_failure *f)
+static bool place_noops(struct replay *p, struct fz_failure *f)
 {
 	static uint64_t h[MAX_ENTRIES + 1];
 	struct par_run *r = p->r;
@@ -464,7 +457,7 @@ static bool place_noops(struct replay *p, struct par_failure *f)
 }
 
 /* Replay the current order of writers and compare; then place the no-ops. */
-static bool try_order(struct replay *p, struct par_failure *f)
+static bool try_order(struct replay *p, struct fz_failure *f)
 {
 	static struct diff_record ref_rec[MAX_LEAVES];
 	struct leaves e = { ref_rec, 0, false };
@@ -481,7 +474,7 @@ static bool try_order(struct replay *p, struct par_failure *f)
 	ref_table_stream(&p->t, collect_leaf, &e);
 	if (e.overflow) {
 		snprintf(f->detail, sizeof(f->detail), "more than %u leaves", MAX_LEAVES);
-		return fail(f, "harness", "parallel", "too-many-leaves");
+		return fz_mark(f, "harness", "parallel", "too-many-leaves");
 	}
 	if (p->enomem ? spans_differ(p, &p->core, &e, f) : leaves_differ(p, &p->core, &e, f))
 		return false;
@@ -526,9 +519,9 @@ static bool swap_next(struct replay *p, unsigned i)
 }
 
 /* Try the current order: 1 matched, 0 not, -1 out of tries. */
-static int attempt(struct replay *p, struct par_failure *f)
+static int attempt(struct replay *p, struct fz_failure *f)
 {
-	struct par_failure mine;
+	struct fz_failure mine;
 
 	if (try_order(p, p->tried ? &mine : f))
 		return 1;
@@ -541,7 +534,7 @@ static int attempt(struct replay *p, struct par_failure *f)
  * writers only a little, and this reaches such moves anywhere in the order.
  * The first failure (the natural order's) is the one reported.
  */
-static int search(struct replay *p, struct par_failure *f)
+static int search(struct replay *p, struct fz_failure *f)
 {
 	unsigned natural[MAX_ENTRIES];
 	int ret;
@@ -611,7 +604,7 @@ static void find_writers(struct replay *p)
 				p->before[a][b] = true;
 }
 
-bool par_check_serial(struct par_run *r, struct par_failure *f)
+bool par_check_serial(struct par_run *r, struct fz_failure *f)
 {
 	static struct replay p;
 	static struct diff_record core_rec[MAX_LEAVES];
@@ -629,7 +622,7 @@ bool par_check_serial(struct par_run *r, struct par_failure *f)
 	diff_table_stream(&t, collect_leaf, &p.core);
 	if (p.core.overflow) {
 		snprintf(f->detail, sizeof(f->detail), "more than %u leaves", MAX_LEAVES);
-		return fail(f, "harness", "parallel", "too-many-leaves");
+		return fz_mark(f, "harness", "parallel", "too-many-leaves");
 	}
 	find_writers(&p);
 	switch (search(&p, f)) {
@@ -640,7 +633,7 @@ bool par_check_serial(struct par_run *r, struct par_failure *f)
 			break;
 		snprintf(f->detail, sizeof(f->detail),
 			 "the writers' windows and lost writes admit no order at all");
-		return fail(f, "linearize", "parallel", "no-order");
+		return fz_mark(f, "linearize", "parallel", "no-order");
 	default:
 		break;
 	}

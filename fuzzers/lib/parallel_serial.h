@@ -12,6 +12,6 @@
 #include "parallel_run.h"
 
 /* Search an order the run is the serial application of; false with @f if none. */
-bool par_check_serial(struct par_run *r, struct par_failure *f);
+bool par_check_serial(struct par_run *r, struct fz_failure *f);
 
 #endif /* FUZZ_PARALLEL_SERIAL_H */

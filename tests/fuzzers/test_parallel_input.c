@@ -131,7 +131,7 @@ static void a_run_follows_its_schedule(void **state)
 				  "fault_map vcpu=1 ia=0x40001000 level=3 prot=4\n"
 				  "schedule picks=1,1,1,1\n";
 	static struct par_run r;
-	struct par_failure f;
+	struct fz_failure f;
 	uint8_t in[64];
 	char err[128] = "";
 	size_t n = fz_script_to_input(&fz_world_parallel, two, in, sizeof(in), err, sizeof(err));
