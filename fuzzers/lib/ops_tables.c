@@ -534,6 +534,9 @@ CALLS(access, fz_tables_access(T(w), TAB, V(IA)), ((void)w, (void)o, 0))
 #define OP(name, spec, fields, doc) \
 	{ #name, spec, -1, F(TABLE) | fields, 0, CALL(c_##name), CALL(r_##name), doc }
 
+/* The row whose result words the trace prints and whose leaf the check compares. */
+#define GET_LEAF 8
+
 static const struct fz_op_def table_ops[] = {
 	OP(map, "§5b", F(IA) | F(NR) | F(PA) | F(PROT) | F(MEMTYPE), "map a range"),
 	OP(unmap, "§5b", F(IA) | F(NR), "unmap a range"),
@@ -543,7 +546,7 @@ static const struct fz_op_def table_ops[] = {
 	OP(mkyoung, "§5b, S44", F(IA), "set the access flag"),
 	OP(relax_perms, "§5b, S44", F(IA) | F(PROT), "add permissions"),
 	OP(split, "§5b", F(IA) | F(NR), "split blocks to pages"),
-	OP(get_leaf, "§5b", F(IA), "read the leaf and its level"),
+	[GET_LEAF] = OP(get_leaf, "§5b", F(IA), "read the leaf and its level"),
 	OP(fault_map, "§9, S42", F(IA) | F(LEVEL) | F(PA) | F(PROT) | F(MEMTYPE),
 	   "a fault's map (one leaf at a level), serially"),
 	OP(pool_hide, "§7", F(KEEP), "withhold every free page but keep"),
@@ -579,7 +582,7 @@ int fz_tables_result(const void *w, const struct fz_op *o, int rc, char *buf, si
 {
 	const struct fz_tables *t = w;
 
-	if (o->def != &table_ops[8] || rc)
+	if (o->def != &table_ops[GET_LEAF] || rc)
 		return 0;
 	return snprintf(buf, len, "L%u %#llx", t->core_leaf.level,
 			(unsigned long long)t->core_leaf.entry);
@@ -588,7 +591,7 @@ int fz_tables_result(const void *w, const struct fz_op *o, int rc, char *buf, si
 
 bool fz_tables_is_get_leaf(const struct fz_op *o)
 {
-	return o->def == &table_ops[8];
+	return o->def == &table_ops[GET_LEAF];
 }
 
 size_t fz_tables_describe(const void *setup, char *buf, size_t len)
