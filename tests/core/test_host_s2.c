@@ -18,28 +18,9 @@
 #define SZ_1G 0x40000000ULL
 #define PFN(a) ((a) >> 12)
 
-static struct machine *new_machine(const struct pkvm_desc *d)
-{
-	struct machine *m = test_malloc(sizeof(*m));
-
-	assert_int_equal(machine_init(m, d), 0);
-	machine_check(m);
-	return m;
-}
-
-static void free_machine(struct machine *m)
-{
-	machine_check(m);
-	machine_fini(m);
-	test_free(m);
-}
-
 static pte_t host_leaf(struct machine *m, u64 addr, u32 *level)
 {
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(&m->pkvm.host_s2, addr, &e, level), 0);
-	return e;
+	return tbl_leaf(&m->pkvm.host_s2, addr, level);
 }
 
 /* Memory [1G, 3G), carve-out at 2G + 512M: 40-bit host IPA. */
@@ -53,7 +34,7 @@ static struct pkvm_desc desc_two_gig(void)
 static void abort_maps_1g_block_when_region_allows(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u32 level;
 	pte_t e;
 
@@ -63,7 +44,7 @@ static void abort_maps_1g_block_when_region_allows(void **state)
 	assert_int_equal(pte_out(e), SZ_1G);
 	assert_int_equal(pte_attrs(e), host_default_attrs(&m->pkvm.desc.layout, SZ_1G));
 	assert_int_equal(e & PTE_S2_XN_MASK, 0);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_shrinks_block_to_fit_unaligned_region(void **state)
@@ -72,7 +53,7 @@ static void abort_shrinks_block_to_fit_unaligned_region(void **state)
 	static const struct host_region mem[] = { { SZ_1G + SZ_2M, SZ_1G - SZ_2M },
 						  { 3 * SZ_1G + SZ_4K, 64 * SZ_2M } };
 	struct pkvm_desc d = machine_desc(40, 2, mem, SZ_1G + 64 * SZ_2M, 1024, 256, 256);
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u32 level;
 
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, SZ_1G + SZ_2M), 0);
@@ -88,13 +69,13 @@ static void abort_shrinks_block_to_fit_unaligned_region(void **state)
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, 3 * SZ_1G), 0);
 	host_leaf(m, 3 * SZ_1G, &level);
 	assert_int_equal(level, 3);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_on_mmio_maps_execute_never_block(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u32 level;
 	pte_t e;
 
@@ -104,24 +85,24 @@ static void abort_on_mmio_maps_execute_never_block(void **state)
 	assert_int_equal(e & PTE_S2_XN_MASK, PTE_S2_XN);
 	assert_int_equal(e & PTE_S2_MEMATTR_MASK, PTE_S2_MEMATTR_NORMAL);
 	/* Default MMIO leaves are not counted either (SPEC §3). */
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_on_annotated_page_is_eperm_and_changes_nothing(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u64 before = machine_digest(m);
 
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, d.carveout_base + SZ_4K), -EPERM);
 	assert_int_equal(machine_digest(m), before);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_on_mapped_page_changes_nothing(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	struct ev_log *log = test_malloc(sizeof(*log));
 
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, SZ_1G), 0);
@@ -129,17 +110,17 @@ static void abort_on_mapped_page_changes_nothing(void **state)
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, SZ_1G + 77 * SZ_4K), 0);
 	assert_int_equal(log->n, 0);
 	test_free(log);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_malformed_address_is_einval(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, SZ_1G + 1), -EINVAL);
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, 1ULL << 40), -EINVAL);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void abort_enomem_changes_nothing(void **state)
@@ -147,7 +128,7 @@ static void abort_enomem_changes_nothing(void **state)
 	static const struct host_region mem[] = { { SZ_1G, SZ_1G },
 						  { 3 * SZ_1G + SZ_4K, 64 * SZ_2M } };
 	struct pkvm_desc d = machine_desc(40, 2, mem, SZ_1G + 64 * SZ_2M, 1024, 256, 256);
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u64 before;
 	u32 level;
 
@@ -162,13 +143,13 @@ static void abort_enomem_changes_nothing(void **state)
 	host_leaf(m, 3 * SZ_1G + SZ_4K, &level);
 	assert_int_equal(level, 3);
 	sim_pool_unhide(&m->host_pool);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void share_hyp_splits_default_block_rest_zero(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	struct tbl_stats st = { 0 };
 	u32 level;
 	pte_t e;
@@ -185,13 +166,13 @@ static void share_hyp_splits_default_block_rest_zero(void **state)
 	assert_int_equal(level, 3);
 	tbl_check(&m->sim, &m->pkvm.host_s2, &st);
 	/* A shared page is counted; the zeros are not. */
-	free_machine(m);
+	machine_free(m);
 }
 
 static void unshare_hyp_coalesces_back_to_1g_block(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u64 free_before, pfn = PFN(SZ_1G + 3 * SZ_2M + 5 * SZ_4K);
 	u32 level;
 
@@ -211,13 +192,13 @@ static void unshare_hyp_coalesces_back_to_1g_block(void **state)
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, SZ_1G + 9 * SZ_4K), 0);
 	host_leaf(m, SZ_1G, &level);
 	assert_int_equal(level, 1);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void coalescing_invalidates_whole_span_before_free(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	struct ev_log *log = test_malloc(sizeof(*log));
 	u64 pfn = PFN(SZ_1G + 3 * SZ_2M + 5 * SZ_4K);
 	int inval, freed;
@@ -239,13 +220,13 @@ static void coalescing_invalidates_whole_span_before_free(void **state)
 	assert_int_equal(log->ev[inval].size, SZ_1G);
 	assert_true(ev_log_find(log, (u32)inval, SIM_EV_PAGE_FREE) > inval);
 	test_free(log);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void coalescing_keeps_tables_with_counted_entries(void **state)
 {
 	struct pkvm_desc d = desc_two_gig();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u64 a = PFN(SZ_1G + 5 * SZ_4K), b = PFN(SZ_1G + 9 * SZ_4K);
 	u32 level;
 	pte_t e;
@@ -257,7 +238,7 @@ static void coalescing_keeps_tables_with_counted_entries(void **state)
 	e = host_leaf(m, a << 12, &level);
 	assert_int_equal(level, 3);
 	assert_int_equal(pte_attrs(e), host_default_attrs(&m->pkvm.desc.layout, a << 12));
-	free_machine(m);
+	machine_free(m);
 }
 
 static void level1_table_freed_only_when_empty(void **state)
@@ -265,7 +246,7 @@ static void level1_table_freed_only_when_empty(void **state)
 	/* 48-bit host IPA: level-0 root, so level-1 tables are never zapped for defaults. */
 	static const struct host_region mem[] = { { SZ_1G, 2 * SZ_1G } };
 	struct pkvm_desc d = machine_desc(48, 1, mem, 2 * SZ_1G + 256 * SZ_2M, 1024, 256, 256);
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	struct tbl_stats st = { 0 };
 	u64 pfn = PFN(SZ_1G + 5 * SZ_4K);
 
@@ -276,7 +257,7 @@ static void level1_table_freed_only_when_empty(void **state)
 	/* root + the L1 table (holding the MMIO block and the carve-out's tables). */
 	assert_int_equal(st.leaves[1], 1);
 	assert_true(st.tables >= 2);
-	free_machine(m);
+	machine_free(m);
 }
 
 int main(void)

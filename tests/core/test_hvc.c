@@ -25,26 +25,6 @@
 /* What a host that never cleans its registers leaves in unused ones. */
 #define GARBAGE(i) (0xdead0000beef0000ULL | (u64)(i))
 
-static int setup(void **state)
-{
-	struct machine *m = test_malloc(sizeof(*m));
-	struct pkvm_desc d = machine_desc_virt();
-
-	assert_int_equal(machine_init(m, &d), 0);
-	*state = m;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct machine *m = *state;
-
-	machine_check(m);
-	machine_fini(m);
-	test_free(m);
-	return 0;
-}
-
 /*
  * Call function @n with the @nr first of @a in x1.., garbage in the rest;
  * check that x0 says handled and x2..x4 are as passed; return x1.
@@ -67,21 +47,11 @@ static u64 hvc(struct machine *m, u32 n, u32 nr, const u64 *a)
 	hvc(m, n, sizeof((u64[]){ __VA_ARGS__ }) / sizeof(u64), (u64[]){ __VA_ARGS__ })
 
 /* The call fails with @err in x1 and the machine is exactly as before. */
-#define assert_hvc_fails_unchanged(m, call, err)              \
-	do {                                                  \
-		u64 before_ = machine_digest(m);              \
-		assert_int_equal((call), RC(err));            \
-		assert_int_equal(machine_digest(m), before_); \
-		machine_check(m);                             \
-	} while (0)
+#define assert_hvc_fails_unchanged(m, call, err) assert_fails_unchanged(m, call, RC(err))
 
 static pte_t leaf(struct pgt *pgt, u64 ia)
 {
-	u32 level;
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(pgt, ia, &e, &level), 0);
-	return e;
+	return tbl_leaf(pgt, ia, NULL);
 }
 
 static void hyp_calls_reach_their_operations(void **state)
@@ -246,10 +216,8 @@ static void sve_hint_bit_is_ignored(void **state)
 		{ PKVM_HVC_HOST_RECLAIM_PAGE, { MEM_PFN + 32 }, 0 },
 		{ PKVM_HVC_HOST_RECLAIM_PAGE, { MEM_PFN + 33 }, 0 },
 	};
-	struct machine *m = *state, *hinted = test_malloc(sizeof(*hinted));
-	struct pkvm_desc d = machine_desc_virt();
+	struct machine *m = *state, *hinted = machine_new_virt();
 
-	assert_int_equal(machine_init(hinted, &d), 0);
 	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		const u64 *a = calls[i].a;
 		struct pkvm_hvc_regs plain = call_regs(m, 0, calls[i].n, a[0], a[1], a[2], a[3]);
@@ -265,8 +233,7 @@ static void sve_hint_bit_is_ignored(void **state)
 		assert_int_equal(machine_digest(hinted), machine_digest(m));
 		machine_check(hinted);
 	}
-	machine_fini(hinted);
-	test_free(hinted);
+	machine_free(hinted);
 }
 
 /* A truncated register would name VM 0, 40 bits, RW: each would succeed. */
@@ -336,19 +303,16 @@ static void unused_registers_are_ignored(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, machine_setup_virt, machine_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(hyp_calls_reach_their_operations, setup, teardown),
-		cmocka_unit_test_setup_teardown(guest_calls_reach_their_operations, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(errors_come_back_sign_extended_in_x1, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(unknown_ids_are_not_supported_and_change_nothing,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(sve_hint_bit_is_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(oversize_32bit_arguments_are_einval_not_truncated,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(wide_arguments_are_passed_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(unused_registers_are_ignored, setup, teardown),
+		T(hyp_calls_reach_their_operations),
+		T(guest_calls_reach_their_operations),
+		T(errors_come_back_sign_extended_in_x1),
+		T(unknown_ids_are_not_supported_and_change_nothing),
+		T(sve_hint_bit_is_ignored),
+		T(oversize_32bit_arguments_are_einval_not_truncated),
+		T(wide_arguments_are_passed_whole),
+		T(unused_registers_are_ignored),
 	};
 
 	return cmocka_run_group_tests_name("hvc", tests, NULL, NULL);

@@ -143,12 +143,11 @@ static void check_phase(struct tbl_fixture *par, struct tbl_fixture *ser, struct
 static void parallel_faults_match_serial_application(void **state)
 {
 	static struct worker workers[NR_THREADS];
-	struct tbl_fixture *par = test_malloc(sizeof(*par)), *ser = test_malloc(sizeof(*ser));
+	struct tbl_fixture *par = tbl_fixture_new(PGT_GUEST_S2, 40, 4096);
+	struct tbl_fixture *ser = tbl_fixture_new(PGT_GUEST_S2, 40, 4096);
 	pthread_t tid[NR_THREADS];
 	u64 retries = 0;
 
-	tbl_fixture_init(par, PGT_GUEST_S2, 40, 4096);
-	tbl_fixture_init(ser, PGT_GUEST_S2, 40, 4096);
 	for (u32 t = 0; t < NR_THREADS; t++)
 		workers[t] = (struct worker){ .pgt = &par->pgt, .seed = 7 + t * 7919 };
 	for (u32 phase = 0; phase < NR_PHASES; phase++) {
@@ -170,10 +169,8 @@ static void parallel_faults_match_serial_application(void **state)
 	print_message("%u phases of %u faults, %llu retried after -EAGAIN\n", NR_PHASES,
 		      NR_THREADS * FAULTS_PER_PHASE, (unsigned long long)retries);
 
-	tbl_fixture_fini(par);
-	tbl_fixture_fini(ser);
-	test_free(par);
-	test_free(ser);
+	tbl_fixture_free(par);
+	tbl_fixture_free(ser);
 }
 
 int main(void)

@@ -18,19 +18,13 @@
 
 static int setup_s2(void **state)
 {
-	struct tbl_fixture *f = test_malloc(sizeof(*f));
-
-	tbl_fixture_init(f, PGT_GUEST_S2, 39, 2048);
-	*state = f;
+	*state = tbl_fixture_new(PGT_GUEST_S2, 39, 2048);
 	return 0;
 }
 
 static int setup_s1(void **state)
 {
-	struct tbl_fixture *f = test_malloc(sizeof(*f));
-
-	tbl_fixture_init(f, PGT_HYP_S1, 48, 64);
-	*state = f;
+	*state = tbl_fixture_new(PGT_HYP_S1, 48, 64);
 	return 0;
 }
 
@@ -39,17 +33,8 @@ static int teardown(void **state)
 	struct tbl_fixture *f = *state;
 
 	tbl_check(&f->sim, &f->pgt, NULL);
-	tbl_fixture_fini(f);
-	test_free(f);
+	tbl_fixture_free(f);
 	return 0;
-}
-
-static pte_t leaf_at(struct tbl_fixture *f, u64 ia, u32 *level)
-{
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(&f->pgt, ia, &e, level), 0);
-	return e;
 }
 
 static void map_rw(struct tbl_fixture *f, u64 ia, u64 size, u64 pa)
@@ -64,7 +49,6 @@ static void wrprotect_never_splits_and_invalidates_each_leaf(void **state)
 	struct tbl_fixture *f = *state;
 	struct ev_log *log = test_malloc(sizeof(*log));
 	struct tbl_stats st = { 0 };
-	u32 level;
 
 	map_rw(f, 0, SZ_2M, SZ_1G);
 	map_rw(f, SZ_2M, 2 * SZ_4K, 2 * SZ_1G);
@@ -73,9 +57,9 @@ static void wrprotect_never_splits_and_invalidates_each_leaf(void **state)
 	assert_int_equal(pgt_s2_wrprotect(&f->pgt, ipa_init(SZ_2M - SZ_4K), 2), 0);
 	tbl_check(&f->sim, &f->pgt, &st);
 	assert_int_equal(st.leaves[2], 1);
-	assert_int_equal(leaf_at(f, 0, &level) & PTE_S2_AP_W, 0);
-	assert_int_equal(leaf_at(f, SZ_2M, &level) & PTE_S2_AP_W, 0);
-	assert_int_equal(leaf_at(f, SZ_2M + SZ_4K, &level) & PTE_S2_AP_W, PTE_S2_AP_W);
+	assert_int_equal(tbl_leaf(&f->pgt, 0, NULL) & PTE_S2_AP_W, 0);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_2M, NULL) & PTE_S2_AP_W, 0);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_2M + SZ_4K, NULL) & PTE_S2_AP_W, PTE_S2_AP_W);
 	assert_int_equal(ev_log_count(log, SIM_EV_TLBI_LEAF), 2);
 	assert_int_equal(ev_log_count(log, SIM_EV_STORE), 2);
 	test_free(log);
@@ -85,18 +69,17 @@ static void mkold_reports_young_and_does_not_invalidate(void **state)
 {
 	struct tbl_fixture *f = *state;
 	struct ev_log *log = test_malloc(sizeof(*log));
-	u32 level;
 
 	map_rw(f, 0, 4 * SZ_4K, SZ_1G);
 	ev_log_attach(log, &f->sim);
 	assert_int_equal(pgt_s2_mkold(&f->pgt, ipa_init(SZ_4K), 2), 1);
-	assert_int_equal(leaf_at(f, SZ_4K, &level) & PTE_AF, 0);
-	assert_int_equal(leaf_at(f, 0, &level) & PTE_AF, PTE_AF);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_4K, NULL) & PTE_AF, 0);
+	assert_int_equal(tbl_leaf(&f->pgt, 0, NULL) & PTE_AF, PTE_AF);
 	assert_int_equal(pgt_s2_mkold(&f->pgt, ipa_init(SZ_4K), 2), 0);
 	assert_int_equal(pgt_s2_mkold(&f->pgt, ipa_init(SZ_1G), 2), 0);
 	assert_int_equal(ev_log_count(log, SIM_EV_TLBI_LEAF), 0);
 	assert_int_equal(pgt_s2_mkyoung(&f->pgt, ipa_init(2 * SZ_4K)), 0);
-	assert_int_equal(leaf_at(f, 2 * SZ_4K, &level) & PTE_AF, PTE_AF);
+	assert_int_equal(tbl_leaf(&f->pgt, 2 * SZ_4K, NULL) & PTE_AF, PTE_AF);
 	assert_int_equal(ev_log_count(log, SIM_EV_TLBI_LEAF), 0);
 	test_free(log);
 }
@@ -125,7 +108,7 @@ static void relax_perms_adds_never_removes(void **state)
 			 0);
 	ev_log_attach(log, &f->sim);
 	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(0x3000), PGT_PROT_X), 0);
-	e = leaf_at(f, 0, &level);
+	e = tbl_leaf(&f->pgt, 0, &level);
 	assert_int_equal(level, 2);
 	assert_int_equal(e & (PTE_S2_AP_R | PTE_S2_AP_W | PTE_S2_XN_MASK), PTE_S2_AP_R);
 	assert_int_equal(ev_log_count(log, SIM_EV_TLBI_LEAF), 1);
@@ -149,7 +132,7 @@ static void split_breaks_1g_block_to_pages(void **state)
 	assert_int_equal(free_before - sim_pool_free(&f->pool), 513);
 	tbl_check(&f->sim, &f->pgt, &st);
 	assert_int_equal(st.leaves[3], 512 * 512);
-	assert_int_equal(pte_out(leaf_at(f, SZ_1G + 77 * SZ_2M + 3 * SZ_4K, &level)),
+	assert_int_equal(pte_out(tbl_leaf(&f->pgt, SZ_1G + 77 * SZ_2M + 3 * SZ_4K, &level)),
 			 3 * SZ_1G + 77 * SZ_2M + 3 * SZ_4K);
 	assert_int_equal(level, 3);
 }
@@ -165,7 +148,7 @@ static void split_enomem_changes_nothing(void **state)
 	ev_log_attach(log, &f->sim);
 	assert_int_equal(pgt_s2_split(&f->pgt, ipa_init(0), 1024), -ENOMEM);
 	assert_int_equal(log->n, 0);
-	leaf_at(f, 0, &level);
+	tbl_leaf(&f->pgt, 0, &level);
 	assert_int_equal(level, 2);
 	sim_pool_unhide(&f->pool);
 	test_free(log);
@@ -178,10 +161,10 @@ static void get_leaf_reports_level_and_entry(void **state)
 
 	/* 39-bit IPA: the root is level 1. */
 	assert_int_equal(f->pgt.start_level, 1);
-	assert_int_equal(leaf_at(f, 0x7000, &level), 0);
+	assert_int_equal(tbl_leaf(&f->pgt, 0x7000, &level), 0);
 	assert_int_equal(level, 1);
 	map_rw(f, 0x7000, SZ_4K, SZ_1G);
-	assert_int_equal(leaf_at(f, 0x8000, &level), 0);
+	assert_int_equal(tbl_leaf(&f->pgt, 0x8000, &level), 0);
 	assert_int_equal(level, 3);
 	assert_int_equal(pgt_get_leaf(&f->pgt, 1ULL << 39, &(pte_t){ 0 }, &level), -EINVAL);
 }
@@ -207,7 +190,7 @@ static void fault_map_checks_arguments(void **state)
 	assert_int_equal(pgt_s2_fault_map(&f->pgt, ipa_init(SZ_2M + 0x5000), 2,
 					  pa_init(SZ_1G + 0x7000), PGT_PROT_R, PGT_MEM_NORMAL),
 			 0);
-	assert_int_equal(pte_out(leaf_at(f, SZ_2M, &level)), SZ_1G);
+	assert_int_equal(pte_out(tbl_leaf(&f->pgt, SZ_2M, &level)), SZ_1G);
 	assert_int_equal(level, 2);
 }
 
@@ -220,21 +203,21 @@ static void stage1_map_encodes_ap_attrindx_xn(void **state)
 	assert_int_equal(pgt_s1_map(&f->pgt, va_init(0x800000001000ULL), 1, pa_init(SZ_1G),
 				    PGT_PROT_RW, PGT_MEM_NORMAL),
 			 0);
-	e = leaf_at(f, 0x800000001000ULL, &level);
+	e = tbl_leaf(&f->pgt, 0x800000001000ULL, &level);
 	assert_int_equal(level, 3);
 	assert_int_equal(e, SZ_1G | PTE_S1_AP_RW | PTE_SH_INNER | PTE_AF | PTE_S1_XN | 3);
 	assert_int_equal(pgt_s1_map(&f->pgt, va_init(0x800000002000ULL), 1, pa_init(SZ_1G),
 				    PGT_PROT_R | PGT_PROT_X, PGT_MEM_NORMAL),
 			 0);
-	e = leaf_at(f, 0x800000002000ULL, &level);
+	e = tbl_leaf(&f->pgt, 0x800000002000ULL, &level);
 	assert_int_equal(e, SZ_1G | PTE_S1_AP_RO | PTE_SH_INNER | PTE_AF | 3);
 	assert_int_equal(pgt_s1_map(&f->pgt, va_init(0x800000003000ULL), 1, pa_init(0x9000000),
 				    PGT_PROT_RW, PGT_MEM_DEVICE),
 			 0);
-	e = leaf_at(f, 0x800000003000ULL, &level);
+	e = tbl_leaf(&f->pgt, 0x800000003000ULL, &level);
 	assert_int_equal(e & PTE_S1_ATTRINDX_MASK, PTE_S1_ATTRINDX_DEVICE);
 	assert_int_equal(pgt_s1_unmap(&f->pgt, va_init(0x800000000000ULL), 16), 0);
-	assert_int_equal(leaf_at(f, 0x800000001000ULL, &level), 0);
+	assert_int_equal(tbl_leaf(&f->pgt, 0x800000001000ULL, &level), 0);
 	assert_int_equal(level, 0);
 }
 

@@ -20,28 +20,14 @@
 
 static int setup(void **state)
 {
-	struct tbl_fixture *f = test_malloc(sizeof(*f));
-
-	tbl_fixture_init(f, PGT_GUEST_S2, 40, 2048);
-	*state = f;
+	*state = tbl_fixture_new(PGT_GUEST_S2, 40, 2048);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct tbl_fixture *f = *state;
-
-	tbl_fixture_fini(f);
-	test_free(f);
+	tbl_fixture_free(*state);
 	return 0;
-}
-
-static pte_t leaf_at(struct tbl_fixture *f, u64 ia, u32 *level)
-{
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(&f->pgt, ia, &e, level), 0);
-	return e;
 }
 
 static int map(struct tbl_fixture *f, u64 ia, u64 size, u64 pa)
@@ -73,7 +59,7 @@ static void map_first_page_creates_one_table_per_level(void **state)
 	/* 40-bit IPA starts at level 0: root + L1 + L2 + L3 tables. */
 	assert_int_equal(st.tables, 4);
 	assert_int_equal(st.leaves[3], 1);
-	assert_int_equal(leaf_at(f, 0x1000, &level),
+	assert_int_equal(tbl_leaf(&f->pgt, 0x1000, &level),
 			 0x80001000 | pte_s2_attrs(PGT_PROT_RW, PGT_MEM_NORMAL, PGT_STATE_OWNED) |
 				 PTE_TYPE_MASK);
 	assert_int_equal(level, 3);
@@ -89,7 +75,7 @@ static void map_1g_block_when_input_and_output_aligned(void **state)
 	tbl_check(&f->sim, &f->pgt, &st);
 	assert_int_equal(st.leaves[1], 1);
 	assert_int_equal(st.tables, 2);
-	assert_int_equal(pte_out(leaf_at(f, SZ_1G + 0x5000, &level)), 2 * SZ_1G);
+	assert_int_equal(pte_out(tbl_leaf(&f->pgt, SZ_1G + 0x5000, &level)), 2 * SZ_1G);
 	assert_int_equal(level, 1);
 }
 
@@ -146,9 +132,9 @@ static void unmap_page_splits_1g_block_rest_preserved(void **state)
 	assert_int_equal(st.leaves[2], 511);
 	assert_int_equal(st.leaves[3], 511);
 	assert_int_equal(free_before - sim_pool_free(&f->pool), 2);
-	assert_int_equal(leaf_at(f, SZ_1G + 0x7000, &level), 0);
-	assert_int_equal(pte_out(leaf_at(f, SZ_1G + 0x8000, &level)), SZ_1G + 0x8000);
-	assert_int_equal(pte_out(leaf_at(f, SZ_1G + 5 * SZ_2M + 0x8000, &level)),
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_1G + 0x7000, &level), 0);
+	assert_int_equal(pte_out(tbl_leaf(&f->pgt, SZ_1G + 0x8000, &level)), SZ_1G + 0x8000);
+	assert_int_equal(pte_out(tbl_leaf(&f->pgt, SZ_1G + 5 * SZ_2M + 0x8000, &level)),
 			 SZ_1G + 5 * SZ_2M);
 	assert_int_equal(level, 2);
 }
@@ -203,13 +189,21 @@ static void bbm_invalidates_before_new_block(void **state)
 	test_free(log);
 }
 
-static void remap_with_new_output_is_break_before_make(void **state)
+/* A page mapped at 0x4000 (to 1 GiB), and a log of what the table does next. */
+static struct ev_log *page_then_log(struct tbl_fixture *f)
 {
-	struct tbl_fixture *f = *state;
 	struct ev_log *log = test_malloc(sizeof(*log));
 
 	assert_int_equal(map(f, 0x4000, SZ_4K, SZ_1G), 0);
 	ev_log_attach(log, &f->sim);
+	return log;
+}
+
+static void remap_with_new_output_is_break_before_make(void **state)
+{
+	struct tbl_fixture *f = *state;
+	struct ev_log *log = page_then_log(f);
+
 	assert_int_equal(map(f, 0x4000, SZ_4K, 2 * SZ_1G), 0);
 	assert_int_equal(log->n, 3);
 	assert_int_equal(log->ev[0].kind, SIM_EV_STORE);
@@ -225,10 +219,8 @@ static void remap_with_new_output_is_break_before_make(void **state)
 static void permission_change_is_in_place_then_invalidated(void **state)
 {
 	struct tbl_fixture *f = *state;
-	struct ev_log *log = test_malloc(sizeof(*log));
+	struct ev_log *log = page_then_log(f);
 
-	assert_int_equal(map(f, 0x4000, SZ_4K, SZ_1G), 0);
-	ev_log_attach(log, &f->sim);
 	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(0x4000), 1, pa_init(SZ_1G), PGT_PROT_R,
 				    PGT_MEM_NORMAL),
 			 0);
@@ -284,7 +276,7 @@ static void set_owner_writes_annotation_blocks(void **state)
 	tbl_check(&f->sim, &f->pgt, &st);
 	assert_int_equal(st.annotations[2], 1);
 	assert_int_equal(st.annotations[3], 1);
-	assert_int_equal(leaf_at(f, SZ_2M + 0x1000, &level), 7ULL << 2);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_2M + 0x1000, &level), 7ULL << 2);
 	assert_int_equal(level, 2);
 }
 
@@ -298,7 +290,7 @@ static void split_annotation_keeps_owner_on_the_rest(void **state)
 	assert_int_equal(map(f, 0x5000, SZ_4K, SZ_1G), 0);
 	tbl_check(&f->sim, &f->pgt, &st);
 	assert_int_equal(st.annotations[3], 511);
-	assert_int_equal(leaf_at(f, 0x6000, &level), 1ULL << 2);
+	assert_int_equal(tbl_leaf(&f->pgt, 0x6000, &level), 1ULL << 2);
 	assert_int_equal(level, 3);
 }
 
@@ -348,13 +340,12 @@ static void malformed_arguments_are_einval(void **state)
 static void device_mapping_encodes_memattr_and_xn(void **state)
 {
 	struct tbl_fixture *f = *state;
-	u32 level;
 	pte_t e;
 
 	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(0), 1, pa_init(0x9000000), PGT_PROT_RW,
 				    PGT_MEM_DEVICE),
 			 0);
-	e = leaf_at(f, 0, &level);
+	e = tbl_leaf(&f->pgt, 0, NULL);
 	assert_int_equal(e & PTE_S2_MEMATTR_MASK, 1ULL << 2);
 	assert_int_equal(e & PTE_S2_XN_MASK, 2ULL << 53);
 	assert_int_equal(e & (PTE_S2_AP_R | PTE_S2_AP_W), PTE_S2_AP_R | PTE_S2_AP_W);
@@ -364,35 +355,27 @@ static void device_mapping_encodes_memattr_and_xn(void **state)
 
 int main(void)
 {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(errno_values_match_libc),
-		cmocka_unit_test_setup_teardown(map_first_page_creates_one_table_per_level, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(map_1g_block_when_input_and_output_aligned, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(map_uses_2m_blocks_when_output_only_2m_aligned,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(map_covers_left_to_right_with_largest_leaves, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(map_identical_leaf_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(unmap_page_splits_1g_block_rest_preserved, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(unmap_everything_frees_every_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(unmap_of_nothing_creates_no_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(bbm_invalidates_before_new_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(remap_with_new_output_is_break_before_make, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(permission_change_is_in_place_then_invalidated, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(enomem_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(enomem_boundary_is_exact, setup, teardown),
-		cmocka_unit_test_setup_teardown(set_owner_writes_annotation_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(split_annotation_keeps_owner_on_the_rest, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(map_block_replaces_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_arguments_are_einval, setup, teardown),
-		cmocka_unit_test_setup_teardown(device_mapping_encodes_memattr_and_xn, setup,
-						teardown),
+		T(map_first_page_creates_one_table_per_level),
+		T(map_1g_block_when_input_and_output_aligned),
+		T(map_uses_2m_blocks_when_output_only_2m_aligned),
+		T(map_covers_left_to_right_with_largest_leaves),
+		T(map_identical_leaf_changes_nothing),
+		T(unmap_page_splits_1g_block_rest_preserved),
+		T(unmap_everything_frees_every_table),
+		T(unmap_of_nothing_creates_no_table),
+		T(bbm_invalidates_before_new_block),
+		T(remap_with_new_output_is_break_before_make),
+		T(permission_change_is_in_place_then_invalidated),
+		T(enomem_changes_nothing),
+		T(enomem_boundary_is_exact),
+		T(set_owner_writes_annotation_blocks),
+		T(split_annotation_keeps_owner_on_the_rest),
+		T(map_block_replaces_table),
+		T(malformed_arguments_are_einval),
+		T(device_mapping_encodes_memattr_and_xn),
 	};
 
 	return cmocka_run_group_tests_name("pgt_map", tests, NULL, NULL);

@@ -22,43 +22,6 @@
 #define CARVE_PFN PFN(0x60000000ULL)
 #define MMIO_PFN PFN(0x9000000ULL)
 
-/* The call fails with @err and the machine is exactly as before. */
-#define assert_fails_unchanged(m, call, err)                                                      \
-	do {                                                                                       \
-		u64 before_ = machine_digest(m);                                                   \
-		assert_int_equal((call), (err));                                                   \
-		assert_int_equal(machine_digest(m), before_);                                      \
-		machine_check(m);                                                                  \
-	} while (0)
-
-static int setup(void **state)
-{
-	struct machine *m = test_malloc(sizeof(*m));
-	struct pkvm_desc d = machine_desc_virt();
-
-	assert_int_equal(machine_init(m, &d), 0);
-	*state = m;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct machine *m = *state;
-
-	machine_check(m);
-	machine_fini(m);
-	test_free(m);
-	return 0;
-}
-
-static pte_t leaf(struct pgt *pgt, u64 ia, u32 *level)
-{
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(pgt, ia, &e, level), 0);
-	return e;
-}
-
 static void live_vm(struct machine *m, u32 vm, u64 pgd, u64 nr_topup)
 {
 	assert_int_equal(pkvm_vm_create(&m->pkvm, vm, 40, pgd), 0);
@@ -72,13 +35,13 @@ static void initial_state_carveout_is_hyp_owned_and_mapped(void **state)
 	u32 level;
 	pte_t e;
 
-	e = leaf(&m->pkvm.host_s2, CARVE_PFN << 12, &level);
+	e = tbl_leaf(&m->pkvm.host_s2, CARVE_PFN << 12, &level);
 	assert_int_equal(e, pte_make_annotation(PKVM_OWNER_HYP));
 	assert_int_equal(level, 2); /* 4 MiB carve-out, 2 MiB aligned: two blocks */
-	e = leaf(&m->pkvm.hyp_s1, (CARVE_PFN << 12) + m->pkvm.desc.hyp_va_offset, &level);
+	e = tbl_leaf(&m->pkvm.hyp_s1, (CARVE_PFN << 12) + m->pkvm.desc.hyp_va_offset, &level);
 	assert_int_equal(pte_out(e), CARVE_PFN << 12);
 	assert_int_equal(pte_attrs(e), pte_s1_attrs(PGT_PROT_RW, PGT_MEM_NORMAL, PGT_STATE_OWNED));
-	assert_int_equal(leaf(&m->pkvm.host_s2, MEM_PFN << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, MEM_PFN << 12, &level), 0);
 }
 
 static void share_hyp_maps_both_sides_with_state_bits(void **state)
@@ -88,10 +51,10 @@ static void share_hyp_maps_both_sides_with_state_bits(void **state)
 	pte_t e;
 
 	assert_int_equal(pkvm_host_share_hyp(&m->pkvm, MEM_PFN), 0);
-	e = leaf(&m->pkvm.host_s2, MEM_PFN << 12, &level);
+	e = tbl_leaf(&m->pkvm.host_s2, MEM_PFN << 12, &level);
 	assert_int_equal(e & PTE_SW_MASK, PTE_SW_SHARED_OWNED);
 	assert_int_equal(level, 3);
-	e = leaf(&m->pkvm.hyp_s1, (MEM_PFN << 12) + m->pkvm.desc.hyp_va_offset, &level);
+	e = tbl_leaf(&m->pkvm.hyp_s1, (MEM_PFN << 12) + m->pkvm.desc.hyp_va_offset, &level);
 	assert_int_equal(e & PTE_SW_MASK, PTE_SW_SHARED_BORROWED);
 	assert_int_equal(pte_out(e), MEM_PFN << 12);
 }
@@ -140,21 +103,21 @@ static void donate_hyp_and_back(void **state)
 	pte_t e;
 
 	assert_int_equal(pkvm_host_donate_hyp(&m->pkvm, pfn, 512 + 3), 0);
-	e = leaf(&m->pkvm.host_s2, pfn << 12, &level);
+	e = tbl_leaf(&m->pkvm.host_s2, pfn << 12, &level);
 	assert_int_equal(e, pte_make_annotation(PKVM_OWNER_HYP));
 	assert_int_equal(level, 2);
-	e = leaf(&m->pkvm.hyp_s1, (pfn << 12) + m->pkvm.desc.hyp_va_offset, &level);
+	e = tbl_leaf(&m->pkvm.hyp_s1, (pfn << 12) + m->pkvm.desc.hyp_va_offset, &level);
 	assert_int_equal(level, 2);
 	assert_int_equal(pkvm_hyp_donate_host(&m->pkvm, pfn + 1, 1), 0);
 	/* S16: the host entry is the zero annotation; the rest keeps HYP. */
-	assert_int_equal(leaf(&m->pkvm.host_s2, (pfn + 1) << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, (pfn + 1) << 12, &level), 0);
 	assert_int_equal(level, 3);
-	assert_int_equal(leaf(&m->pkvm.host_s2, (pfn + 2) << 12, &level),
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, (pfn + 2) << 12, &level),
 			 pte_make_annotation(PKVM_OWNER_HYP));
 	assert_int_equal(pkvm_hyp_donate_host(&m->pkvm, pfn, 1), 0);
 	assert_int_equal(pkvm_hyp_donate_host(&m->pkvm, pfn + 2, 512 + 1), 0);
 	/* Everything back: the tables went too. */
-	assert_int_equal(leaf(&m->pkvm.host_s2, pfn << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, pfn << 12, &level), 0);
 	assert_int_equal(level, 1);
 }
 
@@ -236,14 +199,13 @@ static void topup_errors(void **state)
 static void donate_guest_maps_rwx_and_annotates_host(void **state)
 {
 	struct machine *m = *state;
-	u32 level;
 	pte_t e;
 
 	live_vm(m, 1, MEM_PFN, 4);
 	assert_int_equal(pkvm_host_donate_guest(&m->pkvm, 1, MEM_PFN + 100, 0x42), 0);
-	assert_int_equal(leaf(&m->pkvm.host_s2, (MEM_PFN + 100) << 12, &level),
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, (MEM_PFN + 100) << 12, NULL),
 			 pte_make_annotation(PKVM_OWNER_GUEST));
-	e = leaf(&m->pkvm.vms[1].pgt, 0x42000, &level);
+	e = tbl_leaf(&m->pkvm.vms[1].pgt, 0x42000, NULL);
 	assert_int_equal(e, ((MEM_PFN + 100) << 12) |
 				    pte_s2_attrs(PGT_PROT_RWX, PGT_MEM_NORMAL, PGT_STATE_OWNED) |
 				    PTE_TYPE_MASK);
@@ -276,36 +238,34 @@ static void donate_guest_errors_in_precedence(void **state)
 static void share_guest_and_unshare(void **state)
 {
 	struct machine *m = *state;
-	u32 level;
 	pte_t e;
 
 	live_vm(m, 0, MEM_PFN, 3);
 	assert_fails_unchanged(m, pkvm_host_share_guest(&m->pkvm, 0, MEM_PFN + 20, 7, 0), -EINVAL);
 	assert_fails_unchanged(m, pkvm_host_share_guest(&m->pkvm, 0, MEM_PFN + 20, 7, 8), -EINVAL);
 	assert_int_equal(pkvm_host_share_guest(&m->pkvm, 0, MEM_PFN + 20, 7, PGT_PROT_R), 0);
-	e = leaf(&m->pkvm.vms[0].pgt, 7 << 12, &level);
+	e = tbl_leaf(&m->pkvm.vms[0].pgt, 7 << 12, NULL);
 	assert_int_equal(e & PTE_SW_MASK, PTE_SW_SHARED_BORROWED);
 	assert_int_equal(e & (PTE_S2_AP_R | PTE_S2_AP_W | PTE_S2_XN_MASK), PTE_S2_AP_R | PTE_S2_XN);
-	e = leaf(&m->pkvm.host_s2, (MEM_PFN + 20) << 12, &level);
+	e = tbl_leaf(&m->pkvm.host_s2, (MEM_PFN + 20) << 12, NULL);
 	assert_int_equal(e & PTE_SW_MASK, PTE_SW_SHARED_OWNED);
 	assert_fails_unchanged(m, pkvm_host_share_guest(&m->pkvm, 0, MEM_PFN + 20, 8, PGT_PROT_R),
 			       -EPERM);
 	assert_fails_unchanged(m, pkvm_host_unshare_guest(&m->pkvm, 0, 8), -EPERM);
 	assert_fails_unchanged(m, pkvm_guest_relinquish(&m->pkvm, 0, 7), -EPERM);
 	assert_int_equal(pkvm_host_unshare_guest(&m->pkvm, 0, 7), 0);
-	assert_int_equal(leaf(&m->pkvm.vms[0].pgt, 7 << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.vms[0].pgt, 7 << 12, NULL), 0);
 }
 
 static void relinquish_returns_page_to_host_as_zero(void **state)
 {
 	struct machine *m = *state;
-	u32 level;
 
 	live_vm(m, 0, MEM_PFN, 3);
 	assert_int_equal(pkvm_host_donate_guest(&m->pkvm, 0, MEM_PFN + 30, 3), 0);
 	assert_fails_unchanged(m, pkvm_host_unshare_guest(&m->pkvm, 0, 3), -EPERM);
 	assert_int_equal(pkvm_guest_relinquish(&m->pkvm, 0, 3), 0);
-	assert_int_equal(leaf(&m->pkvm.vms[0].pgt, 3 << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.vms[0].pgt, 3 << 12, NULL), 0);
 	/* The guest's tables emptied and went back to its memcache. */
 	assert_int_equal(sim_pool_free(&m->memcache[0]), 3);
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, (MEM_PFN + 30) << 12), 0);
@@ -315,7 +275,6 @@ static void relinquish_returns_page_to_host_as_zero(void **state)
 static void teardown_returns_borrowed_and_keeps_owned(void **state)
 {
 	struct machine *m = *state;
-	u32 level;
 	pte_t e;
 
 	live_vm(m, 2, MEM_PFN, 3);
@@ -327,10 +286,10 @@ static void teardown_returns_borrowed_and_keeps_owned(void **state)
 	assert_fails_unchanged(m, pkvm_vm_teardown(&m->pkvm, 3), -ENOENT);
 	assert_fails_unchanged(m, pkvm_vm_teardown(&m->pkvm, 4), -EINVAL);
 	/* The borrowed page is the host's default again (S16), the donated one GUEST. */
-	e = leaf(&m->pkvm.host_s2, (MEM_PFN + 41) << 12, &level);
+	e = tbl_leaf(&m->pkvm.host_s2, (MEM_PFN + 41) << 12, NULL);
 	assert_true(pte_valid(e));
 	assert_int_equal(e & PTE_SW_MASK, 0);
-	assert_int_equal(leaf(&m->pkvm.host_s2, (MEM_PFN + 40) << 12, &level),
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, (MEM_PFN + 40) << 12, NULL),
 			 pte_make_annotation(PKVM_OWNER_GUEST));
 	/* Every table but the root is back in the memcache. */
 	assert_int_equal(sim_pool_free(&m->memcache[2]), 3);
@@ -373,11 +332,11 @@ static void reclaim_last_guest_page_zaps_table(void **state)
 		assert_int_equal(pkvm_host_reclaim_page(&m->pkvm, pfn), 0);
 	assert_int_equal(pkvm_host_reclaim_page(&m->pkvm, data), 0);
 	/* The tables around the data page held only zeros and a default page. */
-	assert_int_equal(leaf(&m->pkvm.host_s2, data << 12, &level), 0);
+	assert_int_equal(tbl_leaf(&m->pkvm.host_s2, data << 12, &level), 0);
 	assert_int_equal(level, 1);
 	assert_int_equal(sim_pool_free(&m->host_pool), free_before);
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, data << 12), 0);
-	leaf(&m->pkvm.host_s2, data << 12, &level);
+	tbl_leaf(&m->pkvm.host_s2, data << 12, &level);
 	assert_int_equal(level, 1);
 }
 
@@ -407,7 +366,7 @@ static void bad_description_is_einval(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, machine_setup_virt, machine_teardown)
 	const struct CMUnitTest tests[] = {
 		T(initial_state_carveout_is_hyp_owned_and_mapped),
 		T(share_hyp_maps_both_sides_with_state_bits),

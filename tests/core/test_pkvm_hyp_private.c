@@ -49,28 +49,9 @@ static struct pkvm_desc desc_with_private(void)
 	return d;
 }
 
-static struct machine *new_machine(const struct pkvm_desc *d)
-{
-	struct machine *m = test_malloc(sizeof(*m));
-
-	assert_int_equal(machine_init(m, d), 0);
-	machine_check(m);
-	return m;
-}
-
-static void free_machine(struct machine *m)
-{
-	machine_check(m);
-	machine_fini(m);
-	test_free(m);
-}
-
 static pte_t hyp_leaf(struct machine *m, u64 va, u32 *level)
 {
-	pte_t e;
-
-	assert_int_equal(pgt_get_leaf(&m->pkvm.hyp_s1, va, &e, level), 0);
-	return e;
+	return tbl_leaf(&m->pkvm.hyp_s1, va, level);
 }
 
 static void assert_hyp_leaf(struct machine *m, u64 va, u32 want_level, pte_t want)
@@ -84,7 +65,7 @@ static void assert_hyp_leaf(struct machine *m, u64 va, u32 want_level, pte_t wan
 static void private_ranges_map_with_largest_leaves_and_their_attributes(void **state)
 {
 	struct pkvm_desc d = desc_with_private();
-	struct machine *m = new_machine(&d);
+	struct machine *m = machine_new(&d);
 	u64 rw_tail = CARVE + 3 * SZ_2M;
 
 	/* Hyp text: one 2 MiB block, read-only, executable. */
@@ -100,7 +81,7 @@ static void private_ranges_map_with_largest_leaves_and_their_attributes(void **s
 	assert_hyp_leaf(m, UART + SZ_4K, 3, 0);
 	/* Below the text, the identity map has nothing: the carve-out is linear only. */
 	assert_hyp_leaf(m, CARVE, 2, 0);
-	free_machine(m);
+	machine_free(m);
 }
 
 static void private_range_output_decides_the_leaf_size(void **state)
@@ -112,11 +93,11 @@ static void private_range_output_decides_the_leaf_size(void **state)
 	d.nr_hyp_private = 1;
 	d.hyp_private[0] =
 		(struct pkvm_hyp_private){ SZ_2M, CARVE + SZ_4K, 512, PGT_PROT_R, PGT_MEM_NORMAL };
-	m = new_machine(&d);
+	m = machine_new(&d);
 	assert_hyp_leaf(m, SZ_2M, 3, (CARVE + SZ_4K) | S1_SH_AF | S1_AP_RO | S1_XN | S1_PAGE);
 	assert_hyp_leaf(m, 2 * SZ_2M - SZ_4K, 3,
 			(CARVE + SZ_2M) | S1_SH_AF | S1_AP_RO | S1_XN | S1_PAGE);
-	free_machine(m);
+	machine_free(m);
 }
 
 /* @d with private range @i replaced by @r is refused. */
@@ -267,7 +248,7 @@ static void transitions_next_to_private_ranges_leave_them_alone(void **state)
 	d.hyp_private[0] = (struct pkvm_hyp_private){ linear_end, 0x8000000 - SZ_4K, 513,
 						      PGT_PROT_R | PGT_PROT_X, PGT_MEM_NORMAL };
 	d.hyp_private[1] = uart;
-	m = new_machine(&d);
+	m = machine_new(&d);
 	before = hyp_leaves(m, linear_end, linear_end + 2 * SZ_2M);
 	assert_int_equal(before.n, 2);
 	assert_int_equal(before.v[0][1], 3);
@@ -288,7 +269,7 @@ static void transitions_next_to_private_ranges_leave_them_alone(void **state)
 	after = hyp_leaves(m, linear_end, linear_end + 2 * SZ_2M);
 	assert_memory_equal(&after, &before, sizeof(before));
 	assert_hyp_leaf(m, UART, 3, UART | S1_DEVICE | S1_SH_AF | S1_AP_RW | S1_XN | S1_PAGE);
-	free_machine(m);
+	machine_free(m);
 }
 
 int main(void)

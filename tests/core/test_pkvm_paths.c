@@ -20,27 +20,11 @@
 /* A data page in a gigabyte without a table: [2G, 3G). */
 #define DATA_PFN (PFN(2 * SZ_1G + 7 * SZ_2M) + 5)
 
-static struct machine *new_virt(void)
-{
-	struct machine *m = test_malloc(sizeof(*m));
-	struct pkvm_desc d = machine_desc_virt();
-
-	assert_int_equal(machine_init(m, &d), 0);
-	return m;
-}
-
-static void free_machine(struct machine *m)
-{
-	machine_check(m);
-	machine_fini(m);
-	test_free(m);
-}
-
 static u32 host_level(struct machine *m, u64 pfn, pte_t *e)
 {
 	u32 level;
 
-	assert_int_equal(pgt_get_leaf(&m->pkvm.host_s2, pfn << 12, e, &level), 0);
+	*e = tbl_leaf(&m->pkvm.host_s2, pfn << 12, &level);
 	return level;
 }
 
@@ -60,7 +44,7 @@ static void vm_with_memcache(struct machine *m)
  */
 static void check_path_coalesces(void (*give)(struct machine *), void (*take)(struct machine *))
 {
-	struct machine *m = new_virt();
+	struct machine *m = machine_new_virt();
 	u64 host_free;
 	pte_t e;
 
@@ -79,7 +63,7 @@ static void check_path_coalesces(void (*give)(struct machine *), void (*take)(st
 	assert_int_equal(pkvm_host_mem_abort(&m->pkvm, DATA_PFN << 12), 0);
 	assert_int_equal(host_level(m, DATA_PFN, &e), 1);
 	assert_true(pte_valid(e));
-	free_machine(m);
+	machine_free(m);
 }
 
 static void give_share_hyp(struct machine *m)
@@ -165,7 +149,7 @@ static void reclaim_coalesces(void **state)
 
 static void host_default_leaves_are_not_counted(void **state)
 {
-	struct machine *m = new_virt();
+	struct machine *m = machine_new_virt();
 	const struct host_layout *l = &m->pkvm.desc.layout;
 	pte_t def = pte_make_leaf(SZ_1G, host_default_attrs(l, SZ_1G), 3);
 	pte_t mmio = pte_make_leaf(0x9000000, host_default_attrs(l, 0x9000000), 3);
@@ -182,12 +166,12 @@ static void host_default_leaves_are_not_counted(void **state)
 	/* Hyp stage-1 counts every non-zero entry. */
 	assert_true(pgt_entry_counted(&m->pkvm.hyp_s1, def, SZ_1G, 3));
 	assert_false(pgt_entry_counted(&m->pkvm.hyp_s1, 0, SZ_1G, 3));
-	free_machine(m);
+	machine_free(m);
 }
 
 static void host_table_of_only_defaults_has_count_one(void **state)
 {
-	struct machine *m = new_virt();
+	struct machine *m = machine_new_virt();
 	pte_t e;
 	u32 level;
 
@@ -196,7 +180,7 @@ static void host_table_of_only_defaults_has_count_one(void **state)
 	assert_int_equal(pgt_get_leaf(&m->pkvm.host_s2, 0x60000000ULL - SZ_2M, &e, &level), 0);
 	assert_int_equal(level, 2);
 	/* machine_check verifies count == 1 + counted: the defaults add nothing. */
-	free_machine(m);
+	machine_free(m);
 }
 
 /* One row: an operation that must fail with @err and change nothing. */
@@ -294,7 +278,7 @@ static void remaining_errors_change_nothing(void **state)
 		{ "reclaim MMIO", reclaim_mmio, -EPERM },
 		{ "donate_guest, vm out of range", donate_guest_bad_vm, -EINVAL },
 	};
-	struct machine *m = new_virt();
+	struct machine *m = machine_new_virt();
 
 	vm_with_memcache(m);
 	assert_int_equal(pkvm_host_donate_guest(&m->pkvm, 0, DATA_PFN, 9), 0);
@@ -319,7 +303,7 @@ static void remaining_errors_change_nothing(void **state)
 	assert_int_equal(pkvm_host_unshare_guest(&m->pkvm, 0, 9), -EPERM);
 	assert_int_equal(pkvm_guest_relinquish(&m->pkvm, 0, 9), -EPERM);
 	assert_int_equal(pkvm_guest_relinquish(&m->pkvm, 0, 1ULL << 28), -EINVAL);
-	free_machine(m);
+	machine_free(m);
 }
 
 int main(void)

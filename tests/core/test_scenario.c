@@ -87,13 +87,12 @@ static void reclaim_after_teardown_restores_host_blocks(void **state)
 	static const struct host_region mem[] = { { SZ_1G, 2 * SZ_1G },
 						  { 4 * SZ_1G + SZ_2M, 2 * SZ_1G } };
 	struct pkvm_desc d = machine_desc(40, 2, mem, SZ_1G + 8 * SZ_2M, 4096, 3072, 512);
-	struct machine *m = test_malloc(sizeof(*m));
+	struct machine *m = machine_new(&d);
 	struct leaf_list before = { 0 }, after = { 0 };
 	u64 host_free, hyp_free, pgd, pages[NR_DONATED], total, n = 0;
 	u32 seed = 12345;
 	struct touch_stats ts;
 
-	assert_int_equal(machine_init(m, &d), 0);
 	ts = touch_all(m);
 	print_leaves("before the VM", m, ts);
 	tbl_for_each_leaf(&m->sim, &m->pkvm.host_s2, collect, &before);
@@ -137,8 +136,7 @@ static void reclaim_after_teardown_restores_host_blocks(void **state)
 
 	free(before.e);
 	free(after.e);
-	machine_fini(m);
-	test_free(m);
+	machine_free(m);
 }
 
 int main(void)

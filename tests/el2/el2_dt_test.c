@@ -58,6 +58,16 @@ void el2_test_set_cells(void *fdt, const char *path, const char *name, const u32
 		fdt_setprop(fdt, el2_test_node(fdt, path), name, be, (int)(nr * sizeof(be[0]))), 0);
 }
 
+void el2_test_spread_reg(u32 *reg, u32 first, u32 nr)
+{
+	for (u32 i = 0; i < nr; i++) {
+		reg[4 * i] = first + i;
+		reg[4 * i + 1] = 0;
+		reg[4 * i + 2] = 0;
+		reg[4 * i + 3] = 0x1000;
+	}
+}
+
 void el2_test_delete(void *fdt, const char *path, const char *name)
 {
 	int node = el2_test_node(fdt, path);
@@ -111,4 +121,27 @@ void el2_test_expect_ranges(const char *what, const struct el2_range *got, u32 n
 	el2_test_print_ranges("expected", want, nr_want);
 	el2_test_print_ranges("got     ", got, nr);
 	fail_msg("%s differ", what);
+}
+
+int el2_test_run_table(const char *group, CMUnitTestFunction fn, const void *rows, size_t nr,
+		       size_t size)
+{
+	struct CMUnitTest *tests = calloc(nr, sizeof(*tests));
+	int failed;
+
+	if (!tests) {
+		fprintf(stderr, "%s: no memory for %zu tests\n", group, nr);
+		return 1;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *row = (const char *)rows + i * size;
+
+		/* A row starts with its name; cmocka's state is not const. */
+		tests[i] = (struct CMUnitTest){ .name = *(const char *const *)(const void *)row,
+						.test_func = fn,
+						.initial_state = (void *)(uintptr_t)row };
+	}
+	failed = _cmocka_run_group_tests(group, tests, nr, NULL, NULL);
+	free(tests);
+	return failed;
 }

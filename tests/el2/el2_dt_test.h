@@ -31,6 +31,12 @@ void el2_test_set_string(void *fdt, const char *path, const char *name, const ch
 void el2_test_set_cells(void *fdt, const char *path, const char *name, const u32 *cells, size_t nr);
 void el2_test_delete(void *fdt, const char *path, const char *name);
 
+/*
+ * Fills @reg with @nr entries of two address and two size cells: 4 KiB each,
+ * 4 GiB apart, the first at @first << 32, so no two of them merge.
+ */
+void el2_test_spread_reg(u32 *reg, u32 first, u32 nr);
+
 #define EL2_SET_CELLS(fdt, path, name, ...)                                               \
 	do {                                                                              \
 		const u32 cells_[] = { __VA_ARGS__ };                                     \
@@ -49,5 +55,13 @@ void el2_test_expect_ranges(const char *what, const struct el2_range *got, u32 n
 		const struct el2_range want_[] = { __VA_ARGS__ };                         \
 		el2_test_expect_ranges(what, got, nr, want_, EL2_TEST_ARRAY_SIZE(want_)); \
 	} while (0)
+
+/*
+ * Runs @fn as one cmocka test per row of a table of expected values: @nr rows
+ * of @size bytes, each starting with `const char *test`, the test's name; the
+ * test finds its row in *state. Returns the number of tests that failed.
+ */
+int el2_test_run_table(const char *group, CMUnitTestFunction fn, const void *rows, size_t nr,
+		       size_t size);
 
 #endif /* EL2_DT_TEST_H */

@@ -18,7 +18,9 @@
 #define SUPPORTED " (supported: arm,pl011 ns16550a ns16550 snps,dw-apb-uart brcm,bcm2835-aux-uart)"
 #define NO_MEMORY "no /memory node (no enabled root child with device_type \"memory\")"
 
+/* One board: its test's name, its file and what el2_dt_parse must read from it. */
 struct board {
+	const char *test;
 	const char *file;
 	int ret;
 	const char *why;
@@ -36,8 +38,9 @@ struct board {
 	enum el2_psci_method psci;
 };
 
-static void board_is(const struct board *b)
+static void board_is(void **state)
 {
+	const struct board *b = *state;
 	struct el2_machine m;
 	const char *why = NULL;
 	void *fdt = el2_test_load(EL2_DT_BOARDS_DIR, b->file, 0);
@@ -68,10 +71,10 @@ static void board_is(const struct board *b)
 	free(fdt);
 }
 
-/* arm/juno.dtb: memory@80000000 with two banks, a pl011 at the root, GIC-400. */
-static void juno_two_banks_and_a_pl011_at_the_root(void **state)
-{
-	static const struct board juno = {
+static const struct board boards[] = {
+	/* arm/juno.dtb: memory@80000000 with two banks, a pl011 at the root, GIC-400. */
+	{
+		.test = "juno_two_banks_and_a_pl011_at_the_root",
 		.file = "arm/juno.dtb",
 		.nr_memory = 2,
 		.memory = { { 0x80000000, 0x7f000000 }, { 0x880000000, 0x180000000 } },
@@ -81,20 +84,14 @@ static void juno_two_banks_and_a_pl011_at_the_root(void **state)
 		.reg_io_width = 4,
 		.uart_path = "/serial@7ff80000",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&juno);
-}
-
-/*
- * broadcom/bcm2837-rpi-3-b.dtb: one-cell root; stdout-path "serial1:115200n8",
- * the mini UART 0x7e215040 behind /soc's ranges (0x7e000000 -> 0x3f000000);
- * /memreserve/ 0 0x1000 (spin table); linux,cma has only a size; no PSCI.
- */
-static void rpi3b_console_is_the_mini_uart_behind_soc_ranges(void **state)
-{
-	static const struct board rpi3b = {
+	},
+	/*
+	 * broadcom/bcm2837-rpi-3-b.dtb: one-cell root; stdout-path "serial1:115200n8",
+	 * the mini UART 0x7e215040 behind /soc's ranges (0x7e000000 -> 0x3f000000);
+	 * /memreserve/ 0 0x1000 (spin table); linux,cma has only a size; no PSCI.
+	 */
+	{
+		.test = "rpi3b_console_is_the_mini_uart_behind_soc_ranges",
 		.file = "broadcom/bcm2837-rpi-3-b.dtb",
 		.nr_memory = 1,
 		.memory = { { 0x0, 0x40000000 } },
@@ -107,20 +104,14 @@ static void rpi3b_console_is_the_mini_uart_behind_soc_ranges(void **state)
 		.reg_io_width = 4,
 		.uart_path = "/soc/serial@7e215040",
 		.psci = EL2_PSCI_NONE,
-	};
-
-	(void)state;
-	board_is(&rpi3b);
-}
-
-/*
- * broadcom/bcm2711-rpi-4-b.dtb: memory@0 reg <0 0 0> (the firmware fills it
- * in); the mini UART behind /soc's 1-cell to 2-cell ranges (0x7e000000 ->
- * 0 0xfe000000); nvram@0 in /reserved-memory is disabled and of size 0.
- */
-static void rpi4b_memory_of_size_0_and_the_mini_uart_at_0xfe215040(void **state)
-{
-	static const struct board rpi4b = {
+	},
+	/*
+	 * broadcom/bcm2711-rpi-4-b.dtb: memory@0 reg <0 0 0> (the firmware fills it
+	 * in); the mini UART behind /soc's 1-cell to 2-cell ranges (0x7e000000 ->
+	 * 0 0xfe000000); nvram@0 in /reserved-memory is disabled and of size 0.
+	 */
+	{
+		.test = "rpi4b_memory_of_size_0_and_the_mini_uart_at_0xfe215040",
 		.file = "broadcom/bcm2711-rpi-4-b.dtb",
 		.ret = -ENOENT,
 		.why = "the /memory nodes have only entries of size 0 (for the boot loader to fill in)",
@@ -133,20 +124,14 @@ static void rpi4b_memory_of_size_0_and_the_mini_uart_at_0xfe215040(void **state)
 		.reg_io_width = 4,
 		.uart_path = "/soc/serial@7e215040",
 		.psci = EL2_PSCI_NONE,
-	};
-
-	(void)state;
-	board_is(&rpi4b);
-}
-
-/*
- * rockchip/rk3399-firefly.dtb: no memory node; serial2 is /serial@ff1a0000,
- * "rockchip,rk3399-uart", "snps,dw-apb-uart", reg-shift 2, reg-io-width 4,
- * a child of the root; GICv3 at 0xfee00000 and 0xfef00000; PSCI 1.0 by SMC.
- */
-static void rk3399_console_is_dw_apb_behind_no_ranges(void **state)
-{
-	static const struct board rk3399 = {
+	},
+	/*
+	 * rockchip/rk3399-firefly.dtb: no memory node; serial2 is /serial@ff1a0000,
+	 * "rockchip,rk3399-uart", "snps,dw-apb-uart", reg-shift 2, reg-io-width 4,
+	 * a child of the root; GICv3 at 0xfee00000 and 0xfef00000; PSCI 1.0 by SMC.
+	 */
+	{
+		.test = "rk3399_console_is_dw_apb_behind_no_ranges",
 		.file = "rockchip/rk3399-firefly.dtb",
 		.ret = -ENOENT,
 		.why = NO_MEMORY,
@@ -160,19 +145,13 @@ static void rk3399_console_is_dw_apb_behind_no_ranges(void **state)
 		.gicd_base = 0xfee00000,
 		.gicr_base = 0xfef00000,
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&rk3399);
-}
-
-/*
- * allwinner/sun50i-a64-pine64-plus.dtb: no memory node; serial0 is
- * /soc/serial@1c28000, "snps,dw-apb-uart", behind /soc's empty ranges; GIC-400.
- */
-static void pine64_plus_console_is_dw_apb_behind_empty_ranges(void **state)
-{
-	static const struct board pine64 = {
+	},
+	/*
+	 * allwinner/sun50i-a64-pine64-plus.dtb: no memory node; serial0 is
+	 * /soc/serial@1c28000, "snps,dw-apb-uart", behind /soc's empty ranges; GIC-400.
+	 */
+	{
+		.test = "pine64_plus_console_is_dw_apb_behind_empty_ranges",
 		.file = "allwinner/sun50i-a64-pine64-plus.dtb",
 		.ret = -ENOENT,
 		.why = NO_MEMORY,
@@ -183,20 +162,14 @@ static void pine64_plus_console_is_dw_apb_behind_empty_ranges(void **state)
 		.reg_io_width = 4,
 		.uart_path = "/soc/serial@1c28000",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&pine64);
-}
-
-/*
- * nvidia/tegra210-p2371-2180.dtb (Jetson TX1): memory@80000000 of 4 GiB
- * (size cells 0x1 0x0); serial0 is /serial@70006000, "nvidia,tegra210-uart",
- * "nvidia,tegra20-uart": no driver here.
- */
-static void tegra210_console_is_unsupported_but_memory_is_read(void **state)
-{
-	static const struct board tegra210 = {
+	},
+	/*
+	 * nvidia/tegra210-p2371-2180.dtb (Jetson TX1): memory@80000000 of 4 GiB
+	 * (size cells 0x1 0x0); serial0 is /serial@70006000, "nvidia,tegra210-uart",
+	 * "nvidia,tegra20-uart": no driver here.
+	 */
+	{
+		.test = "tegra210_console_is_unsupported_but_memory_is_read",
 		.file = "nvidia/tegra210-p2371-2180.dtb",
 		.ret = -EOPNOTSUPP,
 		.why = "console compatible 'nvidia,tegra210-uart' is not supported" SUPPORTED,
@@ -204,21 +177,15 @@ static void tegra210_console_is_unsupported_but_memory_is_read(void **state)
 		.memory = { { 0x80000000, 0x100000000 } },
 		.uart_path = "/serial@70006000",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&tegra210);
-}
-
-/*
- * freescale/imx8mq-evk.dtb: stdout-path is the full path
- * /soc@0/bus@30800000/serial@30860000 ("fsl,imx8mq-uart": no driver); the
- * GICv3 at 0x38800000 and 0x38880000 sits behind /soc@0's ranges
- * <0x0 0x0 0x0 0x3e000000>.
- */
-static void imx8mq_console_by_full_path_is_unsupported_and_gicv3_is_read(void **state)
-{
-	static const struct board imx8mq = {
+	},
+	/*
+	 * freescale/imx8mq-evk.dtb: stdout-path is the full path
+	 * /soc@0/bus@30800000/serial@30860000 ("fsl,imx8mq-uart": no driver); the
+	 * GICv3 at 0x38800000 and 0x38880000 sits behind /soc@0's ranges
+	 * <0x0 0x0 0x0 0x3e000000>.
+	 */
+	{
+		.test = "imx8mq_console_by_full_path_is_unsupported_and_gicv3_is_read",
 		.file = "freescale/imx8mq-evk.dtb",
 		.ret = -EOPNOTSUPP,
 		.why = "console compatible 'fsl,imx8mq-uart' is not supported" SUPPORTED,
@@ -229,20 +196,14 @@ static void imx8mq_console_by_full_path_is_unsupported_and_gicv3_is_read(void **
 		.gicd_base = 0x38800000,
 		.gicr_base = 0x38880000,
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&imx8mq);
-}
-
-/*
- * amlogic/meson-gxbb-odroidc2.dtb: /reserved-memory has hwrom@0 (16 MiB),
- * secmon@5000000 (3 MiB) touching secmon@5300000 (32 MiB), secmon@10000000
- * (2 MiB) and a size-only linux,cma; the console is an Amlogic UART.
- */
-static void odroidc2_touching_secure_monitor_regions_merge(void **state)
-{
-	static const struct board odroidc2 = {
+	},
+	/*
+	 * amlogic/meson-gxbb-odroidc2.dtb: /reserved-memory has hwrom@0 (16 MiB),
+	 * secmon@5000000 (3 MiB) touching secmon@5300000 (32 MiB), secmon@10000000
+	 * (2 MiB) and a size-only linux,cma; the console is an Amlogic UART.
+	 */
+	{
+		.test = "odroidc2_touching_secure_monitor_regions_merge",
 		.file = "amlogic/meson-gxbb-odroidc2.dtb",
 		.ret = -EOPNOTSUPP,
 		.why = "console compatible 'amlogic,meson-gx-uart' is not supported" SUPPORTED,
@@ -254,22 +215,16 @@ static void odroidc2_touching_secure_monitor_regions_merge(void **state)
 			      { 0x10000000, 0x200000 } },
 		.uart_path = "/soc/bus@c8100000/serial@4c0",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&odroidc2);
-}
-
-/*
- * marvell/armada-8040-mcbin.dtb: serial0 is
- * /ap806/config-space@f0000000/serial@512000, "snps,dw-apb-uart", reg-shift 2
- * and reg-io-width 1, two buses down: config-space's ranges
- * <0x0 0x0 0xf0000000 0x1000000> moves it, /ap806's empty ranges do not;
- * psci-area@4000000 is reserved.
- */
-static void mcbin_console_is_dw_apb_two_buses_down_with_byte_access(void **state)
-{
-	static const struct board mcbin = {
+	},
+	/*
+	 * marvell/armada-8040-mcbin.dtb: serial0 is
+	 * /ap806/config-space@f0000000/serial@512000, "snps,dw-apb-uart", reg-shift 2
+	 * and reg-io-width 1, two buses down: config-space's ranges
+	 * <0x0 0x0 0xf0000000 0x1000000> moves it, /ap806's empty ranges do not;
+	 * psci-area@4000000 is reserved.
+	 */
+	{
+		.test = "mcbin_console_is_dw_apb_two_buses_down_with_byte_access",
 		.file = "marvell/armada-8040-mcbin.dtb",
 		.nr_memory = 1,
 		.memory = { { 0x0, 0x80000000 } },
@@ -282,20 +237,14 @@ static void mcbin_console_is_dw_apb_two_buses_down_with_byte_access(void **state
 		.reg_io_width = 1,
 		.uart_path = "/ap806/config-space@f0000000/serial@512000",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&mcbin);
-}
-
-/*
- * hisilicon/hi6220-hikey.dtb: memory@0 has six entries with holes between
- * them (none touch); ramoops@21f00000 lies in the last hole; serial3 is
- * /soc/serial@f7113000, a pl011 behind /soc's empty ranges.
- */
-static void hikey_six_memory_banks_and_a_pl011_behind_soc(void **state)
-{
-	static const struct board hikey = {
+	},
+	/*
+	 * hisilicon/hi6220-hikey.dtb: memory@0 has six entries with holes between
+	 * them (none touch); ramoops@21f00000 lies in the last hole; serial3 is
+	 * /soc/serial@f7113000, a pl011 behind /soc's empty ranges.
+	 */
+	{
+		.test = "hikey_six_memory_banks_and_a_pl011_behind_soc",
 		.file = "hisilicon/hi6220-hikey.dtb",
 		.nr_memory = 6,
 		.memory = { { 0x0, 0x5e00000 },
@@ -312,26 +261,11 @@ static void hikey_six_memory_banks_and_a_pl011_behind_soc(void **state)
 		.reg_io_width = 4,
 		.uart_path = "/soc/serial@f7113000",
 		.psci = EL2_PSCI_SMC,
-	};
-
-	(void)state;
-	board_is(&hikey);
-}
+	},
+};
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(juno_two_banks_and_a_pl011_at_the_root),
-		cmocka_unit_test(rpi3b_console_is_the_mini_uart_behind_soc_ranges),
-		cmocka_unit_test(rpi4b_memory_of_size_0_and_the_mini_uart_at_0xfe215040),
-		cmocka_unit_test(rk3399_console_is_dw_apb_behind_no_ranges),
-		cmocka_unit_test(pine64_plus_console_is_dw_apb_behind_empty_ranges),
-		cmocka_unit_test(tegra210_console_is_unsupported_but_memory_is_read),
-		cmocka_unit_test(imx8mq_console_by_full_path_is_unsupported_and_gicv3_is_read),
-		cmocka_unit_test(odroidc2_touching_secure_monitor_regions_merge),
-		cmocka_unit_test(mcbin_console_is_dw_apb_two_buses_down_with_byte_access),
-		cmocka_unit_test(hikey_six_memory_banks_and_a_pl011_behind_soc),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return el2_test_run_table("el2_dt_boards", board_is, boards, EL2_TEST_ARRAY_SIZE(boards),
+				  sizeof(boards[0]));
 }

@@ -17,14 +17,22 @@
 /* Room for the edits a test makes to its copy of a tree. */
 #define EDIT_ROOM 1024
 
+/* @name, read with its blob at @pa, which must succeed; free() the blob. */
+static void *parse_tree(const char *name, u64 pa, struct el2_machine *m)
+{
+	void *fdt = el2_test_load(EL2_DT_TREES_DIR, name, 0);
+	const char *why;
+
+	assert_int_equal(el2_test_parse(fdt, pa, m, &why), 0);
+	return fdt;
+}
+
 static void memory_nodes_are_sorted_and_merged(void **state)
 {
 	struct el2_machine m;
-	const char *why;
-	void *fdt = el2_test_load(EL2_DT_TREES_DIR, "memory-reserved.dtb", 0);
+	void *fdt = parse_tree("memory-reserved.dtb", MEMORY_TREE_PA, &m);
 
 	(void)state;
-	assert_int_equal(el2_test_parse(fdt, MEMORY_TREE_PA, &m, &why), 0);
 	EL2_EXPECT_RANGES("memory", m.memory, m.nr_memory,
 			  /* memory@40000000, last in the tree */
 			  { 0x40000000, 0x1000000 },
@@ -38,11 +46,9 @@ static void memory_nodes_are_sorted_and_merged(void **state)
 static void reserved_has_memreserve_fixed_regions_blob_and_initrd(void **state)
 {
 	struct el2_machine m;
-	const char *why;
-	void *fdt = el2_test_load(EL2_DT_TREES_DIR, "memory-reserved.dtb", 0);
+	void *fdt = parse_tree("memory-reserved.dtb", MEMORY_TREE_PA, &m);
 
 	(void)state;
-	assert_int_equal(el2_test_parse(fdt, MEMORY_TREE_PA, &m, &why), 0);
 	EL2_EXPECT_RANGES("reserved", m.reserved, m.nr_reserved,
 			  { 0x80000000, 0x10000 },		  /* /memreserve/ */
 			  { MEMORY_TREE_PA, fdt_totalsize(fdt) }, /* the blob */
@@ -61,11 +67,9 @@ static void reserved_has_memreserve_fixed_regions_blob_and_initrd(void **state)
 static void one_cell_touching_entries_become_one_range(void **state)
 {
 	struct el2_machine m;
-	const char *why;
-	void *fdt = el2_test_load(EL2_DT_TREES_DIR, "memory-1cell.dtb", 0);
+	void *fdt = parse_tree("memory-1cell.dtb", ONE_CELL_TREE_PA, &m);
 
 	(void)state;
-	assert_int_equal(el2_test_parse(fdt, ONE_CELL_TREE_PA, &m, &why), 0);
 	EL2_EXPECT_RANGES("memory", m.memory, m.nr_memory, { 0x0, 0x3000000 },
 			  { 0x40000000, 0x40000000 });
 	EL2_EXPECT_RANGES("reserved", m.reserved, m.nr_reserved, { 0x3000000, 0x100000 },
@@ -78,63 +82,62 @@ static void one_cell_touching_entries_become_one_range(void **state)
 	free(fdt);
 }
 
-/* buses.dts with /chosen stdout-path set to @stdout_path (NULL: as written). */
-static int parse_buses(const char *stdout_path, struct el2_machine *m, const char **why)
+/* buses.dts with /chosen stdout-path set to @stdout_path (NULL: as written), read into @m. */
+static void parse_buses(const char *stdout_path, struct el2_machine *m)
 {
 	void *fdt = el2_test_load(EL2_DT_TREES_DIR, "buses.dtb", EDIT_ROOM);
-	int ret;
+	const char *why;
 
 	if (stdout_path)
 		el2_test_set_string(fdt, "/chosen", "stdout-path", stdout_path);
-	ret = el2_test_parse(fdt, BUSES_TREE_PA, m, why);
+	assert_int_equal(el2_test_parse(fdt, BUSES_TREE_PA, m, &why), 0);
 	free(fdt);
-	return ret;
+}
+
+/* The console is an 8250 at @base (after every bus's ranges) with these registers. */
+static void expect_8250(const struct el2_console *c, u64 base, u32 reg_shift, u32 reg_io_width,
+			const char *path)
+{
+	assert_int_equal(c->kind, EL2_UART_8250);
+	assert_int_equal(c->base, base);
+	assert_int_equal(c->reg_shift, reg_shift);
+	assert_int_equal(c->reg_io_width, reg_io_width);
+	assert_string_equal(c->path, path);
 }
 
 static void console_two_buses_down_goes_through_both_ranges(void **state)
 {
 	struct el2_machine m;
-	const char *why;
 
 	(void)state;
 	/* "serial0:1500000n8": an alias, with options. */
-	assert_int_equal(parse_buses(NULL, &m, &why), 0);
-	assert_int_equal(m.console.kind, EL2_UART_8250);
+	parse_buses(NULL, &m);
 	/* apb 0x2000 -> soc 0x102000 -> CPU 0xf0102000 */
-	assert_int_equal(m.console.base, 0xf0102000);
+	expect_8250(&m.console, 0xf0102000, 2, 4, "/soc/apb@100000/serial@2000");
 	assert_int_equal(m.console.size, 0x100);
-	assert_int_equal(m.console.reg_shift, 2);
-	assert_int_equal(m.console.reg_io_width, 4);
-	assert_string_equal(m.console.path, "/soc/apb@100000/serial@2000");
 }
 
 static void console_in_second_windows_has_8250_defaults(void **state)
 {
 	struct el2_machine m;
-	const char *why;
 
 	(void)state;
-	assert_int_equal(parse_buses("serial2", &m, &why), 0);
-	assert_int_equal(m.console.kind, EL2_UART_8250);
+	parse_buses("serial2", &m);
 	/* apb 0x20000 -> soc 0x10000000 -> CPU 0x100000000 */
-	assert_int_equal(m.console.base, 0x100000000);
-	assert_int_equal(m.console.reg_shift, 0);
-	assert_int_equal(m.console.reg_io_width, 1);
-	assert_string_equal(m.console.path, "/soc/apb@100000/serial@20000");
+	expect_8250(&m.console, 0x100000000, 0, 1, "/soc/apb@100000/serial@20000");
 }
 
 static void console_by_full_path_with_and_without_options(void **state)
 {
 	struct el2_machine m;
-	const char *why;
 
 	(void)state;
-	assert_int_equal(parse_buses("/pl011@9000000:115200n8", &m, &why), 0);
+	parse_buses("/pl011@9000000:115200n8", &m);
 	assert_int_equal(m.console.kind, EL2_UART_PL011);
 	assert_int_equal(m.console.base, 0x9000000);
 	assert_string_equal(m.console.path, "/pl011@9000000");
 
-	assert_int_equal(parse_buses("/soc/apb@100000/serial@2000", &m, &why), 0);
+	parse_buses("/soc/apb@100000/serial@2000", &m);
 	assert_int_equal(m.console.base, 0xf0102000);
 }
 
@@ -156,10 +159,9 @@ static void linux_stdout_path_is_read_when_stdout_path_is_absent(void **state)
 static void gicv3_behind_a_bus_and_psci_over_hvc(void **state)
 {
 	struct el2_machine m;
-	const char *why;
 
 	(void)state;
-	assert_int_equal(parse_buses(NULL, &m, &why), 0);
+	parse_buses(NULL, &m);
 	assert_true(m.has_gicv3);
 	assert_int_equal(m.gicd_base, 0xf0800000);
 	assert_int_equal(m.gicr_base, 0xf08a0000);
@@ -176,12 +178,7 @@ static void a_full_list_still_takes_ranges_it_can_merge(void **state)
 
 	(void)state;
 	/* EL2_MAX_MEMORY ranges 4 GiB apart, then one touching the first. */
-	for (u32 i = 0; i < EL2_MAX_MEMORY; i++) {
-		reg[4 * i] = i;
-		reg[4 * i + 1] = 0;
-		reg[4 * i + 2] = 0;
-		reg[4 * i + 3] = 0x1000;
-	}
+	el2_test_spread_reg(reg, 0, EL2_MAX_MEMORY);
 	reg[4 * EL2_MAX_MEMORY] = 0;
 	reg[4 * EL2_MAX_MEMORY + 1] = 0x1000;
 	reg[4 * EL2_MAX_MEMORY + 2] = 0;

@@ -85,29 +85,50 @@ static inline void recs_of(const struct ref *r, unsigned int kind, unsigned int 
 	ref_stream(r, kind, vm, recs_emit, out);
 }
 
-/* Assert a table's stream equals `want`, reporting the first difference. */
-static inline void assert_stream(const struct ref *r, unsigned int kind, unsigned int vm,
-				 const struct recs *want)
+/* Append @n records given as (level, ia, desc) triples, the way R() spells them. */
+static inline void recs_add_va(struct recs *rs, size_t n, va_list ap)
 {
-	struct recs got;
 	size_t i;
 
-	recs_of(r, kind, vm, &got);
-	for (i = 0; i < got.nr && i < want->nr; i++) {
-		if (got.r[i].level != want->r[i].level || got.r[i].ia != want->r[i].ia ||
-		    got.r[i].desc != want->r[i].desc) {
+	for (i = 0; i < n; i++) {
+		unsigned int level = va_arg(ap, unsigned int);
+		uint64_t ia = va_arg(ap, uint64_t);
+		uint64_t desc = va_arg(ap, uint64_t);
+
+		recs_add(rs, level, ia, desc);
+	}
+}
+
+/* Assert `got` equals `want`, reporting the first difference. */
+static inline void assert_recs_equal(const struct recs *got, const struct recs *want)
+{
+	size_t i;
+
+	for (i = 0; i < got->nr && i < want->nr; i++) {
+		if (got->r[i].level != want->r[i].level || got->r[i].ia != want->r[i].ia ||
+		    got->r[i].desc != want->r[i].desc) {
 			print_error("record %zu: got (%u, %#llx, %#llx) want "
 				    "(%u, %#llx, %#llx)\n",
-				    i, got.r[i].level, (unsigned long long)got.r[i].ia,
-				    (unsigned long long)got.r[i].desc, want->r[i].level,
+				    i, got->r[i].level, (unsigned long long)got->r[i].ia,
+				    (unsigned long long)got->r[i].desc, want->r[i].level,
 				    (unsigned long long)want->r[i].ia,
 				    (unsigned long long)want->r[i].desc);
 			fail();
 		}
 	}
-	if (got.nr != want->nr)
-		print_error("got %zu records, want %zu\n", got.nr, want->nr);
-	assert_int_equal(got.nr, want->nr);
+	if (got->nr != want->nr)
+		print_error("got %zu records, want %zu\n", got->nr, want->nr);
+	assert_int_equal(got->nr, want->nr);
+}
+
+/* Assert a table's stream equals `want`, reporting the first difference. */
+static inline void assert_stream(const struct ref *r, unsigned int kind, unsigned int vm,
+				 const struct recs *want)
+{
+	struct recs got;
+
+	recs_of(r, kind, vm, &got);
+	assert_recs_equal(&got, want);
 	recs_free(&got);
 }
 
@@ -117,16 +138,9 @@ static inline void assert_stream_is(const struct ref *r, unsigned int kind, unsi
 {
 	struct recs want = { 0 };
 	va_list ap;
-	size_t i;
 
 	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		unsigned int level = va_arg(ap, unsigned int);
-		uint64_t ia = va_arg(ap, uint64_t);
-		uint64_t desc = va_arg(ap, uint64_t);
-
-		recs_add(&want, level, ia, desc);
-	}
+	recs_add_va(&want, n, ap);
 	va_end(ap);
 	assert_stream(r, kind, vm, &want);
 	recs_free(&want);
@@ -176,6 +190,22 @@ static inline int fixture_setup_a(void **state)
 	return fixture_setup_desc(state, &d, 4 * MiB);
 }
 
+/*
+ * Machine A with memory cut to R0 = [1 GiB, 1 GiB + 4 MiB), which holds the
+ * carve-out, and R1 = [2 GiB + 1 MiB, + @r1_size), which starts 1 MiB into a
+ * 2 MiB block.
+ */
+static inline int fixture_setup_ragged(void **state, uint64_t r1_size)
+{
+	struct ref_desc d = machine_a();
+
+	d.nr_mem = 2;
+	d.mem[0].size = 4 * MiB;
+	d.mem[1].base = 2 * GiB + 1 * MiB;
+	d.mem[1].size = r1_size;
+	return fixture_setup_desc(state, &d, 1 << 20);
+}
+
 static inline int fixture_teardown(void **state)
 {
 	struct ref_fixture *f = *state;
@@ -183,6 +213,15 @@ static inline int fixture_teardown(void **state)
 	free(f->arena);
 	free(f);
 	return 0;
+}
+
+/* ref_init's answer for @d, on an instance of its own (for what init accepts). */
+static inline int init_with(const struct ref_desc *d)
+{
+	static char arena[1 << 20];
+	static struct ref r;
+
+	return ref_init(&r, d, arena, sizeof(arena));
 }
 
 #define PFN(addr) ((uint64_t)(addr) >> 12)

@@ -9,13 +9,7 @@
  */
 static int setup_c(void **state)
 {
-	struct ref_desc d = machine_a();
-
-	d.nr_mem = 2;
-	d.mem[0].size = 4 * MiB;
-	d.mem[1].base = 2 * GiB + 1 * MiB;
-	d.mem[1].size = 2 * MiB;
-	return fixture_setup_desc(state, &d, 1 << 20);
+	return fixture_setup_ragged(state, 2 * MiB);
 }
 
 /* Machine D: 40-bit IPA (root level 0), memory [2 GiB, 4 GiB). */
@@ -29,28 +23,28 @@ static int setup_d(void **state)
 	return fixture_setup_desc(state, &d, 1 << 20);
 }
 
-static void abort_maps_1g_block_when_region_allows(void **state)
+/* On machine A, an abort at @addr adds the one leaf (@level, @ia, @desc) and no table. */
+static void abort_maps_one_leaf(void **state, uint64_t addr, unsigned int level, uint64_t ia,
+				uint64_t desc)
 {
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 
-	assert_int_equal(ref_host_mem_abort(r, 0x80001000), 0);
+	assert_int_equal(ref_host_mem_abort(r, addr), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
 			 R(1, 0x40000000, TABLE),
 			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, 0x80000000 | S2_HOST_MEM));
+			 R(level, ia, desc));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
+}
+
+static void abort_maps_1g_block_when_region_allows(void **state)
+{
+	abort_maps_one_leaf(state, 0x80001000, 1, 0x80000000, 0x80000000 | S2_HOST_MEM);
 }
 
 static void abort_maps_2m_block_inside_existing_table(void **state)
 {
-	struct ref *r = &((struct ref_fixture *)*state)->ref;
-
-	assert_int_equal(ref_host_mem_abort(r, 0x40345000), 0);
-	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(2, 0x40200000, 0x40200000 | S2_HOST_MEM));
-	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
+	abort_maps_one_leaf(state, 0x40345000, 2, 0x40200000, 0x40200000 | S2_HOST_MEM);
 }
 
 static void abort_in_mmio_gap_maps_execute_never_block(void **state)
@@ -171,25 +165,17 @@ static void abort_below_empty_level0_entry_maps_1g_block(void **state)
 
 int main(void)
 {
+#define T(fn, setup) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(abort_maps_1g_block_when_region_allows,
-						fixture_setup_a, fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_maps_2m_block_inside_existing_table,
-						fixture_setup_a, fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_in_mmio_gap_maps_execute_never_block,
-						fixture_setup_a, fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_on_annotated_page_is_eperm, fixture_setup_a,
-						fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_on_mapped_page_changes_nothing,
-						fixture_setup_a, fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_unaligned_or_beyond_ia_bits_is_einval,
-						fixture_setup_a, fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_shrinks_block_to_region, setup_c,
-						fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_enomem_changes_nothing, setup_c,
-						fixture_teardown),
-		cmocka_unit_test_setup_teardown(abort_below_empty_level0_entry_maps_1g_block,
-						setup_d, fixture_teardown),
+		T(abort_maps_1g_block_when_region_allows, fixture_setup_a),
+		T(abort_maps_2m_block_inside_existing_table, fixture_setup_a),
+		T(abort_in_mmio_gap_maps_execute_never_block, fixture_setup_a),
+		T(abort_on_annotated_page_is_eperm, fixture_setup_a),
+		T(abort_on_mapped_page_changes_nothing, fixture_setup_a),
+		T(abort_unaligned_or_beyond_ia_bits_is_einval, fixture_setup_a),
+		T(abort_shrinks_block_to_region, setup_c),
+		T(abort_enomem_changes_nothing, setup_c),
+		T(abort_below_empty_level0_entry_maps_1g_block, setup_d),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

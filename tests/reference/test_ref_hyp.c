@@ -316,13 +316,7 @@ static void hyp_donate_host_rejects_carveout_and_host_pages(void **state)
 /* Machine A with memory cut to [1 GiB, 1 GiB + 4 MiB) + [2 GiB + 1 MiB, +4 MiB). */
 static int setup_ragged(void **state)
 {
-	struct ref_desc d = machine_a();
-
-	d.nr_mem = 2;
-	d.mem[0].size = 4 * MiB;
-	d.mem[1].base = 2 * GiB + 1 * MiB;
-	d.mem[1].size = 4 * MiB;
-	return fixture_setup_desc(state, &d, 1 << 20);
+	return fixture_setup_ragged(state, 4 * MiB);
 }
 
 /*

@@ -14,15 +14,6 @@
 #define UART	  0x09000000ull
 #define HYPVA(pa) ((uint64_t)(pa) + 64 * GiB)
 
-static char arena[1 << 20];
-
-static int init_with(const struct ref_desc *d)
-{
-	static struct ref r;
-
-	return ref_init(&r, d, arena, sizeof(arena));
-}
-
 static struct ref_hyp_private range(uint64_t va, uint64_t pa, uint64_t nr, unsigned int prot,
 				    unsigned int memtype)
 {
@@ -158,6 +149,29 @@ static void init_enomem_when_hyp_pool_cannot_hold_private_tables(void **state)
 }
 
 /*
+ * The hyp stage-1 stream of the machine below: the linear map of memory ends
+ * at @end, where a private range starts; @last, if not 0, is the hypervisor's
+ * now and mapped on the page before it.
+ */
+static void assert_linear_map_next_to_private(const struct ref *r, uint64_t end, uint64_t last)
+{
+	struct recs want = { 0 };
+
+	recs_add(&want, 0, 0, TABLE);
+	recs_add(&want, 1, HYPVA(0x40000000), TABLE);
+	recs_add(&want, 2, HYPVA(0x40000000), 0x40000000 | S1_PAGE_HYP);
+	recs_add(&want, 1, HYPVA(0x80000000), TABLE);
+	recs_add(&want, 2, end - 2 * MiB + 4 * KiB, TABLE);
+	if (last)
+		recs_add(&want, 3, end - 4 * KiB, (last << 12) | S1_PAGE_HYP | S2_PAGE);
+	recs_add(&want, 3, end, 0x7fff000 | S1_RX | S2_PAGE);
+	recs_add(&want, 1, end + 4 * KiB, TABLE);
+	recs_add(&want, 2, end + 4 * KiB, 0x8000000 | S1_RX);
+	assert_stream(r, REF_KIND_HYP_S1, 0, &want);
+	recs_free(&want);
+}
+
+/*
  * Memory [1 GiB, 3 GiB - 4 KiB): the linear map ends one page short of
  * 2 MiB and a private range starts right there, sharing a level-3 table
  * with it. Donating the last memory pages to the hypervisor and back
@@ -176,37 +190,12 @@ static void transitions_next_to_private_ranges_leave_them_alone(void **state)
 				 REF_MT_NORMAL);
 	fixture_setup_desc((void **)&f, &d, 1 << 20);
 	r = &f->ref;
-	assert_stream_is(r, REF_KIND_HYP_S1, 0, 8,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), 0x40000000 | S1_PAGE_HYP),
-			 R(1, HYPVA(0x80000000), TABLE),
-			 R(2, end - 2 * MiB + 4 * KiB, TABLE),
-			 R(3, end, 0x7fff000 | S1_RX | S2_PAGE),
-			 R(1, end + 4 * KiB, TABLE),
-			 R(2, end + 4 * KiB, 0x8000000 | S1_RX));
+	assert_linear_map_next_to_private(r, end, 0);
 	assert_int_equal(ref_host_donate_hyp(r, last, 1), 0);
-	assert_stream_is(r, REF_KIND_HYP_S1, 0, 9,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), 0x40000000 | S1_PAGE_HYP),
-			 R(1, HYPVA(0x80000000), TABLE),
-			 R(2, end - 2 * MiB + 4 * KiB, TABLE),
-			 R(3, end - 4 * KiB, (last << 12) | S1_PAGE_HYP | S2_PAGE),
-			 R(3, end, 0x7fff000 | S1_RX | S2_PAGE),
-			 R(1, end + 4 * KiB, TABLE),
-			 R(2, end + 4 * KiB, 0x8000000 | S1_RX));
+	assert_linear_map_next_to_private(r, end, last);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 16 - 6);
 	assert_int_equal(ref_hyp_donate_host(r, last, 1), 0);
-	assert_stream_is(r, REF_KIND_HYP_S1, 0, 8,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), 0x40000000 | S1_PAGE_HYP),
-			 R(1, HYPVA(0x80000000), TABLE),
-			 R(2, end - 2 * MiB + 4 * KiB, TABLE),
-			 R(3, end, 0x7fff000 | S1_RX | S2_PAGE),
-			 R(1, end + 4 * KiB, TABLE),
-			 R(2, end + 4 * KiB, 0x8000000 | S1_RX));
+	assert_linear_map_next_to_private(r, end, 0);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 16 - 6);
 	fixture_teardown((void **)&f);
 }

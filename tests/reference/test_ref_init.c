@@ -2,15 +2,6 @@
 /* The machine description (§8, S29) and the initial state (§5, S23, S28). */
 #include "ref_test.h"
 
-static char arena[1 << 20];
-
-static int init_with(struct ref_desc *d)
-{
-	static struct ref r;
-
-	return ref_init(&r, d, arena, sizeof(arena));
-}
-
 static void init_rejects_bad_ia_bits(void **state)
 {
 	struct ref_desc d = machine_a();

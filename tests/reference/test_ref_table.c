@@ -19,29 +19,12 @@ static void table_stream_is(const struct ref_table *t, size_t n, ...)
 {
 	struct recs got = { 0 }, want = { 0 };
 	va_list ap;
-	size_t i;
 
 	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		unsigned int level = va_arg(ap, unsigned int);
-		uint64_t ia = va_arg(ap, uint64_t);
-		uint64_t desc = va_arg(ap, uint64_t);
-
-		recs_add(&want, level, ia, desc);
-	}
+	recs_add_va(&want, n, ap);
 	va_end(ap);
 	ref_table_stream(t, recs_emit, &got);
-	for (i = 0; i < got.nr && i < want.nr; i++) {
-		if (got.r[i].level != want.r[i].level || got.r[i].ia != want.r[i].ia ||
-		    got.r[i].desc != want.r[i].desc)
-			print_error("record %zu: got (%u, %#llx, %#llx)\n", i, got.r[i].level,
-				    (unsigned long long)got.r[i].ia,
-				    (unsigned long long)got.r[i].desc);
-		assert_int_equal(got.r[i].level, want.r[i].level);
-		assert_int_equal(got.r[i].ia, want.r[i].ia);
-		assert_int_equal(got.r[i].desc, want.r[i].desc);
-	}
-	assert_int_equal(got.nr, want.nr);
+	assert_recs_equal(&got, &want);
 	recs_free(&got);
 	recs_free(&want);
 }

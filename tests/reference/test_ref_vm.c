@@ -16,12 +16,12 @@
 #define DATA   PFN(0x80001000)
 #define SHARED PFN(0x80010000)
 
-/* VM 0 with ia_bits 32, its pgd at 2 GiB, two memcache pages. */
-static void make_vm0(struct ref *r)
+/* VM @vm with @ia_bits, its pgd at 2 GiB, two memcache pages. */
+static void make_vm(struct ref *r, unsigned int vm, unsigned int ia_bits)
 {
-	assert_int_equal(ref_vm_create(r, 0, 32, PGD), 0);
-	assert_int_equal(ref_vm_topup(r, 0, MC0), 0);
-	assert_int_equal(ref_vm_topup(r, 0, MC1), 0);
+	assert_int_equal(ref_vm_create(r, vm, ia_bits, PGD), 0);
+	assert_int_equal(ref_vm_topup(r, vm, MC0), 0);
+	assert_int_equal(ref_vm_topup(r, vm, MC1), 0);
 }
 
 static void vm_create_annotates_pgd_and_roots_the_guest(void **state)
@@ -61,7 +61,7 @@ static void topup_adds_memcache_pages(void **state)
 	struct ref_page_state ps;
 
 	assert_int_equal(ref_vm_topup(r, 0, MC0), -REF_ENOENT);
-	make_vm0(r);
+	make_vm(r, 0, 32);
 	assert_int_equal(ref_pool_free(r, REF_POOL_VM(0)), 2);
 	assert_int_equal(ref_pool_size(r, REF_POOL_VM(0)), 2);
 	ref_page(r, MC1, &ps);
@@ -114,9 +114,7 @@ static void donate_guest_level0_root_needs_three_tables(void **state)
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 	uint64_t gfn = PFN(0x8000201000);
 
-	assert_int_equal(ref_vm_create(r, 2, 48, PGD), 0);
-	assert_int_equal(ref_vm_topup(r, 2, MC0), 0);
-	assert_int_equal(ref_vm_topup(r, 2, MC1), 0);
+	make_vm(r, 2, 48);
 	assert_int_equal(ref_host_donate_guest(r, 2, DATA, gfn), -REF_ENOMEM);
 	assert_int_equal(ref_vm_topup(r, 2, PFN(0x80004000)), 0);
 	assert_int_equal(ref_host_donate_guest(r, 2, DATA, gfn), 0);
@@ -133,7 +131,7 @@ static void share_and_unshare_guest(void **state)
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 	struct ref_page_state ps;
 
-	make_vm0(r);
+	make_vm(r, 0, 32);
 	assert_int_equal(ref_host_share_guest(r, 0, SHARED, 1, 0), -REF_EINVAL);
 	assert_int_equal(ref_host_share_guest(r, 0, SHARED, 1, 8), -REF_EINVAL);
 	assert_int_equal(ref_host_share_guest(r, 0, SHARED, 1, REF_PROT_R | REF_PROT_W), 0);
@@ -176,7 +174,7 @@ static void relinquish_returns_page_zeroed(void **state)
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 	struct ref_page_state ps;
 
-	make_vm0(r);
+	make_vm(r, 0, 32);
 	assert_int_equal(ref_host_donate_guest(r, 0, DATA, 7), 0);
 	assert_int_equal(ref_host_unshare_guest(r, 0, 7), -REF_EPERM);
 	assert_int_equal(ref_guest_relinquish(r, 0, 7), 0);
@@ -206,7 +204,7 @@ static void reclaim_last_page_frees_slot(void **state)
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 	struct ref_page_state ps;
 
-	make_vm0(r);
+	make_vm(r, 0, 32);
 	assert_int_equal(ref_host_donate_guest(r, 0, DATA, 0), 0);
 	assert_int_equal(ref_host_share_guest(r, 0, SHARED, 1, REF_PROT_R), 0);
 	assert_stream_is(r, REF_KIND_GUEST_S2, 0, 4,
@@ -264,7 +262,7 @@ static void teardown_frees_guest_tables_to_memcache(void **state)
 	struct ref *r = &((struct ref_fixture *)*state)->ref;
 	uint64_t i;
 
-	make_vm0(r);
+	make_vm(r, 0, 32);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(ref_vm_topup(r, 0, PFN(0x80100000) + i), 0);
 	assert_int_equal(ref_pool_free(r, REF_POOL_VM(0)), 8);

@@ -67,6 +67,41 @@ void machine_fini(struct machine *m)
 	sim_fini(&m->sim);
 }
 
+struct machine *machine_new(const struct pkvm_desc *d)
+{
+	struct machine *m = test_malloc(sizeof(*m));
+
+	assert_int_equal(machine_init(m, d), 0);
+	machine_check(m);
+	return m;
+}
+
+struct machine *machine_new_virt(void)
+{
+	struct pkvm_desc d = machine_desc_virt();
+
+	return machine_new(&d);
+}
+
+void machine_free(struct machine *m)
+{
+	machine_check(m);
+	machine_fini(m);
+	test_free(m);
+}
+
+int machine_setup_virt(void **state)
+{
+	*state = machine_new_virt();
+	return 0;
+}
+
+int machine_teardown(void **state)
+{
+	machine_free(*state);
+	return 0;
+}
+
 static void host_identity(void *arg, u64 ia, u32 level, pte_t e)
 {
 	if (pte_valid(e))

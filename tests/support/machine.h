@@ -28,6 +28,18 @@ int machine_init(struct machine *m, const struct pkvm_desc *d);
 void machine_fini(struct machine *m);
 
 /*
+ * A machine in cmocka's test memory (a leak fails the test) that pkvm_init
+ * accepted and that passes machine_check; machine_free checks it again.
+ */
+struct machine *machine_new(const struct pkvm_desc *d);
+struct machine *machine_new_virt(void);
+void machine_free(struct machine *m);
+
+/* cmocka setup and teardown: *state is machine_new_virt(). */
+int machine_setup_virt(void **state);
+int machine_teardown(void **state);
+
+/*
  * Check every table (refcount law, no LOCKED, reachability), pool
  * accounting (SPEC §7), and that host valid leaves are identity maps.
  */
@@ -35,5 +47,14 @@ void machine_check(struct machine *m);
 
 /* A digest of everything an operation may change: tables, pools, pages. */
 u64 machine_digest(struct machine *m);
+
+/* @call returns @want and the machine is exactly as before (and still checks). */
+#define assert_fails_unchanged(m, call, want)                 \
+	do {                                                  \
+		u64 before_ = machine_digest(m);              \
+		assert_int_equal((call), (want));             \
+		assert_int_equal(machine_digest(m), before_); \
+		machine_check(m);                             \
+	} while (0)
 
 #endif /* TEST_MACHINE_H */

@@ -60,6 +60,17 @@ void tbl_for_each_leaf(struct sim *sim, struct pgt *pgt, tbl_leaf_fn fn, void *a
 	check_table(sim, pgt, pgt->root_pa, pgt->start_level, 0, &st, fn, arg);
 }
 
+pte_t tbl_leaf(struct pgt *pgt, u64 ia, u32 *level)
+{
+	u32 l;
+	pte_t e;
+
+	assert_int_equal(pgt_get_leaf(pgt, ia, &e, &l), 0);
+	if (level)
+		*level = l;
+	return e;
+}
+
 void tbl_print_stats(const char *title, const struct tbl_stats *s)
 {
 	printf("%s: %llu table pages\n", title, (unsigned long long)s->tables);
@@ -88,4 +99,18 @@ void tbl_fixture_fini(struct tbl_fixture *f)
 	assert_int_equal(sim_pool_free(&f->pool), sim_pool_size(&f->pool));
 	sim_pool_fini(&f->pool);
 	sim_fini(&f->sim);
+}
+
+struct tbl_fixture *tbl_fixture_new(enum pgt_kind kind, u32 ia_bits, u64 pool_pages)
+{
+	struct tbl_fixture *f = test_malloc(sizeof(*f));
+
+	tbl_fixture_init(f, kind, ia_bits, pool_pages);
+	return f;
+}
+
+void tbl_fixture_free(struct tbl_fixture *f)
+{
+	tbl_fixture_fini(f);
+	test_free(f);
 }

@@ -22,6 +22,8 @@ typedef void (*tbl_leaf_fn)(void *arg, u64 ia, u32 level, pte_t e);
 void tbl_check(struct sim *sim, struct pgt *pgt, struct tbl_stats *stats);
 /* Call @fn for every non-zero non-table entry, in address order. */
 void tbl_for_each_leaf(struct sim *sim, struct pgt *pgt, tbl_leaf_fn fn, void *arg);
+/* The leaf (or invalid entry) that maps @ia, and its level if @level is not NULL. */
+pte_t tbl_leaf(struct pgt *pgt, u64 ia, u32 *level);
 /* A printable dump of leaves by level, for scenario reports. */
 void tbl_print_stats(const char *title, const struct tbl_stats *s);
 
@@ -34,5 +36,8 @@ struct tbl_fixture {
 
 void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages);
 void tbl_fixture_fini(struct tbl_fixture *f);
+/* The same in cmocka's test memory, where a leak fails the test. */
+struct tbl_fixture *tbl_fixture_new(enum pgt_kind kind, u32 ia_bits, u64 pool_pages);
+void tbl_fixture_free(struct tbl_fixture *f);
 
 #endif /* TEST_TABLES_H */
