@@ -48,15 +48,24 @@ nightly_libfuzzer_stats()
 }
 
 # Prints "execs eps cov corpus" summed over every AFL++ instance of a sync dir.
+# Each instance's execs/s is its executions over its run time: AFL++'s own
+# execs_per_sec is absurd (INT_MAX) in a stats file written in its first second.
 nightly_afl_stats()
 {
 	local sync=$1
 	awk -F' *: *' '
-		$1 == "execs_done" { execs += $2 }
-		$1 == "execs_per_sec" { eps += $2 }
+		$1 == "execs_done" { execs[FILENAME] = $2 }
+		$1 == "run_time" { secs[FILENAME] = $2 }
 		FILENAME ~ /\/main\// && $1 == "bitmap_cvg" { cov = $2; sub("%", "", cov) }
 		FILENAME ~ /\/main\// && $1 == "corpus_count" { corp = $2 }
-		END { printf "%d %d %s %d\n", execs, eps, cov + 0, corp }
+		END {
+			for (f in execs) {
+				total += execs[f]
+				if (secs[f] > 0)
+					eps += execs[f] / secs[f]
+			}
+			printf "%d %d %s %d\n", total, eps, cov + 0, corp
+		}
 	' "$sync"/*/fuzzer_stats 2>/dev/null || echo "0 0 0 0"
 }
 
