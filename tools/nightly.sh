@@ -238,6 +238,9 @@ nightly_run_afl()
 	for i in "${pids[@]}"; do
 		wait "$i" || true
 	done
+	# afl-fuzz 4.04c leaves its CMPLOG target stopped (state T) when it exits at -V:
+	# one leftover process per secondary per run, night after night.
+	pkill -KILL -f -- "^$cmplog\$" 2>/dev/null || true
 	find "$dir/sync" -path '*/crashes/id:*' -exec cp {} "$dir/crashes/" \; 2>/dev/null
 	mkdir -p "$dir/new"
 	find "$dir/sync" -path '*/queue/id:*' -exec cp {} "$dir/new/" \; 2>/dev/null
