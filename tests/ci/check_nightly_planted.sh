@@ -41,3 +41,7 @@ grep -qxF "s2fuzz-signature: $sig" <<<"$out" ||
 	fail "the replay command did not reproduce the signature: $(tail -n 5 <<<"$out")"
 [[ -s $work/report/findings/$n/script.txt ]] || fail "the finding was not decoded to a script"
 echo "check_nightly_planted: the replay command reproduces it"
+# Nothing of the night outlives it (afl-fuzz left its CMPLOG target stopped).
+left=$(pgrep -af -- "^$work/build/" || true)
+[[ -z $left ]] || fail "processes of the night are still there: $left"
+echo "check_nightly_planted: no process of the night is left"
