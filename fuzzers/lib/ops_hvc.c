@@ -174,7 +174,7 @@ static uint64_t typed(const void *s, int f, uint64_t raw)
 	fz_wr(rec + 2, 2, raw);
 	fz_wr(rec + 4, 4, raw);
 	fz_wr(rec + 8, 8, raw);
-	return fz_world_pkvm.field[f].decode(s, rec, NULL);
+	return fz_field_decode(&fz_world_pkvm, (unsigned)f, s, rec, NULL);
 }
 
 /* Register @i's mode nibble: 0-11 typed, 12-13 typed with a bit above 31, 14-15 raw. */
@@ -231,20 +231,24 @@ static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	return enc_x1(s, v, r, o, e);
 }
 
-#define X(i, doc) { "x" #i, 8 * (i), 8, dec_x##i, enc_x##i, parse_reg, fz_fmt_hex, doc }
+#define X(i, doc)                                                                  \
+	{ "x" #i, 8 * (i), 8, doc, .decode = dec_x##i, .encode = enc_x##i, .parse = parse_reg, \
+	  .hex = true }
 
 static const struct fz_field hvc_fields[HV_NR_FIELDS] = {
-	[HV_X0] = { "x0", 0, 8, dec_x0, enc_x0, parse_x0, fmt_x0,
+	[HV_X0] = { "x0", 0, 8,
 		    "byte 0 below 0xc0: the id of function number byte mod 14; 0xc0-0xef: a near "
-		    "miss of it (16 kinds, bytes 3-7 their noise)" },
+		    "miss of it (16 kinds, bytes 3-7 their noise)",
+		    .decode = dec_x0, .encode = enc_x0, .parse = parse_x0, .format = fmt_x0 },
 	[HV_X1] = X(1, "bytes 8-15, its mode the low nibble of byte 1: 0-11 typed by the "
 		       "call's argument (a fuzz_pkvm field of these bits), 12-13 typed with a bit "
 		       "above 31 set, 14-15 raw"),
 	[HV_X2] = X(2, "bytes 16-23, mode the high nibble of byte 1"),
 	[HV_X3] = X(3, "bytes 24-31, mode the low nibble of byte 2"),
 	[HV_X4] = X(4, "bytes 32-39, mode the high nibble of byte 2"),
-	[HV_ADDR] = { "addr", 8, 8, dec_addr, enc_addr, parse_reg, fz_fmt_hex,
-		      "register 1's bytes: typed, a page selector's address; raw, the bytes" },
+	[HV_ADDR] = { "addr", 8, 8,
+		      "register 1's bytes: typed, a page selector's address; raw, the bytes",
+		      .decode = dec_addr, .encode = enc_addr, .parse = parse_reg, .hex = true },
 };
 
 #ifdef FZ_CODEC_ONLY

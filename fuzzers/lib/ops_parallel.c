@@ -18,12 +18,6 @@
 
 enum { P_VCPU, P_IA, P_LEVEL, P_MEMTYPE, P_PROT, P_OUT, P_NR_FIELDS };
 
-/* The windows: index 1 repeats 0 so most operations meet in the first. */
-static const uint64_t window_base[4] = { 0x40000000ULL, 0x40000000ULL, 0x7fc00000ULL,
-					 0x80000000ULL };
-/* Level selector (low nibble of byte 1) to level, and back. */
-static const unsigned level_of_sel[16] = { 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 };
-static const uint8_t sel_of_level[4] = { 0, 0, 1, 5 };
 static const char *const memtype_names[2] = { "normal", "device" };
 static const char *const out_names[2] = { "same", "alt" };
 
@@ -71,76 +65,9 @@ static int format_setup(const uint8_t *hdr, char *buf, size_t len)
 			s.ia_bits, (unsigned long long)s.pool_pages);
 }
 
-static uint64_t dec_vcpu(const void *s, const uint8_t *r, const struct fz_op *o)
+static uint64_t nr_vcpus(const void *s)
 {
-	(void)o;
-	return (r[0] & 3U) % ((const struct fzp_setup *)s)->nr_vcpus;
-}
-
-static bool enc_vcpu(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)o;
-	if (v >= ((const struct fzp_setup *)s)->nr_vcpus)
-		return fz_fail(e, "vcpu %llu: this run has vCPUs 0 to %u", (unsigned long long)v,
-			       ((const struct fzp_setup *)s)->nr_vcpus - 1);
-	r[0] = (uint8_t)((r[0] & ~3U) | v);
-	return true;
-}
-
-static uint64_t dec_ia(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	unsigned a16 = (unsigned)r[2] | (unsigned)r[3] << 8;
-	unsigned page = a16 & (WINDOW_PAGES - 1);
-
-	(void)s, (void)o;
-	return window_base[a16 >> 14] + ((uint64_t)(a16 & NARROW_BIT ? page & 0xf : page) << 12);
-}
-
-static bool enc_ia(const void *s, uint64_t ia, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)s, (void)o;
-	for (unsigned w = 0; w < 4; w++) {
-		if (ia >= window_base[w] && ia - window_base[w] < (uint64_t)WINDOW_PAGES << 12 &&
-		    !(ia & 0xfff)) {
-			r[2] = (uint8_t)((ia - window_base[w]) >> 12);
-			r[3] = (uint8_t)(w << 6 | ((ia - window_base[w]) >> 20));
-			return true;
-		}
-	}
-	return fz_fail(e,
-		       "ia %#llx: a page of the windows [0x40000000, 0x40400000), "
-		       "[0x7fc00000, 0x80000000) or [0x80000000, 0x80400000)",
-		       (unsigned long long)ia);
-}
-
-static uint64_t dec_level(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return level_of_sel[r[1] & 0xf];
-}
-
-static bool enc_level(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		      struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v < 1 || v > 3)
-		return fz_fail(e, "level %llu: 1, 2 or 3", (unsigned long long)v);
-	r[1] = (uint8_t)((r[1] & 0xf0) | sel_of_level[v]);
-	return true;
-}
-
-static uint64_t dec_memtype(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return (r[0] >> 5) & 1;
-}
-
-static bool enc_memtype(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-			struct fz_err *e)
-{
-	(void)s, (void)o, (void)e;
-	r[0] = (uint8_t)(r[0] | v << 5);
-	return true;
+	return ((const struct fzp_setup *)s)->nr_vcpus;
 }
 
 /* 1-7; Linux refuses executable device mappings (S4): a prelude drops X. */
@@ -166,50 +93,31 @@ static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	return true;
 }
 
-static uint64_t dec_out(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return (r[0] >> 4) & 1;
-}
-
-static bool enc_out(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)s, (void)o, (void)e;
-	r[0] = (uint8_t)(r[0] | v << 4);
-	return true;
-}
-
-#define NAMES(name, list, what)                                                              \
-	static bool parse_##name(const void *s, const char *t, uint64_t *v, struct fz_err *e) \
-	{                                                                                    \
-		unsigned i;                                                                  \
-		(void)s;                                                                     \
-		if (!fz_name(t, list, 2, &i))                                                \
-			return fz_fail(e, #name ": '%s' is not " what, t);                  \
-		*v = i;                                                                      \
-		return true;                                                                 \
-	}                                                                                    \
-	static int fmt_##name(uint64_t v, char *buf, size_t len)                             \
-	{                                                                                    \
-		return snprintf(buf, len, "%s", list[v & 1]);                                \
-	}
-NAMES(memtype, memtype_names, "normal or device")
-NAMES(out, out_names, "same or alt")
+/* A window's page, or one of its first 16 (bit 13: vCPUs meet on one entry). */
+#define WINDOW(i, base)                                       \
+	FZ_WAY(0xe000, (i) << 14, WINDOW_PAGES - 1, 0x1000, base), \
+		FZ_WAY(0xe000, (i) << 14 | NARROW_BIT, 0xf, 0x1000, base)
 
 static const struct fz_field parallel_fields[P_NR_FIELDS] = {
-	[P_VCPU] = { "vcpu", 0, 1, dec_vcpu, enc_vcpu, fz_parse_num, fz_fmt_dec,
-		     "byte 0, low 2 bits, mod the vCPUs: whose list it joins" },
-	[P_IA] = { "ia", 2, 2, dec_ia, enc_ia, fz_parse_num, fz_fmt_hex,
+	[P_VCPU] = { "vcpu", 0, 1, "byte 0, low 2 bits, mod the vCPUs: whose list it joins",
+		     FZ_WAYS(FZ_WAY(0, 0, 3, 1, 0)), .limit = nr_vcpus },
+	[P_IA] = { "ia", 2, 2,
 		   "bytes 2-3: the top 2 bits pick a 4 MiB window (0x40000000 twice, 0x7fc00000, "
-		   "0x80000000), the low 10 its page (the low 4 when bit 13 is set)" },
-	[P_LEVEL] = { "level", 1, 1, dec_level, enc_level, fz_parse_num, fz_fmt_dec,
-		      "byte 1, low nibble: 0 level 1, 1-4 level 2, 5-15 level 3" },
-	[P_MEMTYPE] = { "memtype", 0, 1, dec_memtype, enc_memtype, parse_memtype, fmt_memtype,
-			"byte 0, bit 5: normal or device" },
-	[P_PROT] = { "prot", 1, 1, dec_prot, enc_prot, fz_parse_num, fz_fmt_dec,
-		     "byte 1, high nibble: 1 + nibble mod 7 (X=1 W=2 R=4); device drops X" },
-	[P_OUT] = { "out", 0, 1, dec_out, enc_out, parse_out, fmt_out,
-		    "byte 0, bit 4: the faults' output (same) or another (alt)" },
+		   "0x80000000), the low 10 its page (the low 4 when bit 13 is set)",
+		   FZ_WAYS(WINDOW(0, 0x40000000), WINDOW(1, 0x40000000), WINDOW(2, 0x7fc00000),
+			   WINDOW(3, 0x80000000)),
+		   .hex = true },
+	[P_LEVEL] = { "level", 1, 1, "byte 1, low nibble: 0 level 1, 1-4 level 2, 5-15 level 3",
+		      FZ_WAYS(FZ_IS(8, 8, 3), FZ_IS(0xf, 0, 1), FZ_IS(0xf, 1, 2), FZ_IS(0xf, 2, 2),
+			      FZ_IS(0xf, 3, 2), FZ_IS(0xf, 4, 2), FZ_IS(0, 0, 3)) },
+	[P_MEMTYPE] = { "memtype", 0, 1, "byte 0, bit 5: normal or device",
+			FZ_WAYS(FZ_IS(0x20, 0x20, 1), FZ_IS(0, 0, 0)), .names = memtype_names,
+			.nr_names = 2 },
+	[P_PROT] = { "prot", 1, 1,
+		     "byte 1, high nibble: 1 + nibble mod 7 (X=1 W=2 R=4); device drops X",
+		     .decode = dec_prot, .encode = enc_prot },
+	[P_OUT] = { "out", 0, 1, "byte 0, bit 4: the faults' output (same) or another (alt)",
+		    FZ_WAYS(FZ_IS(0x10, 0x10, 1), FZ_IS(0, 0, 0)), .names = out_names, .nr_names = 2 },
 };
 
 #define F(f) (1U << P_##f)

@@ -13,93 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* vm: bit 7 clear, slots 0-3 (operations meet each other's VMs); set, 0-31. */
-static uint64_t dec_vm(const void *s, const uint8_t *r, const struct fz_op *o)
+/* The pools a pool selector may name: host, hyp, each VM slot's memcache. */
+static uint64_t nr_pools(const void *s)
 {
-	(void)s, (void)o;
-	return r[1] & 0x80 ? r[1] & 0x1fU : r[1] & 0x3U;
-}
-
-static bool enc_vm(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 31)
-		return fz_fail(e, "vm %llu: at most 31", (unsigned long long)v);
-	r[1] = (uint8_t)(v < 4 ? v : 0x80 | v);
-	return true;
-}
-
-/* The 16-bit field at bytes 2-3, shared by nr, prot, ia_bits and pool. */
-static uint64_t a16(const uint8_t *r)
-{
-	return fz_rd(r + 2, 2);
-}
-
-static uint64_t dec_ia_bits(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return 28 + a16(r) % 24;
-}
-
-static bool enc_ia_bits(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-			struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v < 28 || v > 51)
-		return fz_fail(e, "ia_bits %llu: 28 to 51", (unsigned long long)v);
-	fz_wr(r + 2, 2, v - 28);
-	return true;
-}
-
-static uint64_t dec_nr(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return (a16(r) & 0x3ff) << (a16(r) & 0x8000 ? 9 : 0);
-}
-
-static bool enc_nr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v < 0x400)
-		fz_wr(r + 2, 2, v);
-	else if (v % 512 == 0 && v / 512 < 0x400)
-		fz_wr(r + 2, 2, 0x8000 | v / 512);
-	else
-		return fz_fail(e, "nr %llu: below 1024, or a multiple of 512 below 2^19",
-			       (unsigned long long)v);
-	return true;
-}
-
-static uint64_t dec_prot(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return a16(r) & 0xf;
-}
-
-static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		     struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 15)
-		return fz_fail(e, "prot %llu: at most 15", (unsigned long long)v);
-	fz_wr(r + 2, 2, v);
-	return true;
-}
-
-static uint64_t dec_pool(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)o;
-	return a16(r) % (2 + ((const struct fz_machine *)s)->nr_vm_slots);
-}
-
-static bool enc_pool(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		     struct fz_err *e)
-{
-	(void)o;
-	if (v >= 2 + ((const struct fz_machine *)s)->nr_vm_slots)
-		return fz_fail(e, "no pool %llu on this machine", (unsigned long long)v);
-	fz_wr(r + 2, 2, v);
-	return true;
+	return 2 + ((const struct fz_machine *)s)->nr_vm_slots;
 }
 
 /* Page selectors, bytes 4-7: the top two bits choose what the rest means. */
@@ -175,56 +92,10 @@ static bool parse_pfn(const void *s, const char *t, uint64_t *v, struct fz_err *
 	return fz_parse_num(s, t, v, e);
 }
 
-static uint64_t dec_gfn(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	uint64_t g = fz_rd(r + 8, 8);
-
-	(void)s, (void)o;
-	switch (g >> 62) {
-	case 0:
-		return g & 0x3ff; /* a few tables' worth */
-	case 1:
-		return g & 0xfffff;
-	case 2:
-		return g & ((1ULL << 36) - 1);
-	default:
-		return (g & 0x3f) << 30; /* huge: past many VMs' ia_bits */
-	}
-}
-
-static bool enc_gfn(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v < (1ULL << 36))
-		fz_wr(r + 8, 8, 2ULL << 62 | v);
-	else if (!(v & ((1ULL << 30) - 1)) && v >> 30 < 64)
-		fz_wr(r + 8, 8, 3ULL << 62 | v >> 30);
-	else
-		return fz_fail(e, "gfn %#llx: below 2^36, or a multiple of 2^30 below 2^36",
-			       (unsigned long long)v);
-	return true;
-}
-
-static uint64_t dec_hide(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return fz_rd(r + 4, 4) % 64;
-}
-
-static bool enc_hide(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		     struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 63)
-		return fz_fail(e, "pool_hide nr %llu: at most 63", (unsigned long long)v);
-	fz_wr(r + 4, 4, v);
-	return true;
-}
-
 /* An abort's byte address: a page selector, page + 8 when a16 is 0xffff. */
 static uint64_t dec_addr(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	return (dec_pfn(s, r, o) << 12) + (a16(r) == 0xffff ? 8 : 0);
+	return (dec_pfn(s, r, o) << 12) + (fz_rd(r + 2, 2) == 0xffff ? 8 : 0);
 }
 
 static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
@@ -236,30 +107,40 @@ static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	return enc_pfn(s, v >> 12, r, o, e);
 }
 
+#define PFN_DOC                                                                           \
+	"bytes 4-7, a page selector: the top two bits choose 0 a memory page by index, 1 a " \
+	"page near the carve-out's start (low 16 bits - 0x8000), 2 any page below the host " \
+	"address space, 3 pages at and past its end"
+
+/* a16: the 16-bit field at bytes 2-3, shared by nr, prot, ia_bits and pool. */
 static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {
-	[PK_VM] = { "vm", 1, 1, dec_vm, enc_vm, fz_parse_num, fz_fmt_dec,
+	[PK_VM] = { "vm", 1, 1,
 		    "byte 1: `& 3` when bit 7 is clear, else `& 0x1f` (16-31 are always out of "
-		    "range)" },
-	[PK_IA_BITS] = { "ia_bits", 2, 2, dec_ia_bits, enc_ia_bits, fz_parse_num, fz_fmt_dec,
-			 "bytes 2-3 (a16): 28 + a16 mod 24" },
-	[PK_PFN] = { "pfn", 4, 4, dec_pfn, enc_pfn, parse_pfn, fz_fmt_hex,
-		     "bytes 4-7, a page selector: the top two bits choose 0 a memory page by "
-		     "index, 1 a page near the carve-out's start (low 16 bits - 0x8000), 2 any "
-		     "page below the host address space, 3 pages at and past its end" },
-	[PK_PGD] = { "pgd", 4, 4, dec_pfn, enc_pfn, parse_pfn, fz_fmt_hex,
-		     "bytes 4-7, a page selector (as pfn)" },
-	[PK_NR] = { "nr", 2, 2, dec_nr, enc_nr, fz_parse_num, fz_fmt_dec,
-		    "a16 & 0x3ff, times 512 when bit 15 is set" },
-	[PK_GFN] = { "gfn", 8, 8, dec_gfn, enc_gfn, fz_parse_num, fz_fmt_hex,
-		     "bytes 8-15: the top two bits choose `& 0x3ff`, `& 0xfffff`, "
-		     "`& (2^36 - 1)` or `(g & 0x3f) << 30`" },
-	[PK_PROT] = { "prot", 2, 2, dec_prot, enc_prot, fz_parse_num, fz_fmt_dec, "a16 & 0xf" },
-	[PK_POOL] = { "pool", 2, 2, dec_pool, enc_pool, fz_parse_num, fz_fmt_dec,
-		      "a16 mod (2 + VM slots): 0 host, 1 hyp, 2 + n VM n's memcache" },
-	[PK_HIDE] = { "nr", 4, 4, dec_hide, enc_hide, fz_parse_num, fz_fmt_dec,
-		      "bytes 4-7 mod 64: free pages withheld" },
-	[PK_ADDR] = { "addr", 2, 6, dec_addr, enc_addr, fz_parse_num, fz_fmt_hex,
-		      "the page selector as a byte address, + 8 when a16 is 0xffff" },
+		    "range)",
+		    FZ_WAYS(FZ_WAY(0x80, 0, 3, 1, 0), FZ_WAY(0x80, 0x80, 0x1f, 1, 0)) },
+	[PK_IA_BITS] = { "ia_bits", 2, 2, "bytes 2-3 (a16): 28 + a16 mod 24",
+			 FZ_WAYS({ .mask = 0xffff, .unit = 1, .add = 28, .mod = 24 }) },
+	[PK_PFN] = { "pfn", 4, 4, PFN_DOC, .decode = dec_pfn, .encode = enc_pfn,
+		     .parse = parse_pfn, .hex = true },
+	[PK_PGD] = { "pgd", 4, 4, "bytes 4-7, a page selector (as pfn)", .decode = dec_pfn,
+		     .encode = enc_pfn, .parse = parse_pfn, .hex = true },
+	[PK_NR] = { "nr", 2, 2, "a16 & 0x3ff, times 512 when bit 15 is set",
+		    FZ_WAYS(FZ_WAY(0x8000, 0, 0x3ff, 1, 0), FZ_WAY(0x8000, 0x8000, 0x3ff, 512, 0)) },
+	[PK_GFN] = { "gfn", 8, 8,
+		     "bytes 8-15: the top two bits choose `& 0x3ff`, `& 0xfffff`, `& (2^36 - 1)` or "
+		     "`(g & 0x3f) << 30`",
+		     FZ_WAYS(FZ_WAY(3ULL << 62, 0, 0x3ff, 1, 0),
+			     FZ_WAY(3ULL << 62, 1ULL << 62, 0xfffff, 1, 0),
+			     FZ_WAY(3ULL << 62, 2ULL << 62, (1ULL << 36) - 1, 1, 0),
+			     FZ_WAY(3ULL << 62, 3ULL << 62, 0x3f, 1LL << 30, 0)),
+		     .hex = true },
+	[PK_PROT] = { "prot", 2, 2, "a16 & 0xf", FZ_WAYS(FZ_WAY(0, 0, 0xf, 1, 0)) },
+	[PK_POOL] = { "pool", 2, 2, "a16 mod (2 + VM slots): 0 host, 1 hyp, 2 + n VM n's memcache",
+		      FZ_WAYS(FZ_WAY(0, 0, 0xffff, 1, 0)), .limit = nr_pools },
+	[PK_HIDE] = { "nr", 4, 4, "bytes 4-7 mod 64: free pages withheld",
+		      FZ_WAYS(FZ_WAY(0, 0, 0x3f, 1, 0)) },
+	[PK_ADDR] = { "addr", 2, 6, "the page selector as a byte address, + 8 when a16 is 0xffff",
+		      .decode = dec_addr, .encode = enc_addr, .hex = true },
 };
 
 /*

@@ -113,254 +113,24 @@ uint64_t fz_window_base(const struct fz_tables_setup *s, enum fz_table table)
 	}
 }
 
-static uint64_t dec_table(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	/* A quarter of the operations go to the hyp table: most of §5b is stage-2. */
-	return (r[1] & 3) == 3 ? FZ_T_HYP : FZ_T_GUEST;
-}
+/* What the ways of ia and pa count from. */
+enum { B_WINDOW = 1, B_WINDOW_GIB, B_TOP, B_IA };
 
-static bool enc_table(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		      struct fz_err *e)
-{
-	(void)s, (void)o, (void)e;
-	r[1] = v == FZ_T_HYP ? 3 : 0;
-	return true;
-}
-
-static bool parse_table(const void *s, const char *t, uint64_t *v, struct fz_err *e)
-{
-	unsigned i;
-
-	(void)s;
-	if (strcmp(t, "guest") && strcmp(t, "hyp"))
-		return fz_fail(e, "table: '%s' is not guest or hyp", t);
-	fz_name(t, table_names, FZ_T_NR, &i);
-	*v = i;
-	return true;
-}
-
-static int fmt_table(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%s", table_names[v % FZ_T_NR]);
-}
-
-static uint64_t dec_ia(const void *setup, const uint8_t *r, const struct fz_op *o)
+static uint64_t base(const void *setup, const struct fz_op *o, unsigned b)
 {
 	const struct fz_tables_setup *s = setup;
 	enum fz_table t = (enum fz_table)o->v[T_TABLE];
-	uint32_t sel = (uint32_t)fz_rd(r + 8, 4);
-	uint64_t w = fz_window_base(s, t), low = sel & 0x1fffffffU;
 
-	switch (sel >> 29) {
-	case 4:
-		return w + (low & 0x1f) * SZ_2M;
-	case 5:
-		return (w & ~(SZ_1G - 1)) + (low & 7) * SZ_1G;
-	case 6: /* anywhere below 2^41 */
-		return low << 12;
-	case 7: /* unaligned in the window, or across the top of the space */
-		if (low & (1U << 28))
-			return w + (low & 0xfff) * SZ_4K + UNALIGNED;
-		return (1ULL << s->ia_bits[t]) + ((low & 0xfff) - 0x800) * SZ_4K;
-	default: /* 0-3: the window, page by page */
-		return w + (low & 0xfff) * SZ_4K;
-	}
-}
-
-static bool enc_ia(const void *setup, uint64_t ia, uint8_t *r, const struct fz_op *o,
-		   struct fz_err *e)
-{
-	const struct fz_tables_setup *s = setup;
-	enum fz_table t = (enum fz_table)o->v[T_TABLE];
-	uint64_t w = fz_window_base(s, t), w1 = w & ~(SZ_1G - 1), top = 1ULL << s->ia_bits[t];
-	uint64_t sel;
-
-	if (ia >= w && !((ia - w) % SZ_4K) && (ia - w) / SZ_4K < 0x1000)
-		sel = (ia - w) / SZ_4K;
-	else if (ia >= w && !((ia - w) % SZ_2M) && (ia - w) / SZ_2M < 32)
-		sel = 4ULL << 29 | (ia - w) / SZ_2M;
-	else if (ia >= w1 && !((ia - w1) % SZ_1G) && (ia - w1) / SZ_1G < 8)
-		sel = 5ULL << 29 | (ia - w1) / SZ_1G;
-	else if (!(ia % SZ_4K) && ia / SZ_4K < (1U << 29))
-		sel = 6ULL << 29 | ia / SZ_4K;
-	else if (ia % SZ_4K == UNALIGNED && ia - UNALIGNED >= w && (ia - UNALIGNED - w) / SZ_4K < 0x1000)
-		sel = 7ULL << 29 | 1U << 28 | (ia - UNALIGNED - w) / SZ_4K;
-	else if (!(ia % SZ_4K) && ia + 0x800 * SZ_4K >= top && (ia + 0x800 * SZ_4K - top) / SZ_4K < 0x1000)
-		sel = 7ULL << 29 | (ia + 0x800 * SZ_4K - top) / SZ_4K;
-	else
-		return fz_fail(e,
-			       "ia %#llx cannot be expressed for the %s table: use a page of the "
-			       "16 MiB window at %#llx, 2 MiB or 1 GiB steps from it, a page below "
-			       "2^41, a window page + 0x10, or a page within 8 MiB of 2^%u",
-			       (unsigned long long)ia, table_names[t], (unsigned long long)w,
-			       s->ia_bits[t]);
-	fz_wr(r + 8, 4, sel);
-	return true;
-}
-
-/* A 14-bit two's complement field. */
-static int64_t sext14(uint64_t v)
-{
-	return (int64_t)(v & 0x3fff) - (v & 0x2000 ? 0x4000 : 0);
-}
-
-static uint64_t dec_pa(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	uint64_t ia = o->v[T_IA], sel = fz_rd(r + 6, 2);
-
-	(void)s;
-	switch (sel >> 14) {
-	case 0: /* gigabytes away, sometimes plus a few pages (a far, misaligned output) */
-		return ia + (uint64_t)((int64_t)(int8_t)(sel & 0xff) * (int64_t)SZ_1G) +
-		       (sel & 0x2000 ? ((sel >> 8) & 0x1fU) * SZ_4K : 0);
-	case 1:
-		return ia + (uint64_t)(sext14(sel) * (int64_t)SZ_2M);
-	case 2:
-		return ia + (uint64_t)(sext14(sel) * (int64_t)SZ_4K);
-	default: /* unaligned, or at the top of the output space */
-		if (sel & 0x2000)
-			return ia + UNALIGNED;
-		return TOP_48 - (sel & 0x1fffU) * SZ_4K;
-	}
-}
-
-static bool enc_pa(const void *s, uint64_t pa, uint8_t *r, const struct fz_op *o,
-		   struct fz_err *e)
-{
-	const int64_t units[] = { (int64_t)SZ_1G, (int64_t)SZ_2M, (int64_t)SZ_4K };
-	uint64_t ia = o->v[T_IA];
-	int64_t d = (int64_t)(pa - ia);
-
-	(void)s;
-	if (pa == ia + UNALIGNED) {
-		fz_wr(r + 6, 2, 0xe000);
-		return true;
-	}
-	for (unsigned i = 0; i < 3; i++) {
-		int64_t q = d / units[i], lim = i ? 0x2000 : 0x80;
-
-		if (d % units[i] || q < -lim || q >= lim)
-			continue;
-		fz_wr(r + 6, 2, i << 14 | ((uint64_t)q & (i ? 0x3fffU : 0xffU)));
-		return true;
-	}
-	/* Gigabytes (rounded down) plus 1-31 pages. */
-	if (!(d % (int64_t)SZ_4K)) {
-		int64_t q = (d >= 0 ? d : d - (int64_t)SZ_1G + 1) / (int64_t)SZ_1G;
-		int64_t rest = (d - q * (int64_t)SZ_1G) / (int64_t)SZ_4K;
-
-		if (q >= -0x80 && q < 0x80 && rest < 32) {
-			fz_wr(r + 6, 2, 0x2000 | (uint64_t)rest << 8 | ((uint64_t)q & 0xffU));
-			return true;
-		}
-	}
-	if (pa <= TOP_48 && !(pa % SZ_4K) && (TOP_48 - pa) / SZ_4K < 0x2000) {
-		fz_wr(r + 6, 2, 0xc000 | (TOP_48 - pa) / SZ_4K);
-		return true;
-	}
-	return fz_fail(e,
-		       "pa %#llx cannot be expressed: pa - ia must be -128 to 127 GiB plus 0 to 31 "
-		       "pages, or -8192 to 8191 times 2 MiB or 4 KiB, or ia + 0x10; or pa a page "
-		       "within 32 MiB below 2^48",
-		       (unsigned long long)pa);
-}
-
-/*
- * Pages mostly (short runs: every entry written is also hashed twice); 2 MiB
- * multiples a quarter of the time, 1 GiB ones an eighth, longer runs too.
- */
-static uint64_t dec_nr(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	uint64_t a16 = fz_rd(r + 4, 2) ^ ZERO_NR;
-
-	(void)s, (void)o;
-	switch (a16 >> 13) {
-	case 4:
-	case 5:
-		return (a16 & 0xfU) * 512;
-	case 6:
-		return (a16 & 3U) << 18;
-	case 7:
-		return a16 & 0x7ffU;
+	switch (b) {
+	case B_WINDOW:
+		return fz_window_base(s, t);
+	case B_WINDOW_GIB:
+		return fz_window_base(s, t) & ~(SZ_1G - 1);
+	case B_TOP:
+		return 1ULL << s->ia_bits[t];
 	default:
-		return a16 & 0xffU;
+		return o->v[T_IA];
 	}
-}
-
-static bool enc_nr(const void *s, uint64_t nr, uint8_t *r, const struct fz_op *o,
-		   struct fz_err *e)
-{
-	uint64_t a16;
-
-	(void)s, (void)o;
-	if (nr < 0x100)
-		a16 = nr;
-	else if (!(nr % 512) && nr / 512 < 16)
-		a16 = 0x8000 | nr / 512;
-	else if (!(nr % (1U << 18)) && nr >> 18 < 4)
-		a16 = 0xc000 | nr >> 18;
-	else if (nr < 0x800)
-		a16 = 0xe000 | nr;
-	else
-		return fz_fail(e, "nr %llu: below 2048, 512 times 1-15, or 262144 times 1-3",
-			       (unsigned long long)nr);
-	fz_wr(r + 4, 2, a16 ^ ZERO_NR);
-	return true;
-}
-
-/* Pages and 2 MiB blocks mostly: a 1 GiB fault is an eighth, level 0 too. */
-static uint64_t dec_level(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return (unsigned[]){ 0, 1, 2, 3, 2, 3, 2, 3 }[(fz_rd(r + 4, 2) ^ ZERO_LEVEL) & 7];
-}
-
-static bool enc_level(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		      struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 3)
-		return fz_fail(e, "level %llu: 0 to 3", (unsigned long long)v);
-	fz_wr(r + 4, 2, v ^ ZERO_LEVEL);
-	return true;
-}
-
-/* Owners past 255 (-EINVAL) as rarely as device memory's invalid type. */
-static uint64_t dec_owner(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return r[2] | (r[3] >= 0xf8 ? 0x100U : 0);
-}
-
-static bool enc_owner(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		      struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 0x1ff)
-		return fz_fail(e, "owner %llu: 0 to 511", (unsigned long long)v);
-	r[2] = (uint8_t)v;
-	r[3] = v > 0xff ? 0xf8 : 0;
-	return true;
-}
-
-/* Bad protections (8-15) only when three more bits agree: rarely. */
-static uint64_t dec_prot(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	unsigned p8 = r[2] ^ ZERO_PROT;
-
-	(void)s, (void)o;
-	return (p8 & 0x70) == 0x70 ? p8 & 0xfU : p8 & 7U;
-}
-
-static bool enc_prot(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		     struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 15)
-		return fz_fail(e, "prot %llu: at most 15", (unsigned long long)v);
-	r[2] = (uint8_t)((v < 8 ? v : 0x70 | v) ^ ZERO_PROT);
-	return true;
 }
 
 /* "rw", "rwx", "x"... or a number (0-15). */
@@ -387,75 +157,64 @@ static int fmt_prot(uint64_t v, char *buf, size_t len)
 	return snprintf(buf, len, "%s%s%s", v & 4 ? "r" : "", v & 2 ? "w" : "", v & 1 ? "x" : "");
 }
 
-static uint64_t dec_memtype(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	(void)s, (void)o;
-	return r[3] < 0xc0 ? 0 : r[3] < 0xf8 ? 1 : 2;
-}
+#define TOP3 0xe0000000ULL
 
-static bool enc_memtype(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-			struct fz_err *e)
-{
-	(void)s, (void)o, (void)e;
-	r[3] = (uint8_t[]){ 0x00, 0xc0, 0xf8 }[v];
-	return true;
-}
-
-static bool parse_memtype(const void *s, const char *t, uint64_t *v, struct fz_err *e)
-{
-	unsigned i;
-
-	(void)s;
-	if (!fz_name(t, memtype_names, 3, &i))
-		return fz_fail(e, "memtype: '%s' is not normal, device or 2", t);
-	*v = i;
-	return true;
-}
-
-static int fmt_memtype(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%s", memtype_names[v % 3]);
-}
-
-static uint64_t dec_keep(const void *s, const uint8_t *r, const struct fz_op *o)
-{
-	uint64_t a16 = fz_rd(r + 4, 2);
-
-	(void)s, (void)o;
-	return a16 & 0x8000 ? a16 & 0x3ffU : a16 & 0xfU;
-}
-
-static bool enc_keep(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,
-		     struct fz_err *e)
-{
-	(void)s, (void)o;
-	if (v > 0x3ff)
-		return fz_fail(e, "keep %llu: at most 1023", (unsigned long long)v);
-	fz_wr(r + 4, 2, v < 0x10 ? v : 0x8000 | v);
-	return true;
-}
-
+/*
+ * ia: half the addresses in the window, a quarter 2 MiB or 1 GiB aligned,
+ * the rest anywhere, unaligned, or across the top of the space. pa: the
+ * input plus GiB (sometimes plus pages: a far, misaligned output), 2 MiB or
+ * 4 KiB steps, so a block fits sometimes and sometimes not. nr: pages
+ * mostly (short runs: every entry written is also hashed twice), 2 MiB
+ * multiples a quarter of the time, 1 GiB ones an eighth, longer runs too.
+ * level: pages and 2 MiB blocks mostly, a 1 GiB fault an eighth, level 0
+ * too. Owners past 255 (-EINVAL) as rarely as device memory's invalid
+ * type; bad protections (8-15) only when three more bits agree.
+ */
 static const struct fz_field table_fields[T_NR_FIELDS] = {
-	[T_TABLE] = { "table", 1, 1, dec_table, enc_table, parse_table, fmt_table,
-		      "byte 1: hyp when its low two bits are 3, else guest" },
-	[T_IA] = { "ia", 8, 4, dec_ia, enc_ia, fz_parse_num, fz_fmt_hex,
-		   "bytes 8-11: the top three bits choose 0-3 a page of the window, 4 2 MiB "
-		   "steps, 5 1 GiB steps, 6 any page below 2^41, 7 unaligned or across the top" },
-	[T_NR] = { "nr", 4, 2, dec_nr, enc_nr, fz_parse_num, fz_fmt_dec,
-		   "bytes 4-5 ^ 1: pages, 512 multiples, 2^18 multiples or up to 2047" },
-	[T_LEVEL] = { "level", 4, 2, dec_level, enc_level, fz_parse_num, fz_fmt_dec,
-		      "bytes 4-5 ^ 3, low 3 bits: 0, 1, 2, 3, 2, 3, 2, 3" },
-	[T_OWNER] = { "owner", 2, 2, dec_owner, enc_owner, fz_parse_num, fz_fmt_dec,
-		      "byte 2, + 256 when byte 3 is 0xf8 or more" },
-	[T_PA] = { "pa", 6, 2, dec_pa, enc_pa, fz_parse_num, fz_fmt_hex,
-		   "bytes 6-7: the input address plus GiB, 2 MiB or 4 KiB steps, or unaligned, "
-		   "or a page just below 2^48" },
-	[T_PROT] = { "prot", 2, 1, dec_prot, enc_prot, parse_prot, fmt_prot,
-		     "byte 2 ^ 6: its low 3 bits, or 8-15 when bits 4-6 are set" },
-	[T_MEMTYPE] = { "memtype", 3, 1, dec_memtype, enc_memtype, parse_memtype, fmt_memtype,
-			"byte 3: normal below 0xc0, device below 0xf8, else the invalid 2" },
-	[T_KEEP] = { "keep", 4, 2, dec_keep, enc_keep, fz_parse_num, fz_fmt_dec,
-		     "bytes 4-5: the low 4 bits, or 10 when bit 15 is set" },
+	[T_TABLE] = { "table", 1, 1, "byte 1: hyp when its low two bits are 3, else guest",
+		      FZ_WAYS(FZ_IS(3, 3, FZ_T_HYP), FZ_IS(0, 0, FZ_T_GUEST)),
+		      .names = table_names, .nr_names = FZ_T_NR },
+	[T_IA] = { "ia", 8, 4,
+		   "bytes 8-11: the top three bits choose 0-3 a page of the window, 4 2 MiB steps, "
+		   "5 1 GiB steps, 6 any page below 2^41, 7 unaligned (bit 28) or across the top",
+		   FZ_WAYS(FZ_WAY_B(1ULL << 31, 0, 0xfff, SZ_4K, 0, B_WINDOW),
+			   FZ_WAY_B(TOP3, 4ULL << 29, 0x1f, SZ_2M, 0, B_WINDOW),
+			   FZ_WAY_B(TOP3, 5ULL << 29, 7, SZ_1G, 0, B_WINDOW_GIB),
+			   FZ_WAY(TOP3, 6ULL << 29, 0x1fffffff, SZ_4K, 0),
+			   FZ_WAY_B(0xf0000000, 0xf0000000, 0xfff, SZ_4K, UNALIGNED, B_WINDOW),
+			   FZ_WAY_B(0xf0000000, 0xe0000000, 0xfff, SZ_4K, -0x800 * (int64_t)SZ_4K,
+				    B_TOP)),
+		   .hex = true },
+	[T_NR] = { "nr", 4, 2, "bytes 4-5 ^ 1: pages, 512 multiples, 2^18 multiples or up to 2047",
+		   .xor = ZERO_NR,
+		   FZ_WAYS(FZ_WAY(0xc000, 0x8000, 0xf, 512, 0), FZ_WAY(0xe000, 0xc000, 3, 1 << 18, 0),
+			   FZ_WAY(0xe000, 0xe000, 0x7ff, 1, 0), FZ_WAY(0, 0, 0xff, 1, 0)) },
+	[T_LEVEL] = { "level", 4, 2, "bytes 4-5 ^ 3, low 3 bits: 0, 1, 2, 3, 2, 3, 2, 3",
+		      .xor = ZERO_LEVEL,
+		      FZ_WAYS(FZ_WAY(4, 0, 3, 1, 0), FZ_WAY(4, 4, 1, 1, 2)) },
+	[T_OWNER] = { "owner", 2, 2, "byte 2, + 256 when byte 3 is 0xf8 or more",
+		      FZ_WAYS(FZ_WAY(0xf800, 0xf800, 0xff, 1, 0x100), FZ_WAY(0, 0, 0xff, 1, 0)) },
+	[T_PA] = { "pa", 6, 2,
+		   "bytes 6-7: the input address plus GiB (and pages when bit 13 is set), 2 MiB or "
+		   "4 KiB steps, or unaligned, or a page just below 2^48",
+		   FZ_WAYS({ .sel_mask = TOP3 >> 16, .mask = 0xff, .unit = SZ_1G, .base = B_IA,
+			     .sext = true },
+			   { .sel_mask = TOP3 >> 16, .sel = 0x2000, .mask = 0xff, .unit = SZ_1G,
+			     .base = B_IA, .sext = true, .mask2 = 0x1f, .shift2 = 8, .unit2 = SZ_4K },
+			   FZ_WAY_S(0xc000, 0x4000, 0x3fff, SZ_2M, B_IA),
+			   FZ_WAY_S(0xc000, 0x8000, 0x3fff, SZ_4K, B_IA),
+			   FZ_WAY_B(0xe000, 0xe000, 0, 0, UNALIGNED, B_IA),
+			   FZ_WAY(0xe000, 0xc000, 0x1fff, -(int64_t)SZ_4K, TOP_48)),
+		   .hex = true },
+	[T_PROT] = { "prot", 2, 1, "byte 2 ^ 6: its low 3 bits, or 8-15 when bits 4-6 are set",
+		     .xor = ZERO_PROT, FZ_WAYS(FZ_WAY(0x70, 0x70, 0xf, 1, 0), FZ_WAY(0, 0, 7, 1, 0)),
+		     .parse = parse_prot, .format = fmt_prot },
+	[T_MEMTYPE] = { "memtype", 3, 1,
+			"byte 3: normal below 0xc0, device below 0xf8, else the invalid 2",
+			FZ_WAYS(FZ_IS(0xf8, 0xf8, 2), FZ_IS(0xc0, 0xc0, 1), FZ_IS(0, 0, 0)),
+			.names = memtype_names, .nr_names = 3 },
+	[T_KEEP] = { "keep", 4, 2, "bytes 4-5: the low 4 bits, or the low 10 when bit 15 is set",
+		     FZ_WAYS(FZ_WAY(0x8000, 0x8000, 0x3ff, 1, 0), FZ_WAY(0, 0, 0xf, 1, 0)) },
 };
 
 /* The calls, on one table of each side (not in a build of the codec alone). */
@@ -570,6 +329,7 @@ const struct fz_world fz_world_tables = {
 	.nr_ops = sizeof(table_ops) / sizeof(table_ops[0]),
 	.field = table_fields,
 	.op = table_ops,
+	.base = base,
 	.decode_setup = decode_setup,
 	.parse_setup = parse_setup,
 	.format_setup = format_setup,

@@ -43,16 +43,6 @@ void fz_wr(uint8_t *p, unsigned n, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-int fz_fmt_dec(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%llu", (unsigned long long)v);
-}
-
-int fz_fmt_hex(uint64_t v, char *buf, size_t len)
-{
-	return snprintf(buf, len, "%#llx", (unsigned long long)v);
-}
-
 bool fz_parse_num(const void *setup, const char *text, uint64_t *v, struct fz_err *e)
 {
 	(void)setup;
@@ -86,6 +76,112 @@ const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name)
 	return NULL;
 }
 
+static uint64_t way_value(const struct fz_world *w, const struct fz_way *y, uint64_t raw,
+			  const void *setup, const struct fz_op *op)
+{
+	uint64_t n = (raw >> y->shift) & y->mask;
+
+	if (y->sext && (n & ((y->mask >> 1) + 1)))
+		n |= ~y->mask;
+	if (y->mod)
+		n %= y->mod;
+	return (y->base ? w->base(setup, op, y->base) : 0) + (uint64_t)y->add +
+	       (uint64_t)y->unit * n + (uint64_t)y->unit2 * ((raw >> y->shift2) & y->mask2);
+}
+
+uint64_t fz_field_decode(const struct fz_world *w, unsigned i, const void *setup,
+			 const uint8_t *rec, const struct fz_op *op)
+{
+	const struct fz_field *f = &w->field[i];
+	uint64_t raw = fz_rd(rec + f->off, f->width) ^ f->xor, v = 0;
+
+	if (f->decode)
+		v = f->decode(setup, rec, op);
+	for (unsigned k = 0; !f->decode && k < f->nr_ways; k++) {
+		if ((raw & f->ways[k].sel_mask) == f->ways[k].sel) {
+			v = way_value(w, &f->ways[k], raw, setup, op);
+			break;
+		}
+	}
+	return f->limit ? v % f->limit(setup) : v;
+}
+
+/* Solve way @y for @v: the bits it needs, written, if they decode back to @v. */
+static bool way_encode(const struct fz_world *w, unsigned i, const struct fz_way *y,
+		       const void *setup, uint64_t v, uint8_t *rec, const struct fz_op *op)
+{
+	const struct fz_field *f = &w->field[i];
+	int64_t d = (int64_t)(v - (y->base ? w->base(setup, op, y->base) : 0) - (uint64_t)y->add);
+	uint64_t touched = y->sel_mask | y->mask << y->shift | y->mask2 << y->shift2;
+
+	for (uint64_t n2 = 0; n2 <= y->mask2; n2++) {
+		int64_t rest = d - y->unit2 * (int64_t)n2, q = y->unit ? rest / y->unit : 0;
+		int64_t half = (int64_t)((y->mask >> 1) + 1);
+		uint64_t raw, stored;
+
+		if (y->unit ? rest % y->unit : rest)
+			continue;
+		if (y->sext ? q < -half || q >= half
+			    : q < 0 || (uint64_t)q > y->mask || (y->mod && (uint64_t)q >= y->mod))
+			continue;
+		raw = y->sel | ((uint64_t)q & y->mask) << y->shift | n2 << y->shift2;
+		stored = fz_rd(rec + f->off, f->width);
+		fz_wr(rec + f->off, f->width, (stored & ~touched) | ((raw ^ f->xor) & touched));
+		if (fz_field_decode(w, i, setup, rec, op) == v)
+			return true;
+		fz_wr(rec + f->off, f->width, stored);
+	}
+	return false;
+}
+
+static int format_value(const struct fz_field *f, uint64_t v, char *buf, size_t len)
+{
+	if (f->format)
+		return f->format(v, buf, len);
+	if (f->names && v < f->nr_names)
+		return snprintf(buf, len, "%s", f->names[v]);
+	return snprintf(buf, len, f->hex ? "%#llx" : "%llu", (unsigned long long)v);
+}
+
+static bool parse_value(const struct fz_field *f, const void *setup, const char *text,
+			uint64_t *v, struct fz_err *e)
+{
+	char list[128] = "";
+	unsigned k;
+
+	if (f->parse)
+		return f->parse(setup, text, v, e);
+	if (!f->names)
+		return fz_parse_num(setup, text, v, e);
+	if (fz_name(text, f->names, f->nr_names, &k)) {
+		*v = k;
+		return true;
+	}
+	for (k = 0; k < f->nr_names; k++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 !k ? "" : k + 1 < f->nr_names ? ", " : " or ", f->names[k]);
+	return fz_fail(e, "%s: '%s' is not %s", f->key, text, list);
+}
+
+static bool encode_field(const struct fz_world *w, unsigned i, const void *setup, uint64_t v,
+			 uint8_t *rec, const struct fz_op *op, struct fz_err *e)
+{
+	const struct fz_field *f = &w->field[i];
+	char text[64];
+
+	if (f->encode)
+		return f->encode(setup, v, rec, op, e);
+	if (f->limit && v >= f->limit(setup))
+		return fz_fail(e, "%s %llu: below %llu here", f->key, (unsigned long long)v,
+			       (unsigned long long)f->limit(setup));
+	for (unsigned k = 0; k < f->nr_ways; k++) {
+		if (way_encode(w, i, &f->ways[k], setup, v, rec, op))
+			return true;
+	}
+	format_value(f, v, text, sizeof(text));
+	return fz_fail(e, "%s %s cannot be expressed (%s)", f->key, text, f->doc);
+}
+
 void fz_decode_op(const struct fz_world *w, const void *setup, const uint8_t *rec,
 		  struct fz_op *op)
 {
@@ -94,7 +190,7 @@ void fz_decode_op(const struct fz_world *w, const void *setup, const uint8_t *re
 	op->def = &w->op[op->index];
 	for (unsigned i = 0; i < w->nr_fields; i++) {
 		if (op->def->fields & (1U << i))
-			op->v[i] = w->field[i].decode(setup, rec, op);
+			op->v[i] = fz_field_decode(w, i, setup, rec, op);
 	}
 }
 
@@ -113,7 +209,7 @@ size_t fz_format_op(const struct fz_world *w, const struct fz_op *op, char *buf,
 
 		if (!(op->def->fields & (1U << i)))
 			continue;
-		w->field[i].format(op->v[i], v, sizeof(v));
+		format_value(&w->field[i], op->v[i], v, sizeof(v));
 		used = put(buf, len, used,
 			   snprintf(buf + used, len - used, " %s=%s", w->field[i].key, v));
 	}
@@ -145,9 +241,9 @@ static bool encode_line(const struct fz_world *w, const void *setup, struct fz_k
 						 : fz_kv_need(l, f->key, e);
 		if (!text && !(def->optional & (1U << i)))
 			return false;
-		if (text && !f->parse(setup, text, &op.v[i], e))
+		if (text && !parse_value(f, setup, text, &op.v[i], e))
 			return false;
-		if (!f->encode(setup, op.v[i], rec, &op, e))
+		if (!encode_field(w, i, setup, op.v[i], rec, &op, e))
 			return false;
 	}
 	if (!fz_kv_all_used(l, e))

@@ -23,23 +23,61 @@
 struct fz_op;
 
 /*
- * One field of a record. @setup is the world's decoded header; @op holds
- * the values of the fields decoded before this one (fields decode in table
- * order, so an output address can depend on its input address).
+ * One way a field's bits decode, as data: when (raw & sel_mask) == sel, the
+ * value is base + add + unit * n (+ unit2 * n2), where n = (raw >> shift) &
+ * mask (two's complement when sext, modulo mod when set) and n2 = (raw >>
+ * shift2) & mask2. The first way that matches decodes; encoding solves the
+ * ways in order for n (and n2), so one list serves both directions.
+ */
+struct fz_way {
+	uint64_t sel_mask, sel, mask;
+	unsigned shift;
+	int64_t unit, add;
+	unsigned base; /* 0, or what the world's base() names (a window, another field) */
+	bool sext;
+	uint64_t mod, mask2;
+	unsigned shift2;
+	int64_t unit2;
+};
+
+/*
+ * One field of a record: bytes [off, off + width) XORed with xor are its
+ * raw bits. Most decode by their ways; a few (pages by memory index,
+ * hypercall registers) by their own decode and encode, which may read
+ * the fields decoded before them in @op (fields decode in table order).
  */
 struct fz_field {
 	const char *key;
-	unsigned off, width; /* bytes of the record it reads */
+	unsigned off, width;
+	const char *doc; /* the decoding, for docs/input-format.md and errors */
+	uint64_t xor;
+	const struct fz_way *ways;
+	unsigned nr_ways;
 	uint64_t (*decode)(const void *setup, const uint8_t *rec, const struct fz_op *op);
-	/* Bytes at @rec that decode to @v; false with the reason in @e. */
 	bool (*encode)(const void *setup, uint64_t v, uint8_t *rec, const struct fz_op *op,
 		       struct fz_err *e);
-	/* A script value, strictly: false with the reason in @e. */
+	/* The value modulo limit(setup), when set (vCPUs, pools of the machine). */
+	uint64_t (*limit)(const void *setup);
+	/* In a script: one of @names, or a number printed in hex or decimal; or by hand. */
+	const char *const *names;
+	unsigned nr_names;
+	bool hex;
 	bool (*parse)(const void *setup, const char *text, uint64_t *v, struct fz_err *e);
-	/* The value as a script writes it. */
 	int (*format)(uint64_t v, char *buf, size_t len);
-	const char *doc; /* the decoding, for docs/input-format.md */
 };
+
+/* A field's ways, in a designated initializer. */
+#define FZ_WAYS(...)                                                  \
+	.ways = (const struct fz_way[]){ __VA_ARGS__ },                 \
+	.nr_ways = sizeof((const struct fz_way[]){ __VA_ARGS__ }) / sizeof(struct fz_way)
+/* The shapes most ways take: when (raw & sm) == s, n = raw & m (times unit, plus add). */
+#define FZ_WAY_B(sm, s, m, u, a, b)                                            \
+	{ .sel_mask = (sm), .sel = (s), .mask = (m), .unit = (u), .add = (a), .base = (b) }
+#define FZ_WAY(sm, s, m, u, a) FZ_WAY_B(sm, s, m, u, a, 0)
+#define FZ_WAY_S(sm, s, m, u, b)                                                     \
+	{ .sel_mask = (sm), .sel = (s), .mask = (m), .unit = (u), .base = (b), .sext = true }
+/* The value @v, whatever the bits (a selector that names one value). */
+#define FZ_IS(sm, s, v)		    FZ_WAY(sm, s, 0, 0, v)
 
 /* A world's state, as its calls see it. */
 typedef int (*fz_call_fn)(void *world, const struct fz_op *op);
@@ -62,6 +100,8 @@ struct fz_world {
 	unsigned nr_fields, nr_ops;
 	const struct fz_field *field;
 	const struct fz_op_def *op;
+	/* What a way's base names, for this world's fields. */
+	uint64_t (*base)(const void *setup, const struct fz_op *op, unsigned base);
 	/* The header into the setup the fields decode against (@setup_size bytes). */
 	void (*decode_setup)(const uint8_t *hdr, void *setup);
 	/* The setup line's key=value pairs into header bytes (fz_kv.h); false with @e. */
@@ -101,12 +141,14 @@ const struct fz_world *fz_world_find(const char *target);
 /* The pieces every world's fields use: little-endian record bytes, numbers in a script. */
 uint64_t fz_rd(const uint8_t *p, unsigned n);
 void fz_wr(uint8_t *p, unsigned n, uint64_t v);
-int fz_fmt_dec(uint64_t v, char *buf, size_t len);
-int fz_fmt_hex(uint64_t v, char *buf, size_t len);
 bool fz_parse_num(const void *setup, const char *text, uint64_t *v, struct fz_err *e);
 /* A pool size: one of @names (its index), or tiny:N, N in [lo, hi] (0xf0 + N - lo). */
 bool fz_parse_pool(const char *key, const char *v, const char *const *names, unsigned n,
 		   unsigned lo, unsigned hi, uint8_t *b, struct fz_err *e);
+
+/* Field @i of @w from a record; for other worlds that type their bytes by it. */
+uint64_t fz_field_decode(const struct fz_world *w, unsigned i, const void *setup,
+			 const uint8_t *rec, const struct fz_op *op);
 
 /* The operation called @name in @w, or NULL. */
 const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name);

@@ -241,7 +241,7 @@ static void bad_scripts_say_what_is_wrong(void **state)
 		{ &fz_world_tables, "tables\nmap table=guest ia=0 nr=1 pa=0 prot=r memtype=3\n",
 		  "memtype: '3' is not" },
 		{ &fz_world_tables, "tables\nget_leaf table=guest ia=0x123456789000\n",
-		  "cannot be expressed for the guest" },
+		  "ia 0x123456789000 cannot be expressed" },
 		{ &fz_world_tables,
 		  "tables\nmap table=guest ia=0x40000000 nr=1 pa=0x40000008 prot=r memtype=normal\n",
 		  "pa 0x40000008 cannot be expressed" },
