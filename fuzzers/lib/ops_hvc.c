@@ -315,11 +315,6 @@ static const struct fz_op_def hvc_ops[] = {
 	  "the host touches a byte address" },
 };
 
-static void decode_setup(const uint8_t *hdr, void *setup)
-{
-	fz_decode_machine(hdr, setup);
-}
-
 static unsigned select_op(const uint8_t *rec, unsigned nr_ops)
 {
 	(void)nr_ops;
@@ -333,18 +328,13 @@ static uint8_t encode_select(unsigned index)
 
 const struct fz_world fz_world_hvc = {
 	.target = "fuzz_hvc",
-	.setup_name = "machine",
+	FZ_MACHINE_WORLD,
 	.select_doc = "byte 0 from 0xf0 up makes an abort, below a call",
-	.header_size = FZ_HEADER_SIZE,
 	.record_size = 40,
-	.setup_size = sizeof(struct fz_machine),
 	.nr_fields = HV_NR_FIELDS,
 	.nr_ops = 2,
 	.field = hvc_fields,
 	.op = hvc_ops,
-	.decode_setup = decode_setup,
-	.parse_setup = fz_machine_parse,
-	.format_setup = fz_machine_line,
 	.select = select_op,
 	.encode_select = encode_select,
 };

@@ -230,29 +230,18 @@ const struct fz_op_def fz_pkvm_ops[PK_NR_OPS] = {
 	OP(guest_access, "§11", -1, F(VM) | F(GFN), "a vCPU touches a guest page"),
 };
 
-static void decode_setup(const uint8_t *hdr, void *setup)
+void fz_machine_setup(const uint8_t *hdr, void *setup)
 {
 	fz_decode_machine(hdr, setup);
 }
 
-static unsigned select_op(const uint8_t *rec, unsigned nr_ops)
-{
-	return rec[0] % nr_ops;
-}
-
 const struct fz_world fz_world_pkvm = {
 	.target = "fuzz_pkvm",
-	.setup_name = "machine",
+	FZ_MACHINE_WORLD,
 	.select_doc = "byte 0 mod 20 picks the operation",
-	.header_size = FZ_HEADER_SIZE,
 	.record_size = 16,
-	.setup_size = sizeof(struct fz_machine),
 	.nr_fields = PK_NR_FIELDS,
 	.nr_ops = PK_NR_OPS,
 	.field = pkvm_fields,
 	.op = fz_pkvm_ops,
-	.decode_setup = decode_setup,
-	.parse_setup = fz_machine_parse,
-	.format_setup = fz_machine_line,
-	.select = select_op,
 };

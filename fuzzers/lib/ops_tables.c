@@ -313,11 +313,6 @@ static const struct fz_op_def table_ops[] = {
 	OP(access, "§11", F(IA), "a CPU translates the address: what it finds fills the TLB model"),
 };
 
-static unsigned select_op(const uint8_t *rec, unsigned nr_ops)
-{
-	return rec[0] % nr_ops;
-}
-
 const struct fz_world fz_world_tables = {
 	.target = "fuzz_pgtable",
 	.setup_name = "tables",
@@ -333,7 +328,6 @@ const struct fz_world fz_world_tables = {
 	.decode_setup = decode_setup,
 	.parse_setup = parse_setup,
 	.format_setup = format_setup,
-	.select = select_op,
 };
 
 #ifndef FZ_CODEC_ONLY

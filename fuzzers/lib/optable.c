@@ -186,7 +186,7 @@ void fz_decode_op(const struct fz_world *w, const void *setup, const uint8_t *re
 		  struct fz_op *op)
 {
 	memset(op, 0, sizeof(*op));
-	op->index = w->select(rec, w->nr_ops);
+	op->index = w->select ? w->select(rec, w->nr_ops) : rec[0] % w->nr_ops;
 	op->def = &w->op[op->index];
 	for (unsigned i = 0; i < w->nr_fields; i++) {
 		if (op->def->fields & (1U << i))
