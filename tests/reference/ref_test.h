@@ -147,6 +147,13 @@ static inline void assert_stream_is(const struct ref *r, unsigned int kind, unsi
 }
 
 #define R(level, ia, desc) (unsigned int)(level), (uint64_t)(ia), (uint64_t)(desc)
+/* Machine A's host stage-2 starts with its carve-out: 2 MiB annotated hyp-owned (S23). */
+#define MACHINE_A_CARVEOUT R(1, 0x40000000, TABLE), R(2, 0x40000000, ANNOT_HYP)
+/* ... and its hyp stage-1 maps the carve-out as a 2 MiB block. */
+#define MACHINE_A_HYP_CARVEOUT \
+	R(0, 0, TABLE), R(1, HYPVA(0x40000000), TABLE), R(2, HYPVA(0x40000000), HYP_BLOCK(0x40000000))
+/* The level-1 and level-2 table records above the level-3 entries of @ia's 2 MiB. */
+#define TABLES_ABOVE_L3(ia) R(1, ia, TABLE), R(2, ia, TABLE)
 
 /*
  * Machine A: 4 GiB IPA (start level 1), memory [1 GiB, 3 GiB), carve-out the

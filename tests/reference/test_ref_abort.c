@@ -31,8 +31,7 @@ static void abort_maps_one_leaf(void **state, uint64_t addr, unsigned int level,
 
 	assert_int_equal(ref_host_mem_abort(r, addr), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(level, ia, desc));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
 }
@@ -55,8 +54,7 @@ static void abort_in_mmio_gap_maps_execute_never_block(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0xfffff000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 4,
 			 R(1, 0, S2_HOST_MMIO),
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0xc0000000, 0xc0000000 | S2_HOST_MMIO));
 }
 
@@ -67,8 +65,7 @@ static void abort_on_annotated_page_is_eperm(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0x40000000), -REF_EPERM);
 	assert_int_equal(ref_host_mem_abort(r, 0x401ff000), -REF_EPERM);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 2,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP));
+			 MACHINE_A_CARVEOUT);
 }
 
 static void abort_on_mapped_page_changes_nothing(void **state)
@@ -79,8 +76,7 @@ static void abort_on_mapped_page_changes_nothing(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0x80000000), 0);
 	assert_int_equal(ref_host_mem_abort(r, 0xbffff000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0x80000000, 0x80000000 | S2_HOST_MEM));
 }
 
@@ -100,10 +96,8 @@ static void abort_shrinks_block_to_region(void **state)
 
 	assert_int_equal(ref_host_mem_abort(r, 0x80100000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 5,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80100000, 0x80100000 | S2_HOST_MEM | S2_PAGE));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 12);
 
@@ -116,13 +110,11 @@ static void abort_shrinks_block_to_region(void **state)
 	/* the gap right after R0 */
 	assert_int_equal(ref_host_mem_abort(r, 0x40400000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 9,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(2, 0x40200000, 0x40200000 | S2_HOST_MEM),
 			 R(2, 0x40400000, 0x40400000 | S2_HOST_MMIO),
 			 R(2, 0x7fe00000, 0x7fe00000 | S2_HOST_MMIO),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x800ff000, 0x800ff000 | S2_HOST_MMIO | S2_PAGE),
 			 R(3, 0x80100000, 0x80100000 | S2_HOST_MEM | S2_PAGE));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 12);
@@ -136,8 +128,7 @@ static void abort_enomem_changes_nothing(void **state)
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 1);
 	assert_int_equal(ref_host_mem_abort(r, 0x80100000), -REF_ENOMEM);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 2,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP));
+			 MACHINE_A_CARVEOUT);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 1);
 	/* a block needs no new table, so it still works */
 	assert_int_equal(ref_host_mem_abort(r, 0x40200000), 0);

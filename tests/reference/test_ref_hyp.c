@@ -14,17 +14,14 @@
 static void assert_host_initial(const struct ref *r)
 {
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 2,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP));
+			 MACHINE_A_CARVEOUT);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
 }
 
 static void assert_hyp_initial(const struct ref *r)
 {
 	assert_stream_is(r, REF_KIND_HYP_S1, 0, 3,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), HYP_BLOCK(0x40000000)));
+			 MACHINE_A_HYP_CARVEOUT);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 13);
 }
 
@@ -36,17 +33,12 @@ static void share_hyp_splits_default_block_rest_zero(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0x80000000), 0);
 	assert_int_equal(ref_host_share_hyp(r, PFN(0x80005000)), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 5,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80005000, 0x80005000 | S2_HOST_MEM | S2_PAGE | SW_SHARED_OWNED));
 	assert_stream_is(r, REF_KIND_HYP_S1, 0, 6,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), HYP_BLOCK(0x40000000)),
-			 R(1, HYPVA(0x80000000), TABLE),
-			 R(2, HYPVA(0x80000000), TABLE),
+			 MACHINE_A_HYP_CARVEOUT,
+			 TABLES_ABOVE_L3(HYPVA(0x80000000)),
 			 R(3, HYPVA(0x80005000), HYP_PAGE(0x80005000) | SW_BORROWED));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 12);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 11);
@@ -62,10 +54,8 @@ static void share_hyp_splits_default_block_rest_zero(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0x80400000), 0);
 	assert_int_equal(ref_host_mem_abort(r, 0x90000000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 8,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80005000, 0x80005000 | S2_HOST_MEM | S2_PAGE | SW_SHARED_OWNED),
 			 R(3, 0x80006000, 0x80006000 | S2_HOST_MEM | S2_PAGE),
 			 R(2, 0x80400000, 0x80400000 | S2_HOST_MEM),
@@ -101,8 +91,7 @@ static void unshare_hyp_returns_default_and_coalesces(void **state)
 	assert_int_equal(ps.hyp, REF_NOPAGE);
 	assert_int_equal(ref_host_mem_abort(r, 0x80005000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0x80000000, 0x80000000 | S2_HOST_MEM));
 }
 
@@ -115,18 +104,13 @@ static void unshare_hyp_keeps_table_with_annotation(void **state)
 	assert_int_equal(ref_host_donate_hyp(r, PFN(0x80007000), 1), 0);
 	assert_int_equal(ref_host_unshare_hyp(r, PFN(0x80005000)), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 6,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80005000, 0x80005000 | S2_HOST_MEM | S2_PAGE),
 			 R(3, 0x80007000, ANNOT_HYP));
 	assert_stream_is(r, REF_KIND_HYP_S1, 0, 6,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), HYP_BLOCK(0x40000000)),
-			 R(1, HYPVA(0x80000000), TABLE),
-			 R(2, HYPVA(0x80000000), TABLE),
+			 MACHINE_A_HYP_CARVEOUT,
+			 TABLES_ABOVE_L3(HYPVA(0x80000000)),
 			 R(3, HYPVA(0x80007000), HYP_PAGE(0x80007000)));
 	/* giving the last page back clears everything */
 	assert_int_equal(ref_hyp_donate_host(r, PFN(0x80007000), 1), 0);
@@ -197,13 +181,10 @@ static void hyp_donate_host_splits_1g_block_keeping_the_rest(void **state)
 
 	assert_int_equal(ref_host_donate_hyp(r, pfn, 1ull << 18), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0x80000000, ANNOT_HYP));
 	assert_stream_is(r, REF_KIND_HYP_S1, 0, 4,
-			 R(0, 0, TABLE),
-			 R(1, HYPVA(0x40000000), TABLE),
-			 R(2, HYPVA(0x40000000), HYP_BLOCK(0x40000000)),
+			 MACHINE_A_HYP_CARVEOUT,
 			 R(1, HYPVA(0x80000000), HYP_BLOCK(0x80000000)));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 13);
@@ -216,8 +197,7 @@ static void hyp_donate_host_splits_1g_block_keeping_the_rest(void **state)
 	assert_int_equal(ref_hyp_donate_host(r, pfn, 1), -REF_ENOMEM);
 	ref_pool_unhide(r, REF_POOL_HYP);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 3,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0x80000000, ANNOT_HYP));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HYP), 13);
@@ -246,8 +226,7 @@ static void donate_hyp_inside_default_block_rest_zero(void **state)
 	assert_int_equal(ref_host_mem_abort(r, 0x80000000), 0);
 	assert_int_equal(ref_host_donate_hyp(r, PFN(0x80200000), 512), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 4,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
+			 MACHINE_A_CARVEOUT,
 			 R(1, 0x80000000, TABLE),
 			 R(2, 0x80200000, ANNOT_HYP));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 13);
@@ -269,10 +248,8 @@ static void coalescing_is_limited_to_the_operation_range(void **state)
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 11);
 	assert_int_equal(ref_hyp_donate_host(r, PFN(0x80800000), 1), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 7,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80005000, 0x80005000 | S2_HOST_MEM | S2_PAGE | SW_SHARED_OWNED),
 			 R(3, 0x80006000, 0x80006000 | S2_HOST_MEM | S2_PAGE),
 			 R(2, 0x80400000, 0x80400000 | S2_HOST_MEM));
@@ -334,19 +311,15 @@ static void coalescing_keeps_parent_of_untouched_default_table(void **state)
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 11);
 	assert_int_equal(ref_host_unshare_hyp(r, PFN(0x80200000)), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 5,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80100000, 0x80100000 | S2_HOST_MEM | S2_PAGE));
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 12);
 	/* the 2 MiB inside R1 is a block again on the next touch */
 	assert_int_equal(ref_host_mem_abort(r, 0x80201000), 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 6,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80100000, 0x80100000 | S2_HOST_MEM | S2_PAGE),
 			 R(2, 0x80200000, 0x80200000 | S2_HOST_MEM));
 	/* touching the default table's own 2 MiB range zaps both */

@@ -143,8 +143,7 @@ static void initial_state_carveout_blocks(void **state)
 	struct ref_page_state ps;
 
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 2,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP));
+			 MACHINE_A_CARVEOUT);
 	assert_stream_is(r, REF_KIND_HYP_S1, 0, 3,
 			 R(0, 0, TABLE),
 			 R(1, 0x1040000000, TABLE),

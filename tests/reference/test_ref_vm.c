@@ -32,10 +32,8 @@ static void vm_create_annotates_pgd_and_roots_the_guest(void **state)
 	assert_int_equal(ref_vm_create(r, 0, 32, PGD), 0);
 	assert_true(ref_vm_live(r, 0));
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 5,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80000000, ANNOT_GUEST));
 	assert_stream_is(r, REF_KIND_GUEST_S2, 0, 0);
 	assert_int_equal(ref_table_pages(r, REF_KIND_GUEST_S2, 0), 1);
@@ -96,10 +94,8 @@ static void donate_guest_enomem_when_memcache_empty(void **state)
 	assert_int_equal(ref_pool_free(r, REF_POOL_VM(0)), 0);
 	assert_int_equal(ref_table_pages(r, REF_KIND_GUEST_S2, 0), 3);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 8,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80000000, ANNOT_GUEST),
 			 R(3, 0x80001000, ANNOT_GUEST),
 			 R(3, 0x80002000, ANNOT_GUEST),
@@ -156,10 +152,8 @@ static void share_and_unshare_guest(void **state)
 	assert_int_equal(ref_pool_free(r, REF_POOL_VM(0)), 2);
 	/* the host keeps its page mapped, default, in place (S16) */
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 8,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80000000, ANNOT_GUEST),
 			 R(3, 0x80002000, ANNOT_GUEST),
 			 R(3, 0x80003000, ANNOT_GUEST),
@@ -181,10 +175,8 @@ static void relinquish_returns_page_zeroed(void **state)
 	assert_int_equal(ref_guest_relinquish(r, 0, 7), -REF_EPERM);
 	assert_stream_is(r, REF_KIND_GUEST_S2, 0, 0);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 7,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80000000, ANNOT_GUEST),
 			 R(3, 0x80002000, ANNOT_GUEST),
 			 R(3, 0x80003000, ANNOT_GUEST));
@@ -223,10 +215,8 @@ static void reclaim_last_page_frees_slot(void **state)
 	assert_int_equal(ps.owner, REF_OWNER_HOST);
 	assert_int_equal(ps.host, REF_OWNED);
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 9,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP),
-			 R(1, 0x80000000, TABLE),
-			 R(2, 0x80000000, TABLE),
+			 MACHINE_A_CARVEOUT,
+			 TABLES_ABOVE_L3(0x80000000),
 			 R(3, 0x80000000, ANNOT_GUEST),
 			 R(3, 0x80001000, ANNOT_GUEST),
 			 R(3, 0x80002000, ANNOT_GUEST),
@@ -248,8 +238,7 @@ static void reclaim_last_page_frees_slot(void **state)
 	assert_int_equal(ref_host_reclaim_page(r, MC1), 0);
 	/* all back: the host tables hold zero and default leaves only */
 	assert_stream_is(r, REF_KIND_HOST_S2, 0, 2,
-			 R(1, 0x40000000, TABLE),
-			 R(2, 0x40000000, ANNOT_HYP));
+			 MACHINE_A_CARVEOUT);
 	assert_int_equal(ref_pool_free(r, REF_POOL_HOST), 14);
 	assert_int_equal(ref_pool_size(r, REF_POOL_VM(0)), 0);
 	assert_int_equal(ref_vm_topup(r, 0, MC0), -REF_ENOENT);
