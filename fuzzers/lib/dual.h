@@ -64,9 +64,6 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 		    const struct ref_desc *rd, struct fz_failure *f);
 void dual_fini(struct dual *d);
 
-/* Which slot a core table is. */
-unsigned dual_table_index(const struct dual *d, const struct pgt *pgt);
-
 /* Run @op (a fuzz_pkvm operation) on both sides and compare; false with @f filled. */
 bool dual_step(struct dual *d, const struct fz_op *op, struct fz_failure *f);
 
