@@ -314,13 +314,6 @@ static bool compare_pool(struct dual *d, unsigned pool, const char *op, struct f
 			     in_tables, sim_pool_size(p), f);
 }
 
-bool dual_step(struct dual *d, const struct fz_op *op, struct fz_failure *f)
-{
-	int ref_rc = op->def->ref(d, op), core_rc = op->def->core(d, op);
-
-	return dual_check(d, op->def->name, core_rc, ref_rc, f);
-}
-
 bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct fz_failure *f)
 {
 	struct diff_state core = { 0 }, ref = { 0 };
@@ -375,18 +368,14 @@ static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 	return dual_check(d, op->def->name, core_rc, ref_rc, f);
 }
 
-static size_t describe(const void *setup, char *buf, size_t len)
-{
-	return fz_machine_format(setup, buf, len);
-}
-
 const struct fz_harness fz_pkvm_harness = {
-	&fz_world_pkvm, &pkvm_state, world_init, world_fini, pkvm_check, NULL, describe,
+	&fz_world_pkvm, &pkvm_state, world_init, world_fini, pkvm_check, NULL, fz_machine_format,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
 static struct dual hvc_state;
 
 const struct fz_harness fz_hvc_harness = {
-	&fz_world_hvc, &hvc_state, world_init, world_fini, fz_hvc_check, fz_hvc_result, describe,
+	&fz_world_hvc, &hvc_state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
+	fz_machine_format,
 };

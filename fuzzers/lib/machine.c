@@ -88,8 +88,9 @@ bool fz_memory_pfn(const struct fz_machine *m, uint64_t index, uint64_t *pfn)
 	return false;
 }
 
-size_t fz_machine_format(const struct fz_machine *m, char *buf, size_t len)
+size_t fz_machine_format(const void *setup, char *buf, size_t len)
 {
+	const struct fz_machine *m = setup;
 	size_t used;
 	int w = snprintf(buf, len,
 			 "machine ia_bits=%u vm_slots=%u carveout=%#llx+%llu host_pool=%llu "
