@@ -103,17 +103,12 @@ bool fz_num(const char *s, uint64_t *v)
 
 bool fz_snum(const char *s, int64_t *v)
 {
+	bool neg = *s == '-';
 	uint64_t u;
 
-	if (*s != '-') {
-		if (!fz_num(s, &u) || u > (uint64_t)INT64_MAX)
-			return false;
-		*v = (int64_t)u;
-		return true;
-	}
-	if (!fz_num(s + 1, &u) || u > (uint64_t)INT64_MAX + 1)
+	if (!fz_num(s + neg, &u) || u > (uint64_t)INT64_MAX + neg)
 		return false;
-	*v = (int64_t)(0 - u);
+	*v = (int64_t)(neg ? 0 - u : u);
 	return true;
 }
 
