@@ -7,7 +7,6 @@
  * core's memory, and break-before-make.
  */
 #include "dual.h"
-#include "sim_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>

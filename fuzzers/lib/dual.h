@@ -9,14 +9,10 @@
 #define FUZZ_DUAL_H
 
 #include "core/pkvm.h"
-#include "diff/bbm.h"
-#include "diff/diff.h"
-#include "diff/tlb.h"
 #include "checks.h"
 #include "machine.h"
 #include "ref/ref.h"
-#include "runner.h"
-#include "sim/sim.h"
+#include "sim_events.h"
 
 struct dual {
 	struct fz_machine m;

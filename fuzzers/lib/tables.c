@@ -7,8 +7,8 @@
  * A fault that cannot get its pages changes nothing, serially (S42): the
  * digests and pools must agree after it as after any other operation.
  */
-#include "sim_events.h"
 #include "tables.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
