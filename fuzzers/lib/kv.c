@@ -20,6 +20,17 @@ bool fz_fail(struct fz_err *e, const char *fmt, ...)
 	return false;
 }
 
+void fz_appendf(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *used, cap > *used ? cap - *used : 0, fmt, ap);
+	va_end(ap);
+	*used += w < 0 ? 0 : (size_t)w;
+}
+
 /* The next word of *@s (cut off with a NUL), or NULL. */
 static char *word(char **s)
 {
