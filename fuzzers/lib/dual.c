@@ -85,7 +85,8 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 	};
 
 	for (unsigned i = 0; i < m->nr_regions; i++) {
-		cd.layout.regions[i] = (struct host_region){ m->regions[i].base, m->regions[i].size };
+		cd.layout.regions[i] =
+			(struct host_region){ m->regions[i].base, m->regions[i].size };
 		rd.mem[i] = (struct ref_region){ m->regions[i].base, m->regions[i].size };
 	}
 	return dual_init_descs(d, m, &cd, &rd, f);
@@ -267,9 +268,10 @@ bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const cha
 	diff_table_stream(t, check_host_leaf, &c);
 	if (c.ok)
 		return true;
-	return fz_failed(f, "invariant", op, "host maps a page it does not own",
-			 "host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
-			 (unsigned long long)c.ia, c.level);
+	return fz_failed(
+		f, "invariant", op, "host maps a page it does not own",
+		"host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
+		(unsigned long long)c.ia, c.level);
 }
 
 /* Slot @i: both digests, structure, host ownership, and the TLB model. */
@@ -326,8 +328,9 @@ bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struc
 		bool live = i < 2 || pkvm_vm_live(&d->pkvm, vm);
 
 		if (i >= 2 && live != ref_vm_live(&d->ref, vm))
-			return fz_failed(f, "vm-state", name, "live", "vm %u: core says %s, reference %s",
-					 vm, live ? "live" : "not live", live ? "not live" : "live");
+			return fz_failed(f, "vm-state", name, "live",
+					 "vm %u: core says %s, reference %s", vm,
+					 live ? "live" : "not live", live ? "not live" : "live");
 		if (!live) {
 			/* A new VM in this slot starts over on both sides. */
 			diff_tlb_forget(&d->tlb, slot_pgt(d, i));
@@ -348,8 +351,8 @@ bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struc
 	return true;
 }
 
-/* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */
-static struct dual pkvm_state;
+/* The machine of whichever of the two targets this process runs. */
+static struct dual state;
 
 static int world_init(void *d, const void *setup, struct fz_failure *f)
 {
@@ -361,6 +364,7 @@ static void world_fini(void *d)
 	dual_fini(d);
 }
 
+/* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */
 static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 		       struct fz_failure *f)
 {
@@ -368,13 +372,11 @@ static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 }
 
 const struct fz_harness fz_pkvm_harness = {
-	&fz_world_pkvm, &pkvm_state, world_init, world_fini, pkvm_check, NULL, fz_machine_format,
+	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
-static struct dual hvc_state;
-
 const struct fz_harness fz_hvc_harness = {
-	&fz_world_hvc, &hvc_state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
+	&fz_world_hvc, &state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
 	fz_machine_format,
 };

@@ -100,7 +100,8 @@ size_t fz_machine_format(const void *setup, char *buf, size_t len)
 		   (unsigned long long)m->carve_pages, (unsigned long long)m->host_pool,
 		   (unsigned long long)m->hyp_pool, (unsigned long long)m->hyp_va_offset);
 	for (unsigned i = 0; i < m->nr_regions && used < len; i++)
-		fz_appendf(buf, len, &used, " mem=%#llx+%#llx", (unsigned long long)m->regions[i].base,
+		fz_appendf(buf, len, &used, " mem=%#llx+%#llx",
+			   (unsigned long long)m->regions[i].base,
 			   (unsigned long long)m->regions[i].size);
 	return used < len ? used : len ? len - 1 : 0;
 }

@@ -65,8 +65,9 @@ static int tables_init(void *w, const void *setup, struct fz_failure *f)
 		ref_rc = ref_table_init(&d->ref[t], stages[t], d->s.ia_bits[t], d->s.pool_pages[t],
 					ref_arena[t], REF_ARENA_BYTES);
 		if (core_rc != ref_rc) {
-			fz_failed(f, "init", names[t], "rc", "%s table: core returned %d, reference %d",
-				  names[t], core_rc, ref_rc);
+			fz_failed(f, "init", names[t], "rc",
+				  "%s table: core returned %d, reference %d", names[t], core_rc,
+				  ref_rc);
 			snprintf(f->signature, sizeof(f->signature), "init/%s/core=%d/ref=%d",
 				 names[t], core_rc, ref_rc);
 			return -1;
