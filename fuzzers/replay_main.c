@@ -75,12 +75,9 @@ static int run_path(const char *path, unsigned *count)
 int main(int argc, char **argv)
 {
 	unsigned count = 0;
-	int bad = 0, first = 1;
+	int bad = 0, first = argc > 1 && !strcmp(argv[1], "-v") ? 2 : 1;
 
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		s2fuzz_verbose = 1;
-		first = 2;
-	}
+	s2fuzz_verbose = first == 2;
 	if (first >= argc) {
 		fprintf(stderr, "usage: %s [-v] INPUT|DIR...\n", argv[0]);
 		return 2;
