@@ -11,7 +11,6 @@
 #define SZ_1G 0x40000000ULL
 
 struct preset {
-	const char *name;
 	unsigned nr_regions;
 	uint64_t base[3], size[3];
 	uint64_t carve_off, carve_pages; /* inside region 0 */
@@ -19,19 +18,17 @@ struct preset {
 	unsigned ia_bits;
 };
 
-/* QEMU virt; a phone with unaligned regions; a tiny machine; a 48-bit one. */
-static const struct preset presets[] = {
-	{ "virt", 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 512, 192, 128, 40 },
-	{ "phone", 3, { 0x80000000ULL + 0x3000, 0x880000000ULL, 0x8c0200000ULL },
-	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 1024, 384, 256, 36 },
-	{ "tiny", 1, { 0x40000000ULL + 0x5000 }, { 64 * 0x100000ULL }, 0x100000, 64, 12, 12, 32 },
-	{ "wide", 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 512, 192,
-	  128, 48 },
-};
-
 #define NR_PRESETS 4U
 
+/* QEMU virt; a phone with unaligned regions; a tiny machine; a 48-bit one. */
 static const char *const preset_names[NR_PRESETS] = { "virt", "phone", "tiny", "wide" };
+static const struct preset presets[NR_PRESETS] = {
+	{ 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 512, 192, 128, 40 },
+	{ 3, { 0x80000000ULL + 0x3000, 0x880000000ULL, 0x8c0200000ULL },
+	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 1024, 384, 256, 36 },
+	{ 1, { 0x40000000ULL + 0x5000 }, { 64 * 0x100000ULL }, 0x100000, 64, 12, 12, 32 },
+	{ 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 512, 192, 128, 48 },
+};
 static const char *const align_names[3] = { "1g", "2m", "4k" };
 static const char *const pool_names[3] = { "full", "half", "quarter" };
 
