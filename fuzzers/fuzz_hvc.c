@@ -10,8 +10,6 @@
  */
 #include "dual.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_hvc_harness, data, size);

@@ -9,8 +9,6 @@
  */
 #include "tables.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_tables_harness, data, size);

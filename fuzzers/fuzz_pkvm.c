@@ -7,8 +7,6 @@
  */
 #include "dual.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_pkvm_harness, data, size);

@@ -18,20 +18,15 @@ extern int s2fuzz_verbose;
 static int run_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	long len;
 
 	if (!f) {
 		fprintf(stderr, "replay: cannot open %s\n", path);
 		return 1;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		fprintf(stderr, "replay: cannot read %s\n", path);
-		return 1;
-	}
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(buf = malloc((size_t)len + 1)) || fread(buf, 1, (size_t)len, f) != (size_t)len) {
 		fclose(f);
 		free(buf);
 		fprintf(stderr, "replay: cannot read %s\n", path);
@@ -64,9 +59,8 @@ static int run_path(const char *path, unsigned *count)
 	if (!dir)
 		return 1;
 	while ((e = readdir(dir))) {
-		char child[4096];
-
 		size_t n = strlen(e->d_name);
+		char child[4096];
 
 		/* Hidden files, and the readable scripts kept beside regressions. */
 		if (e->d_name[0] == '.' || (n > 4 && !strcmp(e->d_name + n - 4, ".txt")))
@@ -81,12 +75,9 @@ static int run_path(const char *path, unsigned *count)
 int main(int argc, char **argv)
 {
 	unsigned count = 0;
-	int bad = 0, first = 1;
+	int bad = 0, first = argc > 1 && !strcmp(argv[1], "-v") ? 2 : 1;
 
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		s2fuzz_verbose = 1;
-		first = 2;
-	}
+	s2fuzz_verbose = first == 2;
 	if (first >= argc) {
 		fprintf(stderr, "usage: %s [-v] INPUT|DIR...\n", argv[0]);
 		return 2;

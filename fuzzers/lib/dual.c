@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Building both sides and running one operation on each. */
+/*
+ * fuzz_pkvm's and fuzz_hvc's world: both sides built from one machine
+ * description, one operation run on each, then every comparison: return
+ * codes, pools, which VMs live, the hashed walk of every table (with the
+ * first differing entry on a mismatch), the invariants of SPEC §11 on the
+ * core's memory, and break-before-make.
+ */
 #include "dual.h"
-#include "sim_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,15 +16,40 @@
 
 static void *ref_arena;
 
-unsigned dual_table_index(const struct dual *d, const struct pgt *pgt)
+/*
+ * Slot @i's core table, kind and VM: 0 host stage-2, 1 hyp stage-1, 2 + n
+ * guest n. A diff_kind and the reference's REF_KIND_* are the same number.
+ */
+static struct pgt *slot_pgt(struct dual *d, unsigned i)
 {
-	if (pgt == &d->pkvm.host_s2)
-		return 0;
-	if (pgt == &d->pkvm.hyp_s1)
-		return 1;
-	for (unsigned vm = 0; vm < PKVM_MAX_VMS; vm++) {
-		if (pgt == &d->pkvm.vms[vm].pgt)
-			return 2 + vm;
+	return i == 0 ? &d->pkvm.host_s2 : i == 1 ? &d->pkvm.hyp_s1 : &d->pkvm.vms[i - 2].pgt;
+}
+
+static enum diff_kind slot_kind(unsigned i)
+{
+	return i == 0 ? DIFF_HOST_S2 : i == 1 ? DIFF_HYP_S1 : DIFF_GUEST_S2;
+}
+
+static unsigned slot_vm(unsigned i)
+{
+	return i < 2 ? 0 : i - 2;
+}
+
+/* The differ's view of slot @i's core table (the host's with the memory layout). */
+static struct diff_table view(struct dual *d, unsigned i)
+{
+	const struct pgt *p = slot_pgt(d, i);
+
+	return (struct diff_table){ slot_kind(i), slot_vm(i), pa_addr(p->root_pa), p->start_level,
+				    &d->mem, i ? NULL : &d->layout };
+}
+
+/* Which slot a core table is. */
+static unsigned table_slot(struct dual *d, const struct pgt *pgt)
+{
+	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++) {
+		if (slot_pgt(d, i) == pgt)
+			return i;
 	}
 	abort(); /* a store into a table the machine does not have */
 }
@@ -29,52 +59,36 @@ static void feed_bbm(void *arg, const struct sim_event *ev)
 	struct dual *d = arg;
 
 	if (fz_feed_checkers(&d->bbm, &d->tlb, ev))
-		d->slot[dual_table_index(d, ev->pgt)].stale = true;
-}
-
-static void to_core_desc(const struct fz_machine *m, struct pkvm_desc *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->layout.nr_regions = m->nr_regions;
-	c->layout.ia_bits = m->host_ia_bits;
-	for (unsigned i = 0; i < m->nr_regions; i++) {
-		c->layout.regions[i].base = m->regions[i].base;
-		c->layout.regions[i].size = m->regions[i].size;
-	}
-	c->carveout_base = m->carve_base;
-	c->carveout_size = m->carve_pages << 12;
-	c->host_pool_pages = m->host_pool;
-	c->hyp_pool_pages = m->hyp_pool;
-	c->hyp_va_offset = m->hyp_va_offset;
-	c->nr_vm_slots = m->nr_vm_slots;
-	c->nr_hyp_private = 0; /* fuzz machines have no private hyp ranges yet (S32) */
-}
-
-static void to_ref_desc(const struct fz_machine *m, struct ref_desc *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->nr_mem = m->nr_regions;
-	for (unsigned i = 0; i < m->nr_regions; i++) {
-		r->mem[i].base = m->regions[i].base;
-		r->mem[i].size = m->regions[i].size;
-	}
-	r->carveout.base = m->carve_base;
-	r->carveout.size = m->carve_pages << 12;
-	r->host_pool_pages = m->host_pool;
-	r->hyp_pool_pages = m->hyp_pool;
-	r->hyp_va_offset = m->hyp_va_offset;
-	r->host_ia_bits = m->host_ia_bits;
-	r->nr_vm_slots = m->nr_vm_slots;
-	r->nr_hyp_private = 0;
+		d->slot[table_slot(d, ev->pgt)].stale = true;
 }
 
 int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 {
-	struct pkvm_desc cd;
-	struct ref_desc rd;
+	/* fuzz machines have no private hyp ranges yet (S32) */
+	struct pkvm_desc cd = {
+		.layout = { .nr_regions = m->nr_regions, .ia_bits = m->host_ia_bits },
+		.carveout_base = m->carve_base,
+		.carveout_size = m->carve_pages << 12,
+		.host_pool_pages = m->host_pool,
+		.hyp_pool_pages = m->hyp_pool,
+		.hyp_va_offset = m->hyp_va_offset,
+		.nr_vm_slots = m->nr_vm_slots,
+	};
+	struct ref_desc rd = {
+		.nr_mem = m->nr_regions,
+		.carveout = { m->carve_base, m->carve_pages << 12 },
+		.host_pool_pages = m->host_pool,
+		.hyp_pool_pages = m->hyp_pool,
+		.hyp_va_offset = m->hyp_va_offset,
+		.host_ia_bits = m->host_ia_bits,
+		.nr_vm_slots = m->nr_vm_slots,
+	};
 
-	to_core_desc(m, &cd);
-	to_ref_desc(m, &rd);
+	for (unsigned i = 0; i < m->nr_regions; i++) {
+		cd.layout.regions[i] =
+			(struct host_region){ m->regions[i].base, m->regions[i].size };
+		rd.mem[i] = (struct ref_region){ m->regions[i].base, m->regions[i].size };
+	}
 	return dual_init_descs(d, m, &cd, &rd, f);
 }
 
@@ -137,8 +151,208 @@ void dual_fini(struct dual *d)
 	sim_fini(&d->sim);
 }
 
-/* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */
-static struct dual pkvm_state;
+/* Pool 0 the host's, 1 the hyp's, 2 + n VM n's memcache. */
+static struct pgt_pool *core_pool(struct dual *d, unsigned pool)
+{
+	return pool == 0 ? &d->host_pool : pool == 1 ? &d->hyp_pool : &d->memcache[pool - 2];
+}
+
+int dual_pool_hide(void *w, unsigned pool, uint64_t nr)
+{
+	sim_pool_hide(core_pool(w, pool), nr);
+	return 0;
+}
+
+int dual_pool_unhide(void *w, unsigned pool)
+{
+	sim_pool_unhide(core_pool(w, pool));
+	return 0;
+}
+
+/*
+ * A CPU touches memory: what it translates lands in the TLB model (SPEC
+ * §11). Accesses change no table, so the reference has nothing to do.
+ */
+int dual_access(void *w, enum diff_kind kind, unsigned vm, uint64_t page)
+{
+	struct dual *d = w;
+	u64 ia = (page << 12) + (kind == DIFF_HYP_S1 ? d->m.hyp_va_offset : 0);
+	struct diff_table t;
+	unsigned i;
+
+	if (kind == DIFF_HOST_S2 && page < (1ULL << (d->m.host_ia_bits - 12)))
+		i = 0;
+	else if (kind == DIFF_HYP_S1 && ia < (1ULL << 48))
+		i = 1;
+	else if (kind == DIFF_GUEST_S2 && vm < d->m.nr_vm_slots && pkvm_vm_live(&d->pkvm, vm) &&
+		 page < (1ULL << (d->pkvm.vms[vm].pgt.ia_bits - 12)))
+		i = 2 + vm;
+	else
+		return 0;
+	t = view(d, i);
+	diff_tlb_access(&d->tlb, slot_pgt(d, i), &t, ia);
+	return 0;
+}
+
+/* The reference's stream of slot @slot. */
+struct ref_src {
+	const struct ref *r;
+	unsigned slot;
+};
+
+static void ref_stream_src(void *src, diff_emit_fn emit, void *arg)
+{
+	const struct ref_src *s = src;
+
+	ref_stream(s->r, slot_kind(s->slot), slot_vm(s->slot), emit, arg);
+}
+
+uint64_t dual_core_state_digest(struct dual *d)
+{
+	struct diff_state s = { 0 };
+
+	for (unsigned i = 0; i < 2 + d->m.nr_vm_slots; i++) {
+		struct diff_table t = view(d, i);
+
+		if (i < 2 || pkvm_vm_live(&d->pkvm, i - 2))
+			diff_state_add(&s, t.kind, t.vm, diff_stream_hash(diff_table_stream, &t));
+	}
+	return diff_state_hash(&s);
+}
+
+uint64_t dual_ref_state_digest(const struct ref *r, unsigned nr_vm_slots)
+{
+	struct diff_state s = { 0 };
+
+	for (unsigned i = 0; i < 2 + nr_vm_slots; i++) {
+		struct ref_src src = { r, i };
+
+		if (i < 2 || ref_vm_live(r, i - 2))
+			diff_state_add(&s, slot_kind(i), slot_vm(i),
+				       diff_stream_hash(ref_stream_src, &src));
+	}
+	return diff_state_hash(&s);
+}
+
+struct host_access_check {
+	const struct ref *ref;
+	bool ok;
+	uint64_t ia;
+	unsigned level;
+};
+
+static void check_host_leaf(void *arg, unsigned level, uint64_t ia, uint64_t desc)
+{
+	struct host_access_check *c = arg;
+	uint64_t pages = 1ULL << (9 * (3 - level));
+
+	/* Table descriptors reach the stream masked to 0x3; skip them. */
+	if (!(desc & 1) || (level < 3 && desc == 3) || !c->ok)
+		return;
+	if (!ref_host_may_access(c->ref, ia >> 12, pages)) {
+		c->ok = false;
+		c->ia = ia;
+		c->level = level;
+	}
+}
+
+/*
+ * SPEC §11: host stage-2 valid leaves map only pages the host may touch
+ * (ownership from the reference's records, structure from the core's memory).
+ */
+bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
+				 struct fz_failure *f)
+{
+	struct host_access_check c = { &d->ref, true, 0, 0 };
+
+	diff_table_stream(t, check_host_leaf, &c);
+	if (c.ok)
+		return true;
+	return fz_failed(
+		f, "invariant", op, "host maps a page it does not own",
+		"host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
+		(unsigned long long)c.ia, c.level);
+}
+
+/* Slot @i: both digests, structure, host ownership, and the TLB model. */
+static bool compare_table(struct dual *d, unsigned i, const char *op, struct diff_state *core,
+			  struct diff_state *ref, struct fz_failure *f)
+{
+	struct ref_src rs = { &d->ref, i };
+	struct fz_pair p = { view(d, i), ref_stream_src, &rs,
+			     ref_table_generation(&d->ref, slot_kind(i), slot_vm(i)) };
+	struct diff_table *t = &p.core;
+	bool stale = d->slot[i].stale;
+	struct diff_violation v;
+
+	if (!fz_compare_table(&d->slot[i], &p, op, f))
+		return false;
+	diff_state_add(core, t->kind, t->vm, d->slot[i].core_digest);
+	diff_state_add(ref, t->kind, t->vm, d->slot[i].ref_digest);
+	if (stale && t->kind == DIFF_HOST_S2 && !dual_host_leaves_accessible(d, t, op, f)) {
+		d->slot[i].stale = true;
+		return false;
+	}
+	if (!diff_tlb_check(&d->tlb, slot_pgt(d, i), t, &v))
+		return fz_failed(f, "tlb", op, diff_kind_name(t->kind), "%s (vm %u): %s",
+				 diff_kind_name(t->kind), t->vm, v.what);
+	return true;
+}
+
+/*
+ * SPEC §7: every page of a pool is free or in one table, and both sides
+ * have as many free. A guest's root is its pgd, not a memcache page (S28).
+ */
+static bool compare_pool(struct dual *d, unsigned pool, const char *op, struct fz_failure *f)
+{
+	struct pgt_pool *p = core_pool(d, pool);
+	u64 in_tables = d->slot[pool].tables;
+
+	if (pool >= 2)
+		in_tables = pkvm_vm_live(&d->pkvm, pool - 2) && in_tables ? in_tables - 1 : 0;
+	return fz_check_pool(op, pool < 2 ? (pool ? "hyp" : "host") : "memcache",
+			     sim_pool_free(p), ref_pool_free(&d->ref, pool), sim_pool_free_all(p),
+			     in_tables, sim_pool_size(p), f);
+}
+
+bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct fz_failure *f)
+{
+	struct diff_state core = { 0 }, ref = { 0 };
+
+	if (!fz_check_rc(name, core_rc, ref_rc, f))
+		return false;
+	if (!diff_bbm_end_op(&d->bbm))
+		return fz_failed(f, "bbm", name, "rule", "%s", d->bbm.v.what);
+	for (unsigned i = 0; i < 2 + d->m.nr_vm_slots; i++) {
+		unsigned vm = i - 2;
+		bool live = i < 2 || pkvm_vm_live(&d->pkvm, vm);
+
+		if (i >= 2 && live != ref_vm_live(&d->ref, vm))
+			return fz_failed(f, "vm-state", name, "live",
+					 "vm %u: core says %s, reference %s", vm,
+					 live ? "live" : "not live", live ? "not live" : "live");
+		if (!live) {
+			/* A new VM in this slot starts over on both sides. */
+			diff_tlb_forget(&d->tlb, slot_pgt(d, i));
+			d->slot[i].stale = true;
+			d->slot[i].ref_known = false;
+			continue;
+		}
+		if (!compare_table(d, i, name, &core, &ref, f))
+			return false;
+	}
+	if (!fz_check_state(&core, &ref, name, f))
+		return false;
+	/* Pools last: a structural difference explains itself better. */
+	for (unsigned pool = 0; pool < 2 + d->m.nr_vm_slots; pool++) {
+		if (!compare_pool(d, pool, name, f))
+			return false;
+	}
+	return true;
+}
+
+/* The machine of whichever of the two targets this process runs. */
+static struct dual state;
 
 static int world_init(void *d, const void *setup, struct fz_failure *f)
 {
@@ -150,24 +364,19 @@ static void world_fini(void *d)
 	dual_fini(d);
 }
 
+/* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */
 static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 		       struct fz_failure *f)
 {
 	return dual_check(d, op->def->name, core_rc, ref_rc, f);
 }
 
-static size_t describe(const void *setup, char *buf, size_t len)
-{
-	return fz_machine_format(setup, buf, len);
-}
-
 const struct fz_harness fz_pkvm_harness = {
-	&fz_world_pkvm, &pkvm_state, world_init, world_fini, pkvm_check, NULL, describe,
+	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
-static struct dual hvc_state;
-
 const struct fz_harness fz_hvc_harness = {
-	&fz_world_hvc, &hvc_state, world_init, world_fini, fz_hvc_check, fz_hvc_result, describe,
+	&fz_world_hvc, &state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
+	fz_machine_format,
 };

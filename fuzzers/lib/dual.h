@@ -9,14 +9,10 @@
 #define FUZZ_DUAL_H
 
 #include "core/pkvm.h"
-#include "diff/bbm.h"
-#include "diff/diff.h"
-#include "diff/tlb.h"
 #include "checks.h"
 #include "machine.h"
 #include "ref/ref.h"
-#include "runner.h"
-#include "sim/sim.h"
+#include "sim_events.h"
 
 struct dual {
 	struct fz_machine m;
@@ -64,12 +60,6 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 		    const struct ref_desc *rd, struct fz_failure *f);
 void dual_fini(struct dual *d);
 
-/* Which slot a core table is. */
-unsigned dual_table_index(const struct dual *d, const struct pgt *pgt);
-
-/* Run @op (a fuzz_pkvm operation) on both sides and compare; false with @f filled. */
-bool dual_step(struct dual *d, const struct fz_op *op, struct fz_failure *f);
-
 /* The whole-state digests (S27), read afresh: from the core's memory, from the reference. */
 uint64_t dual_core_state_digest(struct dual *d);
 uint64_t dual_ref_state_digest(const struct ref *r, unsigned nr_vm_slots);
@@ -80,9 +70,9 @@ int dual_pool_unhide(void *d, unsigned pool);
 int dual_access(void *d, enum diff_kind kind, unsigned vm, uint64_t page);
 
 /*
- * Everything dual_step checks after running an operation, for callers that
- * ran it some other way (the hypercall dispatcher): return codes, the
- * break-before-make ledger, every table's digest and invariants, pools.
+ * Everything compared after an operation ran on both sides (fuzz_pkvm's
+ * rows, the hypercall dispatcher): return codes, the break-before-make
+ * ledger, every table's digest and invariants, pools.
  */
 bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct fz_failure *f);
 

@@ -20,6 +20,17 @@ bool fz_fail(struct fz_err *e, const char *fmt, ...)
 	return false;
 }
 
+void fz_appendf(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *used, cap > *used ? cap - *used : 0, fmt, ap);
+	va_end(ap);
+	*used += w < 0 ? 0 : (size_t)w;
+}
+
 /* The next word of *@s (cut off with a NUL), or NULL. */
 static char *word(char **s)
 {
@@ -103,17 +114,12 @@ bool fz_num(const char *s, uint64_t *v)
 
 bool fz_snum(const char *s, int64_t *v)
 {
+	bool neg = *s == '-';
 	uint64_t u;
 
-	if (*s != '-') {
-		if (!fz_num(s, &u) || u > (uint64_t)INT64_MAX)
-			return false;
-		*v = (int64_t)u;
-		return true;
-	}
-	if (!fz_num(s + 1, &u) || u > (uint64_t)INT64_MAX + 1)
+	if (!fz_num(s + neg, &u) || u > (uint64_t)INT64_MAX + neg)
 		return false;
-	*v = (int64_t)(0 - u);
+	*v = (int64_t)(neg ? 0 - u : u);
 	return true;
 }
 

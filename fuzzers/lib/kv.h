@@ -20,6 +20,9 @@ struct fz_err {
 
 /* Write the message into @e; returns false. */
 bool fz_fail(struct fz_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Add to the text in @buf (@cap bytes) at *@used, which counts all that was asked for. */
+void fz_appendf(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct fz_kvline {
 	char *name;

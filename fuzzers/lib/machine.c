@@ -11,7 +11,6 @@
 #define SZ_1G 0x40000000ULL
 
 struct preset {
-	const char *name;
 	unsigned nr_regions;
 	uint64_t base[3], size[3];
 	uint64_t carve_off, carve_pages; /* inside region 0 */
@@ -19,19 +18,17 @@ struct preset {
 	unsigned ia_bits;
 };
 
-/* QEMU virt; a phone with unaligned regions; a tiny machine; a 48-bit one. */
-static const struct preset presets[] = {
-	{ "virt", 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 512, 192, 128, 40 },
-	{ "phone", 3, { 0x80000000ULL + 0x3000, 0x880000000ULL, 0x8c0200000ULL },
-	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 1024, 384, 256, 36 },
-	{ "tiny", 1, { 0x40000000ULL + 0x5000 }, { 64 * 0x100000ULL }, 0x100000, 64, 12, 12, 32 },
-	{ "wide", 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 512, 192,
-	  128, 48 },
-};
-
 #define NR_PRESETS 4U
 
+/* QEMU virt; a phone with unaligned regions; a tiny machine; a 48-bit one. */
 static const char *const preset_names[NR_PRESETS] = { "virt", "phone", "tiny", "wide" };
+static const struct preset presets[NR_PRESETS] = {
+	{ 1, { 0x40000000ULL }, { 2 * SZ_1G }, 512 * 0x100000ULL, 512, 192, 128, 40 },
+	{ 3, { 0x80000000ULL + 0x3000, 0x880000000ULL, 0x8c0200000ULL },
+	  { SZ_1G + 0x1ff000, SZ_1G - SZ_2M, SZ_1G / 2 }, 64 * SZ_2M, 1024, 384, 256, 36 },
+	{ 1, { 0x40000000ULL + 0x5000 }, { 64 * 0x100000ULL }, 0x100000, 64, 12, 12, 32 },
+	{ 2, { 0x8000000000ULL, 0x100000200000ULL }, { SZ_1G, SZ_1G }, SZ_2M, 512, 192, 128, 48 },
+};
 static const char *const align_names[3] = { "1g", "2m", "4k" };
 static const char *const pool_names[3] = { "full", "half", "quarter" };
 
@@ -88,23 +85,21 @@ bool fz_memory_pfn(const struct fz_machine *m, uint64_t index, uint64_t *pfn)
 	return false;
 }
 
-size_t fz_machine_format(const struct fz_machine *m, char *buf, size_t len)
+size_t fz_machine_format(const void *setup, char *buf, size_t len)
 {
-	size_t used;
-	int w = snprintf(buf, len,
-			 "machine ia_bits=%u vm_slots=%u carveout=%#llx+%llu host_pool=%llu "
-			 "hyp_pool=%llu hyp_va_offset=%#llx",
-			 m->host_ia_bits, m->nr_vm_slots, (unsigned long long)m->carve_base,
-			 (unsigned long long)m->carve_pages, (unsigned long long)m->host_pool,
-			 (unsigned long long)m->hyp_pool, (unsigned long long)m->hyp_va_offset);
+	const struct fz_machine *m = setup;
+	size_t used = 0;
 
-	used = w < 0 ? 0 : (size_t)w;
-	for (unsigned i = 0; i < m->nr_regions && used < len; i++) {
-		w = snprintf(buf + used, len - used, " mem=%#llx+%#llx",
-			     (unsigned long long)m->regions[i].base,
-			     (unsigned long long)m->regions[i].size);
-		used += w < 0 ? 0 : (size_t)w;
-	}
+	fz_appendf(buf, len, &used,
+		   "machine ia_bits=%u vm_slots=%u carveout=%#llx+%llu host_pool=%llu "
+		   "hyp_pool=%llu hyp_va_offset=%#llx",
+		   m->host_ia_bits, m->nr_vm_slots, (unsigned long long)m->carve_base,
+		   (unsigned long long)m->carve_pages, (unsigned long long)m->host_pool,
+		   (unsigned long long)m->hyp_pool, (unsigned long long)m->hyp_va_offset);
+	for (unsigned i = 0; i < m->nr_regions && used < len; i++)
+		fz_appendf(buf, len, &used, " mem=%#llx+%#llx",
+			   (unsigned long long)m->regions[i].base,
+			   (unsigned long long)m->regions[i].size);
 	return used < len ? used : len ? len - 1 : 0;
 }
 
@@ -156,30 +151,24 @@ bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 int fz_machine_line(const uint8_t *in, char *out, size_t cap)
 {
 	struct fz_machine m;
-	size_t used;
-	int w;
+	size_t used = 0;
 
 	fz_decode_machine(in, &m);
-	w = snprintf(out, cap, "machine preset=%s regions=%u vm_slots=%u va_align=%s",
-		     preset_names[in[0] % NR_PRESETS], m.nr_regions, m.nr_vm_slots,
-		     align_names[in[9] % 3]);
-	used = w < 0 ? 0 : (size_t)w;
+	fz_appendf(out, cap, &used, "machine preset=%s regions=%u vm_slots=%u va_align=%s",
+		   preset_names[in[0] % NR_PRESETS], m.nr_regions, m.nr_vm_slots,
+		   align_names[in[9] % 3]);
 	for (unsigned i = 0; i < 2; i++) {
 		const char *key = i ? "hyp_pool" : "host_pool";
 		uint8_t b = in[6 + i];
 
-		w = b >= 0xf0 ? snprintf(out + used, cap > used ? cap - used : 0, " %s=tiny:%u", key,
-					 2U + (b & 0xfU))
-			      : snprintf(out + used, cap > used ? cap - used : 0, " %s=%s", key,
-					 pool_names[b % 3]);
-		used += w < 0 ? 0 : (size_t)w;
+		if (b >= 0xf0)
+			fz_appendf(out, cap, &used, " %s=tiny:%u", key, 2U + (b & 0xfU));
+		else
+			fz_appendf(out, cap, &used, " %s=%s", key, pool_names[b % 3]);
 	}
 	for (unsigned i = 0; i < 4; i++) {
-		if (in[2 + i]) {
-			w = snprintf(out + used, cap > used ? cap - used : 0, " nudge%u=%#x", i + 1,
-				     in[2 + i]);
-			used += w < 0 ? 0 : (size_t)w;
-		}
+		if (in[2 + i])
+			fz_appendf(out, cap, &used, " nudge%u=%#x", i + 1, in[2 + i]);
 	}
 	return (int)used;
 }

@@ -25,8 +25,8 @@ struct fz_machine {
 };
 
 void fz_decode_machine(const uint8_t *hdr, struct fz_machine *m);
-/* The machine in words, for reports: regions, carve-out, pools. */
-size_t fz_machine_format(const struct fz_machine *m, char *buf, size_t len);
+/* The machine (@setup, a struct fz_machine) in words for reports: regions, carve-out, pools. */
+size_t fz_machine_format(const void *setup, char *buf, size_t len);
 /* The script's machine line: its pairs into a header, and back. */
 bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e);
 int fz_machine_line(const uint8_t *hdr, char *buf, size_t len);

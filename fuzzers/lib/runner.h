@@ -49,6 +49,8 @@ extern int s2fuzz_verbose;
 
 /* One input, run to its end or to the first failure (reported, then abort()). */
 int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size);
+/* A target's entry point (libFuzzer's name; AFL++ and the replay program call it too). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Print a failure found outside fz_run's loop, with @setup described (then abort()). */
 void fz_report(const struct fz_harness *h, const void *setup, const struct fz_failure *f);

@@ -2,16 +2,6 @@
 /* Translating the simulated machine's events for the differ's checkers. */
 #include "sim_events.h"
 
-static enum diff_kind kind_of(const struct pgt *pgt)
-{
-	static const enum diff_kind kinds[] = {
-		[PGT_HOST_S2] = DIFF_HOST_S2,
-		[PGT_GUEST_S2] = DIFF_GUEST_S2,
-		[PGT_HYP_S1] = DIFF_HYP_S1,
-	};
-	return pgt ? kinds[pgt->kind] : DIFF_HOST_S2;
-}
-
 struct diff_event fz_diff_event(const struct sim_event *ev)
 {
 	static const enum diff_ev_kind kinds[] = {
@@ -21,11 +11,16 @@ struct diff_event fz_diff_event(const struct sim_event *ev)
 		[SIM_EV_TLBI_ALL] = DIFF_EV_TLBI_ALL,
 		[SIM_EV_PAGE_FREE] = DIFF_EV_FREE,
 	};
+	static const enum diff_kind table_kinds[] = {
+		[PGT_HOST_S2] = DIFF_HOST_S2,
+		[PGT_GUEST_S2] = DIFF_GUEST_S2,
+		[PGT_HYP_S1] = DIFF_HYP_S1,
+	};
 
 	return (struct diff_event){
 		.kind = kinds[ev->kind],
 		.regime = ev->pgt,
-		.table_kind = kind_of(ev->pgt),
+		.table_kind = ev->pgt ? table_kinds[ev->pgt->kind] : DIFF_HOST_S2,
 		.ia = ev->ia,
 		.size = ev->size,
 		.level = ev->level,

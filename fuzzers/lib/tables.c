@@ -7,8 +7,8 @@
  * A fault that cannot get its pages changes nothing, serially (S42): the
  * digests and pools must agree after it as after any other operation.
  */
-#include "sim_events.h"
 #include "tables.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,7 @@ static const uint64_t pool_base[FZ_T_NR] = { 0x800000000ULL, 0x900000000ULL };
 static void *ref_arena[FZ_T_NR];
 
 static const enum diff_kind diff_kinds[FZ_T_NR] = { DIFF_GUEST_S2, DIFF_HYP_S1 };
+static const char *const names[FZ_T_NR] = { "guest", "hyp" };
 
 /* Every store, invalidation and free the core makes, to the BBM checker. */
 static void feed_bbm(void *arg, const struct sim_event *ev)
@@ -39,7 +40,7 @@ static int tables_init(void *w, const void *setup, struct fz_failure *f)
 	static const unsigned stages[] = { REF_STAGE2, REF_STAGE1 };
 	struct fz_tables *d = w;
 	struct sim_observer obs = { .event = feed_bbm, .arg = d };
-	int core_rc[FZ_T_NR], ref_rc[FZ_T_NR];
+	bool refused = false;
 
 	memset(d, 0, offsetof(struct fz_tables, bbm));
 	d->s = *(const struct fz_tables_setup *)setup;
@@ -51,27 +52,29 @@ static int tables_init(void *w, const void *setup, struct fz_failure *f)
 	sim_set_observer(&d->sim, &obs);
 	d->mem = fz_sim_mem(&d->sim);
 	for (unsigned t = 0; t < FZ_T_NR; t++) {
+		int core_rc, ref_rc;
+
 		d->slot[t].stale = true;
 		if (sim_pool_init(&d->sim, &d->pool[t], pa_init(pool_base[t]), d->s.pool_pages[t]))
 			abort();
-		core_rc[t] = pgt_init(&d->pgt[t], kinds[t], d->s.ia_bits[t], t + 1, sim_mm(&d->sim),
-				      &d->pool[t], NULL);
-		d->core_up[t] = core_rc[t] == 0;
+		core_rc = pgt_init(&d->pgt[t], kinds[t], d->s.ia_bits[t], t + 1, sim_mm(&d->sim),
+				   &d->pool[t], NULL);
+		d->core_up[t] = core_rc == 0;
 		if (!ref_arena[t] && !(ref_arena[t] = malloc(REF_ARENA_BYTES)))
 			abort();
-		ref_rc[t] = ref_table_init(&d->ref[t], stages[t], d->s.ia_bits[t],
-					   d->s.pool_pages[t], ref_arena[t], REF_ARENA_BYTES);
+		ref_rc = ref_table_init(&d->ref[t], stages[t], d->s.ia_bits[t], d->s.pool_pages[t],
+					ref_arena[t], REF_ARENA_BYTES);
+		if (core_rc != ref_rc) {
+			fz_failed(f, "init", names[t], "rc",
+				  "%s table: core returned %d, reference %d", names[t], core_rc,
+				  ref_rc);
+			snprintf(f->signature, sizeof(f->signature), "init/%s/core=%d/ref=%d",
+				 names[t], core_rc, ref_rc);
+			return -1;
+		}
+		refused |= core_rc != 0;
 	}
-	for (unsigned t = 0; t < FZ_T_NR; t++) {
-		if (core_rc[t] == ref_rc[t])
-			continue;
-		fz_failed(f, "init", t ? "hyp" : "guest", "rc", "%s table: core returned %d, reference %d",
-			  t ? "hyp" : "guest", core_rc[t], ref_rc[t]);
-		snprintf(f->signature, sizeof(f->signature), "init/%s/core=%d/ref=%d",
-			 t ? "hyp" : "guest", core_rc[t], ref_rc[t]);
-		return -1;
-	}
-	return core_rc[0] || core_rc[1] ? 1 : 0;
+	return refused ? 1 : 0;
 }
 
 /*
@@ -172,7 +175,7 @@ static bool tables_check(void *w, const struct fz_op *op, int core_rc, int ref_r
 		return false;
 	/* Pools last: a structural difference explains itself better. */
 	for (unsigned i = 0; i < FZ_T_NR; i++) {
-		if (!fz_check_pool(name, i ? "hyp" : "guest", sim_pool_free(&d->pool[i]),
+		if (!fz_check_pool(name, names[i], sim_pool_free(&d->pool[i]),
 				   ref_table_pool_free(&d->ref[i]), sim_pool_free_all(&d->pool[i]),
 				   d->slot[i].tables, sim_pool_size(&d->pool[i]), f))
 			return false;

@@ -10,15 +10,10 @@
 #ifndef FUZZ_TABLES_H
 #define FUZZ_TABLES_H
 
-#include "core/pgtable.h"
-#include "ops_tables.h"
-#include "diff/bbm.h"
 #include "checks.h"
-#include "diff/diff.h"
-#include "diff/tlb.h"
+#include "ops_tables.h"
 #include "ref/ref_table.h"
-#include "runner.h"
-#include "sim/sim.h"
+#include "sim_events.h"
 
 /* What get_leaf found, on one side. */
 struct fz_leaf {

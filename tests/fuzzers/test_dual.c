@@ -20,10 +20,13 @@
 static bool step(struct dual *d, const char *name, const uint64_t *v, struct fz_failure *f)
 {
 	struct fz_op op = { .def = fz_op_find(&fz_world_pkvm, name) };
+	int ref_rc, core_rc;
 
 	assert_non_null(op.def);
 	memcpy(op.v, v, sizeof(op.v));
-	return dual_step(d, &op, f);
+	ref_rc = op.def->ref(d, &op);
+	core_rc = op.def->core(d, &op);
+	return dual_check(d, name, core_rc, ref_rc, f);
 }
 
 static void host_mapping_a_guest_page_is_caught(void **state)
