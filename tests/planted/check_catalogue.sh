@@ -8,12 +8,8 @@ set -uo pipefail
 
 root=$1
 shift
-failed=0
-fail()
-{
-	echo "check_catalogue: FAILED: $*" >&2
-	failed=$((failed + 1))
-}
+# shellcheck source=tests/planted/fail.sh
+source "$(dirname "${BASH_SOURCE[0]}")/fail.sh"
 
 declare -A patch_of test_of row_of
 shopt -s nullglob
