@@ -1,16 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_parallel's world (ops_parallel.c, docs/fuzz_parallel.md): a 4-byte header (vCPUs,
- * ia_bits, pool size, number of records), 4-byte operation records, each for
- * one vCPU's list or for the exclusive prelude that runs before them, then a
- * tail of scheduling bytes, one consumed at each scheduling point (round-robin
- * once they run out). Every byte string decodes to something valid to run.
- *
- * Addresses cluster in three 4 MiB windows so faults race on the same
- * entries. Faults derive their output from the input address (ia +
- * FZP_PA_OFFSET, S40: faults on one IPA agree on output and memory type);
- * only their permissions vary. The prelude may map other outputs and device
- * memory (a stale memslot), so faults also have to break valid blocks.
+ * fuzz_parallel's world (ops_parallel.c, docs/fuzz_parallel.md): a 4-byte
+ * header, 4-byte records for one vCPU's list or for the exclusive prelude,
+ * then the schedule. Every byte string decodes to something valid to run.
+ * Faults map ia + FZP_PA_OFFSET (S40: faults on one IPA agree on output and
+ * memory type); only the prelude maps other outputs and device memory (a
+ * stale memslot), so faults also have to break valid blocks.
  */
 #ifndef FUZZ_OPS_PARALLEL_H
 #define FUZZ_OPS_PARALLEL_H

@@ -72,7 +72,7 @@ static bool reachable(struct par_run *r, uint64_t page, u64 ia, u32 level)
 static void feed_bbm(struct par_run *r, const struct sim_event *ev)
 {
 	struct diff_event e = fz_diff_event(ev);
-	int v = par_sched_current(&r->sched);
+	int v = r->sched.cur;
 
 	diff_tlb_event(&r->tlb, &e);
 	if (!diff_bbm_event(&r->bbm, &e) && !r->bbm_failed) {
@@ -119,7 +119,7 @@ static void schedule(struct par_run *r, int v, char kind)
 static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind)
 {
 	struct par_run *r = arg;
-	int v = par_sched_current(&r->sched);
+	int v = r->sched.cur;
 	struct par_op *o;
 
 	if (v < 0)
@@ -152,7 +152,7 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 {
 	bool was_table = pte_is_table(ev->old, ev->level), live;
 	bool table = pte_is_table(ev->new_pte, ev->level);
-	int v = par_sched_current(&r->sched), op, unlinker;
+	int v = r->sched.cur, op, unlinker;
 	const struct par_dead *d;
 	struct par_op *o;
 
@@ -351,13 +351,11 @@ struct diff_table par_view(struct par_run *r)
 				    &r->mem, NULL };
 }
 
-size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)
+void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)
 {
 	const struct par_op *o = &r->ops[id];
 	char line[160];
-	int w;
 
 	fz_format_op(&fz_world_parallel, o->op, line, sizeof(line));
-	w = snprintf(buf, len, "vcpu%u#%u %s", o->vcpu, o->index, line);
-	return w < 0 ? 0 : (size_t)w;
+	snprintf(buf, len, "vcpu%u#%u %s", o->vcpu, o->index, line);
 }

@@ -35,23 +35,21 @@ struct par_op {
 	const struct fz_op *op;
 	unsigned vcpu, index; /* its place in the vCPU's list */
 	int rc;
-	unsigned attempts;		  /* calls, retries included */
-	unsigned locked_seen;		  /* loads that found a LOCKED entry (all attempts) */
-	bool eagain_alone;		  /* fault_map -EAGAIN with no other vCPU running */
-	uint64_t start, end;		  /* clock of its first access and of its return */
-	unsigned stores;		  /* stores into reachable or unlinked tables,
-					    * but for new empty tables */
-	uint64_t last_store;		  /* clock of the last of them */
-	unsigned split_stores;		  /* of them, the LOCKED and publish of its splits */
-	uint64_t reach_lo, reach_hi;	  /* the input addresses their entries span */
-	uint64_t first_effect;		  /* clock of its first such store in any attempt, or 0 */
-	int lost_to; /* the last one landed in a table this op unlinked, or -1 */
+	unsigned attempts;    /* calls, retries included */
+	unsigned locked_seen; /* loads that found a LOCKED entry (all attempts) */
+	bool eagain_alone;    /* fault_map -EAGAIN with no other vCPU running */
+	uint64_t start, end;  /* clock of its first access and of its return */
+	/* Its stores into reachable or unlinked tables, but for new empty tables: */
+	unsigned stores, split_stores; /* how many; of them, LOCKED and publish of splits */
+	uint64_t first_effect;	       /* clock of the first in any attempt, or 0 */
+	uint64_t last_store;	       /* clock of the last */
+	uint64_t reach_lo, reach_hi;   /* the input addresses their entries span */
+	int lost_to; /* the last landed in a table this operation unlinked, or -1 */
 	/*
 	 * Filled by the check: a writer's place in the serial order, or for an
 	 * operation that changed nothing (noop) the number of writers before
-	 * the state it was found to fit, possibly because the next writer
-	 * erases what it would have written there (erased, S43); -1 when not
-	 * replayed.
+	 * the state it fits, maybe because the next writer erases what it
+	 * would have written there (erased, S43); -1 when not replayed.
 	 */
 	int serial;
 	bool noop, erased;
@@ -124,7 +122,7 @@ void par_run_fini(struct par_run *r);
 struct diff_table par_view(struct par_run *r);
 
 /* Which operation a global index is, in words ("vcpu1#2 fault_map ..."). */
-size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);
+void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);
 
 /* All checks (parallel_check.c); false with @f filled at the first that fails. */
 bool par_check(struct par_run *r, struct fz_failure *f);

@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * Finding the serial order a parallel run stands for.
+ * Linearizability (docs/fuzz_parallel.md): the serial order a parallel run
+ * stands for, replayed on the reference's single-table model. Leaves are
+ * compared with table records left out: tables emptied by lost races may
+ * stay until the next exclusive operation (§9).
  *
  * Writers are the operations whose final attempt stored into a reachable
  * table or one a shared walk had unlinked. A writer takes effect somewhere
  * between its first such store (in any attempt) and its last: a fault's
  * split shows before its leaf is written, even from an attempt that then
  * lost (relax_perms acts on whatever leaf holds the address), while a fault
- * that overwrites another's leaf must come after it.
- * A writer whose last store landed in an unlinked table lost it (S43) and
- * goes before the unlinker, at any time since its final attempt began.
- * Every split (a leaf replaced by a table of its pieces) is a step of its
- * own at its publish: it keeps the meaning, but relax_perms and mkyoung act
- * on the smaller leaf from then on, before the fault that split it has
- * written its leaf, and even if that attempt then loses or fails and the
- * split stays. The fault's own replay finds the split done.
- * Writers whose windows do not overlap keep their order; the others are
- * tried from the natural order (by last store) outwards, a bounded number
- * of orders.
+ * that overwrites another's leaf must come after it. A writer whose last
+ * store landed in an unlinked table lost it (S43) and goes before the
+ * unlinker, at any time since its final attempt began. Every split (a leaf
+ * replaced by a table of its pieces) is a step of its own at its publish:
+ * it keeps the meaning, but relax_perms and mkyoung act on the smaller leaf
+ * from then on, even if the fault that split it then loses or fails and the
+ * split stays. The fault's own replay finds the split done. Writers whose
+ * windows do not overlap keep their order; the others are tried from the
+ * natural order (by last store) outwards, a bounded number of orders.
  *
  * Operations that stored nothing must fit a state the table passed through
  * during their final attempt: unchanged by them there, or erased by the
@@ -45,6 +46,13 @@ struct leaves {
 	bool overflow;
 };
 
+/* A writer: an operation, or a split (SPLIT(i)) as a step of its own. */
+struct writer {
+	int id;
+	uint64_t lo, hi;	     /* its window: the clocks it may take effect at */
+	uint64_t reach_lo, reach_hi; /* the input addresses its stores span */
+};
+
 /* A run of translation: [ia, ia + size) -> out with one set of attributes. */
 struct span {
 	uint64_t ia, size, out, attrs;
@@ -54,14 +62,9 @@ struct replay {
 	struct par_run *r;
 	struct ref_table t;
 	bool enomem; /* a fault failed half-way: compare meaning, not leaves */
-	/*
-	 * Writers: operation ids, or SPLIT(i) for split i; their windows
-	 * (clocks), the input addresses their stores span; who must precede whom.
-	 */
+	/* The writers, and who must precede whom. */
 	unsigned nw;
-	int w[MAX_ENTRIES];
-	uint64_t lo[MAX_ENTRIES], hi[MAX_ENTRIES];
-	uint64_t reach_lo[MAX_ENTRIES], reach_hi[MAX_ENTRIES];
+	struct writer w[MAX_ENTRIES];
 	bool before[MAX_ENTRIES][MAX_ENTRIES];
 	/* The order being tried, as indices into w. */
 	unsigned order[MAX_ENTRIES];
@@ -74,7 +77,7 @@ static void *ref_arena;
 /* The operation at position @k of the order, or NULL for a stray split. */
 static const struct par_op *writer_op(const struct replay *p, unsigned k)
 {
-	int id = p->w[p->order[k]];
+	int id = p->w[p->order[k]].id;
 
 	return id >= 0 ? &p->r->ops[id] : NULL;
 }
@@ -140,7 +143,7 @@ static void ref_split(struct ref_table *t, uint64_t ia, unsigned level)
 /* Apply the writer at position @k of the order to the reference. */
 static bool apply_writer(struct replay *p, unsigned k, struct fz_failure *f)
 {
-	int id = p->w[p->order[k]], rc;
+	int id = p->w[p->order[k]].id, rc;
 	const struct par_op *o;
 	char what[192];
 
@@ -314,14 +317,14 @@ static bool window_allows(const struct replay *p, unsigned k, unsigned id)
 	uint64_t after = o->start, before = UINT64_MAX;
 
 	for (unsigned j = 0; j < p->nw; j++) {
-		unsigned a = p->order[j];
+		const struct writer *w = &p->w[p->order[j]];
 
-		if (p->reach_hi[a] <= lo || hi <= p->reach_lo[a])
+		if (w->reach_hi <= lo || hi <= w->reach_lo)
 			continue;
-		if (j < k && p->lo[a] + 1 > after)
-			after = p->lo[a] + 1;
-		if (j >= k && p->hi[a] < before)
-			before = p->hi[a];
+		if (j < k && w->lo + 1 > after)
+			after = w->lo + 1;
+		if (j >= k && w->hi < before)
+			before = w->hi;
 	}
 	return after <= o->end && after < before;
 }
@@ -433,7 +436,7 @@ static bool try_order(struct replay *p, struct fz_failure *f)
 	}
 	for (unsigned k = 0; k < p->nw; k++)
 		if (writer_op(p, k))
-			p->r->ops[p->w[p->order[k]]].serial = (int)k;
+			p->r->ops[p->w[p->order[k]].id].serial = (int)k;
 	if (!rebuild(p, p->nw, f))
 		return false;
 	ref_table_stream(&p->t, collect_leaf, &e);
@@ -458,8 +461,8 @@ static bool natural_order(struct replay *p)
 
 			for (unsigned b = 0; ready && b < p->nw; b++)
 				ready = used[b] || b == a || !p->before[b][a];
-			if (ready && (best == p->nw || p->hi[a] < p->hi[best] ||
-				      (p->hi[a] == p->hi[best] && p->lo[a] < p->lo[best])))
+			if (ready && (best == p->nw || p->w[a].hi < p->w[best].hi ||
+				      (p->w[a].hi == p->w[best].hi && p->w[a].lo < p->w[best].lo)))
 				best = a;
 		}
 		if (best == p->nw)
@@ -540,36 +543,31 @@ static void find_writers(struct replay *p)
 			continue;
 		index[id] = (int)p->nw;
 		/* A failed attempt's split is seen by relax_perms and mkyoung too. */
-		p->lo[p->nw] = o->first_effect;
-		p->hi[p->nw] = o->last_store;
-		p->reach_lo[p->nw] = o->reach_lo;
-		p->reach_hi[p->nw] = o->reach_hi;
-		p->w[p->nw++] = (int)id;
+		p->w[p->nw++] = (struct writer){ (int)id, o->first_effect, o->last_store,
+						 o->reach_lo, o->reach_hi };
 	}
 	/* A lost write goes before its unlinker, any time since its attempt began. */
 	for (unsigned pass = 0; pass < p->nw; pass++) {
 		for (unsigned a = 0; a < p->nw; a++) {
-			int u = r->ops[p->w[a]].lost_to;
+			int u = r->ops[p->w[a].id].lost_to;
 
 			if (u < 0 || index[u] < 0)
 				continue;
-			p->lo[a] = r->ops[p->w[a]].start;
-			p->hi[a] = p->hi[index[u]];
+			p->w[a].lo = r->ops[p->w[a].id].start;
+			p->w[a].hi = p->w[index[u]].hi;
 			p->before[a][index[u]] = true;
 		}
 	}
 	/* Every split is a step of its own (see the top of this file). */
 	for (unsigned i = 0; i < r->nr_splits; i++) {
-		uint64_t span = pgt_level_span(r->splits[i].level);
+		const struct par_split *sp = &r->splits[i];
+		uint64_t span = pgt_level_span(sp->level), lo = sp->ia & ~(span - 1);
 
-		p->lo[p->nw] = p->hi[p->nw] = r->splits[i].clock;
-		p->reach_lo[p->nw] = r->splits[i].ia & ~(span - 1);
-		p->reach_hi[p->nw] = p->reach_lo[p->nw] + span;
-		p->w[p->nw++] = SPLIT(i);
+		p->w[p->nw++] = (struct writer){ SPLIT(i), sp->clock, sp->clock, lo, lo + span };
 	}
 	for (unsigned a = 0; a < p->nw; a++)
 		for (unsigned b = 0; b < p->nw; b++)
-			if (p->hi[a] < p->lo[b])
+			if (p->w[a].hi < p->w[b].lo)
 				p->before[a][b] = true;
 }
 
