@@ -6,8 +6,7 @@
  * (docs/fuzz_parallel.md). Built for libFuzzer, AFL++ and as a replay
  * program from this one source.
  */
-#include "parallel_check.h"
-#include "runner.h"
+#include "parallel_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		par_report(&r, &f);
 		abort();
 	}
-	if (s2fuzz_verbose) {
-		printf("parallel vcpus=%u ia_bits=%u pool=%llu\n", r.in.nr_vcpus, r.in.ia_bits,
-		       (unsigned long long)r.in.pool_pages);
+	if (s2fuzz_verbose)
 		par_print_ops(&r, stdout);
-	}
 	par_run_fini(&r);
 	return 0;
 }

@@ -230,51 +230,47 @@ bool fzp_decode(const uint8_t *data, size_t size, struct fzp_input *in)
 {
 	size_t off = FZP_HEADER_SIZE, n;
 
-	struct fzp_setup s;
-
 	memset(in, 0, sizeof(*in));
 	if (size < FZP_HEADER_SIZE)
 		return false;
-	decode_setup(data, &s);
-	in->nr_vcpus = s.nr_vcpus;
-	in->ia_bits = s.ia_bits;
-	in->pool_pages = s.pool_pages;
+	decode_setup(data, &in->setup);
 	n = nr_records(data, size);
 	for (size_t i = 0; i < n; i++, off += FZP_RECORD_SIZE) {
 		struct fz_op op;
-		struct fzp_op *p;
 
-		fz_decode_op(&fz_world_parallel, &s, data + off, &op);
-		p = op.index == FZP_PRELUDE_MAP ? &in->prelude[in->nr_prelude++]
-						: &in->ops[op.v[P_VCPU]][in->nr_ops[op.v[P_VCPU]]++];
-		*p = (struct fzp_op){ (enum fzp_kind)op.index, (unsigned)op.v[P_VCPU], op.v[P_IA],
-				      (unsigned)op.v[P_LEVEL], (unsigned)op.v[P_PROT],
-				      op.v[P_OUT] != 0, (unsigned)op.v[P_MEMTYPE] };
+		fz_decode_op(&fz_world_parallel, &in->setup, data + off, &op);
+		if (op.index == FZP_PRELUDE_MAP)
+			in->prelude[in->nr_prelude++] = op;
+		else
+			in->ops[op.v[P_VCPU]][in->nr_ops[op.v[P_VCPU]]++] = op;
 	}
 	in->sched = off < size ? data + off : NULL;
 	in->sched_len = off < size ? size - off : 0;
 	return true;
 }
 
-uint64_t fzp_op_pa(const struct fzp_op *op)
+uint64_t fzp_ia(const struct fz_op *op)
 {
-	return op->ia + (op->kind == FZP_PRELUDE_MAP && op->alt ? FZP_ALT_OFFSET : FZP_PA_OFFSET);
+	return op->v[P_IA];
 }
 
-size_t fzp_op_format(const struct fzp_op *p, char *buf, size_t len)
+unsigned fzp_level(const struct fz_op *op)
 {
-	struct fz_op op = { .def = &parallel_ops[p->kind], .index = p->kind };
-
-	op.v[P_VCPU] = p->vcpu;
-	op.v[P_IA] = p->ia;
-	op.v[P_LEVEL] = p->level;
-	op.v[P_PROT] = p->prot;
-	op.v[P_OUT] = p->alt;
-	op.v[P_MEMTYPE] = p->memtype;
-	return fz_format_op(&fz_world_parallel, &op, buf, len);
+	return (unsigned)op->v[P_LEVEL];
 }
 
-const char *fzp_kind_name(enum fzp_kind kind)
+unsigned fzp_prot(const struct fz_op *op)
 {
-	return (unsigned)kind < FZP_NR_KINDS ? parallel_ops[kind].name : "?";
+	return (unsigned)op->v[P_PROT];
+}
+
+unsigned fzp_memtype(const struct fz_op *op)
+{
+	return (unsigned)op->v[P_MEMTYPE];
+}
+
+/* Only a prelude map takes out=alt; every other operation decodes it as 0. */
+uint64_t fzp_pa(const struct fz_op *op)
+{
+	return op->v[P_IA] + (op->v[P_OUT] ? FZP_ALT_OFFSET : FZP_PA_OFFSET);
 }

@@ -5,17 +5,11 @@
  * lose to, break-before-make, then linearizability (parallel_serial.c);
  * and the report a failure prints.
  */
-#include "parallel_check.h"
-#include "parallel_serial.h"
+#include "parallel_run.h"
 
 #include "diff/diff.h"
 
 #include <string.h>
-
-static const char *kind_of(const struct par_run *r, int id)
-{
-	return id >= 0 ? fzp_kind_name(r->ops[id].op->kind) : "parallel";
-}
 
 /* Check 1: no LOCKED entry, the refcount law, pool accounting (§3, §7, §9). */
 static bool check_table(struct par_run *r, struct fz_failure *f)
@@ -24,23 +18,19 @@ static bool check_table(struct par_run *r, struct fz_failure *f)
 	struct diff_violation v;
 	uint64_t tables = 0;
 
-	if (!diff_check_table(&t, &tables, &v)) {
-		snprintf(f->detail, sizeof(f->detail),
-			 "guest stage-2 after every vCPU returned: %s", v.what);
-		return fz_mark(f, "invariant", "parallel",
-			    strstr(v.what, "LOCKED") ? "locked" :
-			    strstr(v.what, "count")  ? "refcount" :
-						       "structure");
-	}
-	if (sim_pool_free_all(&r->pool) + tables != sim_pool_size(&r->pool)) {
-		snprintf(f->detail, sizeof(f->detail),
+	if (!diff_check_table(&t, &tables, &v))
+		return fz_failed(f, "invariant", "parallel",
+				 strstr(v.what, "LOCKED") ? "locked" :
+				 strstr(v.what, "count")  ? "refcount" :
+							    "structure",
+				 "guest stage-2 after every vCPU returned: %s", v.what);
+	if (sim_pool_free_all(&r->pool) + tables == sim_pool_size(&r->pool))
+		return true;
+	return fz_failed(f, "pool", "parallel", "accounting",
 			 "pool of %llu pages: %llu free + %llu in the table after quiescing",
 			 (unsigned long long)sim_pool_size(&r->pool),
 			 (unsigned long long)sim_pool_free_all(&r->pool),
 			 (unsigned long long)tables);
-		return fz_mark(f, "pool", "parallel", "accounting");
-	}
-	return true;
 }
 
 /* Check 2: a fault may only lose to someone (§9). */
@@ -52,12 +42,11 @@ static bool check_alone(struct par_run *r, struct fz_failure *f)
 		if (!r->ops[id].eagain_alone)
 			continue;
 		par_op_describe(r, id, op, sizeof(op));
-		snprintf(f->detail, sizeof(f->detail),
-			 "%s returned -EAGAIN in an attempt begun with every other vCPU finished: "
-			 "nobody could have raced it, so an entry stayed LOCKED or a swap failed "
-			 "against itself",
-			 op);
-		return fz_mark(f, "livelock", "fault_map", "eagain-alone");
+		return fz_failed(f, "livelock", "fault_map", "eagain-alone",
+				 "%s returned -EAGAIN in an attempt begun with every other vCPU "
+				 "finished: nobody could have raced it, so an entry stayed LOCKED "
+				 "or a swap failed against itself",
+				 op);
 	}
 	return true;
 }
@@ -70,9 +59,8 @@ static bool check_tlb(struct par_run *r, struct fz_failure *f)
 
 	if (diff_tlb_check(&r->tlb, &r->pgt, &t, &v))
 		return true;
-	snprintf(f->detail, sizeof(f->detail), "guest stage-2 after every vCPU returned: %s",
-		 v.what);
-	return fz_mark(f, "tlb", "parallel", "guest stage-2");
+	return fz_failed(f, "tlb", "parallel", "guest stage-2",
+			 "guest stage-2 after every vCPU returned: %s", v.what);
 }
 
 /* Check 3: break-before-make and free-after-invalidate (§7, §11). */
@@ -93,7 +81,8 @@ static bool check_bbm(struct par_run *r, struct fz_failure *f)
 					d->level, d->table ? " (a table)" : "",
 					d->paid ? " paid, page not yet freed" : " unpaid");
 	}
-	return fz_mark(f, "bbm", kind_of(r, r->bbm_op), "rule");
+	return fz_mark(f, "bbm", r->bbm_op >= 0 ? r->ops[r->bbm_op].op->def->name : "parallel",
+		       "rule");
 }
 
 bool par_check(struct par_run *r, struct fz_failure *f)
@@ -104,10 +93,12 @@ bool par_check(struct par_run *r, struct fz_failure *f)
 
 void par_print_ops(const struct par_run *r, FILE *out)
 {
+	fprintf(out, "parallel vcpus=%u ia_bits=%u pool=%llu\n", r->in.setup.nr_vcpus,
+		r->in.setup.ia_bits, (unsigned long long)r->in.setup.pool_pages);
 	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
 		char line[160];
 
-		fzp_op_format(&r->in.prelude[i], line, sizeof(line));
+		fz_format_op(&fz_world_parallel, &r->in.prelude[i], line, sizeof(line));
 		fprintf(out, "  prelude  %-58s -> %d\n", line, r->prelude_rc[i]);
 	}
 	for (unsigned id = 0; id < r->nr_ops; id++) {
@@ -118,12 +109,12 @@ void par_print_ops(const struct par_run *r, FILE *out)
 		if (o->lost_to >= 0)
 			snprintf(lost, sizeof(lost), " lost-to=vcpu%u#%u", r->ops[o->lost_to].vcpu,
 				 r->ops[o->lost_to].index);
-		if (r->serial[id] >= 0)
+		if (o->serial >= 0)
 			snprintf(serial, sizeof(serial),
-				 !r->serial_noop[id]  ? "#%d" :
-				 r->serial_erased[id] ? "erased by #%d" :
-							"no-op after %d",
-				 r->serial[id]);
+				 !o->noop   ? "#%d" :
+				 o->erased  ? "erased by #%d" :
+					      "no-op after %d",
+				 o->serial);
 		fprintf(out,
 			"  %-66s -> %d  attempts=%u locked-seen=%u stores=%u clock=%llu..%llu "
 			"last-store=%llu%s serial: %s\n",
@@ -165,8 +156,6 @@ static void print_interleaving(const struct par_run *r, FILE *out)
 void par_report(const struct par_run *r, const struct fz_failure *f)
 {
 	fprintf(stderr, "==== s2fuzz: parallel faults (SPEC §9) ====\n");
-	fprintf(stderr, "parallel vcpus=%u ia_bits=%u pool=%llu\n", r->in.nr_vcpus, r->in.ia_bits,
-		(unsigned long long)r->in.pool_pages);
 	par_print_ops(r, stderr);
 	print_interleaving(r, stderr);
 	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);

@@ -16,7 +16,6 @@
  *  - private: a table a walker is filling before it publishes it (or
  *    throws it away after losing the race). Not an effect of its own.
  */
-#include "parallel_check.h"
 #include "parallel_run.h"
 #include "sim_events.h"
 
@@ -27,43 +26,22 @@
 /* Where the pool's pages sit in the simulated physical address space. */
 #define POOL_BASE 0x800000000ULL
 #define SIM_SLOTS 1024U
-#define NO_OP	  PAR_NO_OP
 
-enum store_class {
-	STORE_LIVE,
-	STORE_DEAD,
-	STORE_PRIVATE,
-};
-
-/* Was @page unlinked, and by which operation? */
-static bool dead_find(const struct par_run *r, uint64_t page, int *unlinker)
+/* Was @page unlinked? Its record (with the operation that did it), or NULL. */
+static struct par_dead *dead_find(struct par_run *r, uint64_t page)
 {
-	for (unsigned i = 0; i < r->nr_dead; i++) {
-		if (r->dead[i].page == page) {
-			*unlinker = r->dead[i].unlinker;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void dead_forget(struct par_run *r, uint64_t page)
-{
-	for (unsigned i = 0; i < r->nr_dead; i++) {
-		if (r->dead[i].page == page) {
-			r->dead[i] = r->dead[--r->nr_dead];
-			return;
-		}
-	}
+	for (unsigned i = 0; i < r->nr_dead; i++)
+		if (r->dead[i].page == page)
+			return &r->dead[i];
+	return NULL;
 }
 
 /* @page (a table of @level) and every table below it are unreachable now. */
 static void dead_mark(struct par_run *r, uint64_t page, u32 level, int unlinker)
 {
 	const pte_t *t = sim_phys_to_virt(&r->sim, pa_init(page));
-	int already;
 
-	if (dead_find(r, page, &already) || r->nr_dead == PAR_MAX_DEAD || !t)
+	if (dead_find(r, page) || r->nr_dead == PAR_MAX_DEAD || !t)
 		return;
 	r->dead[r->nr_dead++] = (struct par_dead){ page, unlinker };
 	for (u32 i = 0; level < PGT_MAX_LEVEL && i < PGT_ENTRIES; i++) {
@@ -94,12 +72,12 @@ static bool reachable(struct par_run *r, uint64_t page, u64 ia, u32 level)
 static void feed_bbm(struct par_run *r, const struct sim_event *ev)
 {
 	struct diff_event e = fz_diff_event(ev);
-	int v = par_sched_current(&r->sched);
+	int v = r->sched.cur;
 
 	diff_tlb_event(&r->tlb, &e);
 	if (!diff_bbm_event(&r->bbm, &e) && !r->bbm_failed) {
 		r->bbm_failed = true;
-		r->bbm_op = v >= 0 ? r->cur_op[v] : NO_OP;
+		r->bbm_op = v >= 0 ? r->cur_op[v] : PAR_NO_OP;
 	}
 }
 
@@ -121,34 +99,27 @@ static void settle_dead_unlink(struct par_run *r, const struct sim_event *ev)
 	diff_bbm_event(&r->bbm, &all);
 }
 
-static void trace_point(struct par_run *r, int v, char kind)
+/* A scheduling point on vCPU @v's stack; returns when @v runs again. */
+static void schedule(struct par_run *r, int v, char kind)
 {
+	if (r->sched.points >= PAR_MAX_POINTS) {
+		struct fz_failure f;
+
+		fz_failed(&f, "livelock", r->ops[r->cur_op[v]].op->def->name, "points",
+			  "%u scheduling points and the vCPUs have not finished", PAR_MAX_POINTS);
+		par_report(r, &f);
+		abort();
+	}
+	par_sched_point(&r->sched);
 	if (r->nr_trace < PAR_TRACE_MAX)
 		r->trace[r->nr_trace++] =
 			(struct par_point){ (uint8_t)v, (uint8_t)kind, (uint8_t)r->cur_op[v] };
 }
 
-/* A scheduling point on vCPU @v's stack; returns when @v runs again. */
-static void schedule(struct par_run *r, int v, char kind)
-{
-	if (r->sched.points >= PAR_MAX_POINTS) {
-		struct fz_failure f = { .check = "livelock" };
-
-		snprintf(f.detail, sizeof(f.detail),
-			 "%u scheduling points and the vCPUs have not finished", PAR_MAX_POINTS);
-		snprintf(f.signature, sizeof(f.signature), "livelock/%s/points",
-			 fzp_kind_name(r->ops[r->cur_op[v]].op->kind));
-		par_report(r, &f);
-		abort();
-	}
-	par_sched_point(&r->sched);
-	trace_point(r, v, kind);
-}
-
 static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind)
 {
 	struct par_run *r = arg;
-	int v = par_sched_current(&r->sched);
+	int v = r->sched.cur;
 	struct par_op *o;
 
 	if (v < 0)
@@ -168,64 +139,59 @@ static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_ac
 static void note_reach(struct par_op *o, uint64_t ia, unsigned level)
 {
 	uint64_t span = pgt_level_span(level), lo = ia & ~(span - 1);
+	bool none = o->reach_lo == o->reach_hi;
 
-	if (o->reach_lo == o->reach_hi) {
+	if (none || lo < o->reach_lo)
 		o->reach_lo = lo;
-		o->reach_hi = lo + span;
-		return;
-	}
-	if (lo < o->reach_lo)
-		o->reach_lo = lo;
-	if (lo + span > o->reach_hi)
+	if (none || lo + span > o->reach_hi)
 		o->reach_hi = lo + span;
 }
 
+/* Sort a vCPU's store: live, into an unlinked (dead) table, or private. */
 static void on_store(struct par_run *r, const struct sim_event *ev)
 {
-	int v = par_sched_current(&r->sched), unlinker = NO_OP;
-	uint64_t page = pa_addr(ev->table);
-	enum store_class cls = STORE_PRIVATE;
+	bool was_table = pte_is_table(ev->old, ev->level), live;
+	bool table = pte_is_table(ev->new_pte, ev->level);
+	int v = r->sched.cur, op, unlinker;
+	const struct par_dead *d;
 	struct par_op *o;
 
 	if (v < 0) {
 		feed_bbm(r, ev); /* the exclusive prelude */
 		return;
 	}
-	o = &r->ops[r->cur_op[v]];
+	op = r->cur_op[v];
+	o = &r->ops[op];
 	r->clock++;
-	if (dead_find(r, page, &unlinker))
-		cls = STORE_DEAD;
-	else if (reachable(r, page, ev->ia, ev->level))
-		cls = STORE_LIVE;
-	if (cls == STORE_LIVE)
+	d = dead_find(r, pa_addr(ev->table));
+	unlinker = d ? d->unlinker : PAR_NO_OP;
+	live = !d && reachable(r, pa_addr(ev->table), ev->ia, ev->level);
+	if (live)
 		feed_bbm(r, ev);
-	else if (cls == STORE_DEAD && pte_is_table(ev->old, ev->level))
+	else if (d && was_table)
 		settle_dead_unlink(r, ev);
 	/* A new empty table changes no leaf: not an effect (§9 lets it stay). */
-	if (cls != STORE_PRIVATE && !(ev->old == 0 && pte_is_table(ev->new_pte, ev->level))) {
+	if ((live || d) && !(ev->old == 0 && table)) {
 		r->nr_effects++;
-		if (!o->stores++)
-			o->first_store = r->clock;
+		o->stores++;
 		if (!o->first_effect)
 			o->first_effect = r->clock;
 		o->last_store = r->clock;
 		note_reach(o, ev->ia, ev->level);
-		o->lost_to = cls == STORE_DEAD ? unlinker : NO_OP;
+		o->lost_to = unlinker;
 	}
-	if (cls == STORE_LIVE && pte_is_table(ev->old, ev->level))
-		dead_mark(r, pa_addr(pte_table_pa(ev->old)), ev->level + 1, r->cur_op[v]);
-	if (cls == STORE_DEAD && pte_is_table(ev->new_pte, ev->level))
+	if (live && was_table)
+		dead_mark(r, pa_addr(pte_table_pa(ev->old)), ev->level + 1, op);
+	if (d && table)
 		dead_mark(r, pa_addr(pte_table_pa(ev->new_pte)), ev->level + 1, unlinker);
-	if (cls == STORE_LIVE && ev->old == PTE_LOCKED && pte_is_table(ev->new_pte, ev->level) &&
+	if (live && ev->old == PTE_LOCKED && table &&
 	    pte_is_valid_leaf(r->locked_old[v], ev->level)) {
 		o->split_stores += 2; /* the LOCKED store and this publish */
 		if (r->nr_splits == PAR_MAX_SPLITS)
 			r->splits_overflow = true;
 		else
-			r->splits[r->nr_splits++] = (struct par_split){ .clock = r->clock,
-									.ia = ev->ia,
-									.level = ev->level,
-									.op = r->cur_op[v] };
+			r->splits[r->nr_splits++] =
+				(struct par_split){ r->clock, ev->ia, ev->level, op };
 	}
 	if (ev->new_pte == PTE_LOCKED) {
 		r->locked_old[v] = ev->old;
@@ -236,28 +202,32 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 static void on_event(void *arg, const struct sim_event *ev)
 {
 	struct par_run *r = arg;
+	struct par_dead *d;
 
 	if (ev->kind == SIM_EV_STORE) {
 		on_store(r, ev);
 		return;
 	}
-	if (ev->kind == SIM_EV_PAGE_FREE)
-		dead_forget(r, pa_addr(ev->page));
+	if (ev->kind == SIM_EV_PAGE_FREE && (d = dead_find(r, pa_addr(ev->page))))
+		*d = r->dead[--r->nr_dead];
 	feed_bbm(r, ev);
 }
 
-static int run_core(struct par_run *r, const struct fzp_op *op)
+static int run_core(struct par_run *r, const struct fz_op *op)
 {
-	switch (op->kind) {
+	u64 span = pgt_level_span(fzp_level(op)), ia = fzp_ia(op);
+
+	switch (op->index) {
 	case FZP_FAULT_MAP:
-		return pgt_s2_fault_map(&r->pgt, ipa_init(op->ia), op->level,
-					pa_init(fzp_op_pa(op)), op->prot, PGT_MEM_NORMAL);
+		return pgt_s2_fault_map(&r->pgt, ipa_init(ia), fzp_level(op), pa_init(fzp_pa(op)),
+					fzp_prot(op), PGT_MEM_NORMAL);
 	case FZP_MKYOUNG:
-		return pgt_s2_mkyoung(&r->pgt, ipa_init(op->ia));
+		return pgt_s2_mkyoung(&r->pgt, ipa_init(ia));
 	case FZP_RELAX_PERMS:
-		return pgt_s2_relax_perms(&r->pgt, ipa_init(op->ia), op->prot);
-	default:
-		break;
+		return pgt_s2_relax_perms(&r->pgt, ipa_init(ia), fzp_prot(op));
+	case FZP_PRELUDE_MAP:
+		return pgt_s2_map(&r->pgt, ipa_init(ia & ~(span - 1)), span >> PGT_PAGE_SHIFT,
+				  pa_init(fzp_pa(op) & ~(span - 1)), fzp_prot(op), fzp_memtype(op));
 	}
 	return -CORE_EINVAL;
 }
@@ -281,18 +251,17 @@ static void run_op(struct par_run *r, struct par_op *o)
 
 		o->attempts++;
 		o->start = UINT64_MAX;
-		o->stores = 0;
-		o->split_stores = 0;
+		o->stores = o->split_stores = 0;
 		o->reach_lo = o->reach_hi = 0;
-		o->lost_to = NO_OP;
+		o->lost_to = PAR_NO_OP;
 		rc = run_core(r, o->op);
 		if (rc != -CORE_EAGAIN)
 			break;
 		if (alone) {
-			o->eagain_alone = o->op->kind == FZP_FAULT_MAP;
+			o->eagain_alone = o->op->index == FZP_FAULT_MAP;
 			break;
 		}
-		if (o->op->kind != FZP_FAULT_MAP && r->nr_effects == effects &&
+		if (o->op->index != FZP_FAULT_MAP && r->nr_effects == effects &&
 		    o->locked_seen == locked)
 			break;
 		r->nr_eagain++;
@@ -307,48 +276,22 @@ static void run_op(struct par_run *r, struct par_op *o)
 	if (!rc) {
 		struct diff_table t = par_view(r);
 
-		diff_tlb_access(&r->tlb, &r->pgt, &t, o->op->ia);
+		diff_tlb_access(&r->tlb, &r->pgt, &t, fzp_ia(o->op));
 	}
 	if (o->start == UINT64_MAX)
 		o->start = o->end;
-	o->done = true;
 }
 
 static void vcpu_body(void *arg, unsigned v)
 {
 	struct par_run *r = arg;
 
-	for (unsigned i = 0; i < r->in.nr_ops[v]; i++) {
-		r->cur_op[v] = (int)(r->first_op[v] + i);
-		run_op(r, &r->ops[r->cur_op[v]]);
+	for (unsigned id = 0; id < r->nr_ops; id++) {
+		if (r->ops[id].vcpu != v)
+			continue;
+		r->cur_op[v] = (int)id;
+		run_op(r, &r->ops[id]);
 	}
-}
-
-static int run_prelude(struct par_run *r, const struct fzp_op *op)
-{
-	u64 span = pgt_level_span(op->level);
-
-	return pgt_s2_map(&r->pgt, ipa_init(op->ia & ~(span - 1)), span >> PGT_PAGE_SHIFT,
-			  pa_init(fzp_op_pa(op) & ~(span - 1)), op->prot, op->memtype);
-}
-
-static void ops_init(struct par_run *r)
-{
-	unsigned id = 0;
-
-	for (unsigned v = 0; v < r->in.nr_vcpus; v++) {
-		r->first_op[v] = id;
-		r->cur_op[v] = NO_OP;
-		for (unsigned i = 0; i < r->in.nr_ops[v]; i++, id++) {
-			r->ops[id] = (struct par_op){
-				.op = &r->in.ops[v][i], .vcpu = v, .index = i, .lost_to = NO_OP
-			};
-			r->serial[id] = -1;
-			r->serial_noop[id] = false;
-			r->serial_erased[id] = false;
-		}
-	}
-	r->nr_ops = id;
 }
 
 bool par_run(struct par_run *r, const uint8_t *data, size_t size)
@@ -357,33 +300,35 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 
 	if (!fzp_decode(data, size, &r->in))
 		return false;
-	r->bbm_failed = false;
-	r->bbm_op = NO_OP;
-	r->clock = 0;
-	r->nr_dead = 0;
-	r->nr_splits = 0;
-	r->splits_overflow = false;
+	r->bbm_failed = r->splits_overflow = false;
+	r->bbm_op = PAR_NO_OP;
+	r->clock = r->nr_eagain = r->nr_locked = r->nr_effects = 0;
+	r->nr_ops = r->nr_dead = r->nr_splits = 0;
 	r->nr_trace = 0;
-	r->nr_eagain = r->nr_locked = r->nr_effects = 0;
 	r->sched.cur = -1;
-	ops_init(r);
+	for (unsigned v = 0; v < r->in.setup.nr_vcpus; v++)
+		for (unsigned i = 0; i < r->in.nr_ops[v]; i++)
+			r->ops[r->nr_ops++] = (struct par_op){ .op = &r->in.ops[v][i], .vcpu = v,
+							       .index = i, .lost_to = PAR_NO_OP,
+							       .serial = -1 };
 	/* One machine for the life of the process: mapping it is a system call. */
 	if (!r->sim_up && sim_init(&r->sim, SIM_SLOTS))
 		abort();
 	r->sim_up = true;
-	if (sim_pool_init(&r->sim, &r->pool, pa_init(POOL_BASE), r->in.pool_pages))
+	if (sim_pool_init(&r->sim, &r->pool, pa_init(POOL_BASE), r->in.setup.pool_pages))
 		abort();
 	diff_bbm_init(&r->bbm);
 	diff_tlb_init(&r->tlb);
 	sim_set_observer(&r->sim, &obs);
-	if (pgt_init(&r->pgt, PGT_GUEST_S2, r->in.ia_bits, 1, sim_mm(&r->sim), &r->pool, NULL))
+	if (pgt_init(&r->pgt, PGT_GUEST_S2, r->in.setup.ia_bits, 1, sim_mm(&r->sim), &r->pool,
+		     NULL))
 		abort(); /* the pool always holds the root */
 	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
-		r->prelude_rc[i] = run_prelude(r, &r->in.prelude[i]);
+		r->prelude_rc[i] = run_core(r, &r->in.prelude[i]);
 		if (!diff_bbm_end_op(&r->bbm) && !r->bbm_failed)
 			r->bbm_failed = true;
 	}
-	par_sched_run(&r->sched, r->in.nr_vcpus, r->in.sched, r->in.sched_len, vcpu_body, r);
+	par_sched_run(&r->sched, r->in.setup.nr_vcpus, r->in.sched, r->in.sched_len, vcpu_body, r);
 	sim_quiesce(&r->sim);
 	return true;
 }
@@ -406,13 +351,11 @@ struct diff_table par_view(struct par_run *r)
 				    &r->mem, NULL };
 }
 
-size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)
+void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)
 {
 	const struct par_op *o = &r->ops[id];
 	char line[160];
-	int w;
 
-	fzp_op_format(o->op, line, sizeof(line));
-	w = snprintf(buf, len, "vcpu%u#%u %s", o->vcpu, o->index, line);
-	return w < 0 ? 0 : (size_t)w;
+	fz_format_op(&fz_world_parallel, o->op, line, sizeof(line));
+	snprintf(buf, len, "vcpu%u#%u %s", o->vcpu, o->index, line);
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One fuzz_parallel run: a guest stage-2 on the simulated machine, an
- * exclusive prelude, then 2-4 vCPUs faulting on it through shared walks
- * (SPEC §9) as coroutines, with the sim's hooks as scheduling points. The
- * hooks also keep the books the checks need (docs/fuzz_parallel.md): for
+ * One fuzz_parallel run (docs/fuzz_parallel.md): a guest stage-2 on the
+ * simulated machine, an exclusive prelude, then 2-4 vCPUs faulting on it
+ * through shared walks (SPEC §9) as coroutines, with the sim's hooks as
+ * scheduling points. The hooks also keep the books the checks need: for
  * every operation its attempts, its stores and when they took effect, and
- * for every table page whether a shared walk has unlinked it.
+ * for every table page whether a shared walk has unlinked it. Once every
+ * vCPU is done, the checks: no LOCKED entry, the refcount law and pool
+ * accounting; no fault that kept losing with nobody else running;
+ * break-before-make; the TLB model; and linearizability.
  */
 #ifndef FUZZ_PARALLEL_RUN_H
 #define FUZZ_PARALLEL_RUN_H
@@ -18,6 +21,8 @@
 #include "runner.h"
 #include "sim/sim.h"
 
+#include <stdio.h>
+
 #define PAR_TRACE_MAX  8192
 #define PAR_MAX_DEAD   (2 * FZP_POOL_FULL)
 #define PAR_MAX_SPLITS 64
@@ -27,21 +32,27 @@
 
 /* What one vCPU operation did (its final attempt, unless said). */
 struct par_op {
-	const struct fzp_op *op;
+	const struct fz_op *op;
 	unsigned vcpu, index; /* its place in the vCPU's list */
 	int rc;
-	bool done;
-	unsigned attempts;		  /* calls, retries included */
-	unsigned locked_seen;		  /* loads that found a LOCKED entry (all attempts) */
-	bool eagain_alone;		  /* fault_map -EAGAIN with no other vCPU running */
-	uint64_t start, end;		  /* clock of its first access and of its return */
-	unsigned stores;		  /* stores into reachable or unlinked tables,
-					    * but for new empty tables */
-	uint64_t first_store, last_store; /* clocks of the first and last of them */
-	unsigned split_stores;		  /* of them, the LOCKED and publish of its splits */
-	uint64_t reach_lo, reach_hi;	  /* the input addresses their entries span */
-	uint64_t first_effect;		  /* clock of its first such store in any attempt, or 0 */
-	int lost_to; /* the last one landed in a table this op unlinked, or -1 */
+	unsigned attempts;    /* calls, retries included */
+	unsigned locked_seen; /* loads that found a LOCKED entry (all attempts) */
+	bool eagain_alone;    /* fault_map -EAGAIN with no other vCPU running */
+	uint64_t start, end;  /* clock of its first access and of its return */
+	/* Its stores into reachable or unlinked tables, but for new empty tables: */
+	unsigned stores, split_stores; /* how many; of them, LOCKED and publish of splits */
+	uint64_t first_effect;	       /* clock of the first in any attempt, or 0 */
+	uint64_t last_store;	       /* clock of the last */
+	uint64_t reach_lo, reach_hi;   /* the input addresses their entries span */
+	int lost_to; /* the last landed in a table this operation unlinked, or -1 */
+	/*
+	 * Filled by the check: a writer's place in the serial order, or for an
+	 * operation that changed nothing (noop) the number of writers before
+	 * the state it fits, maybe because the next writer erases what it
+	 * would have written there (erased, S43); -1 when not replayed.
+	 */
+	int serial;
+	bool noop, erased;
 };
 
 /*
@@ -85,7 +96,6 @@ struct par_run {
 	int prelude_rc[FZP_MAX_RECORDS];
 	unsigned nr_ops;
 	struct par_op ops[FZP_MAX_RECORDS];
-	unsigned first_op[FZP_MAX_VCPUS];
 	int cur_op[FZP_MAX_VCPUS];
 	uint64_t clock; /* one tick per access and per store of the parallel phase */
 	struct par_dead dead[PAR_MAX_DEAD];
@@ -98,21 +108,11 @@ struct par_run {
 	size_t nr_trace;
 	uint64_t nr_eagain, nr_locked;
 	uint64_t nr_effects; /* stores into reachable or unlinked tables, by anyone */
-	/*
-	 * Filled by the check: a writer's place in the serial order, or for an
-	 * operation that changed nothing the number of writers before the state
-	 * it was found to fit (serial_noop), possibly because the next writer
-	 * erases what it would have written there (serial_erased, S43); -1 when
-	 * not replayed.
-	 */
-	int serial[FZP_MAX_RECORDS];
-	bool serial_noop[FZP_MAX_RECORDS];
-	bool serial_erased[FZP_MAX_RECORDS];
 };
 
 /*
- * Set up, run the prelude and the vCPUs, quiesce. Returns false (with @f
- * filled) only if the table could not even be set up alike.
+ * Set up, run the prelude and the vCPUs, quiesce. False if @data is too
+ * short to hold a header.
  */
 bool par_run(struct par_run *r, const uint8_t *data, size_t size);
 /* End the run: destroy the table, take its pages back; the machine stays. */
@@ -122,6 +122,20 @@ void par_run_fini(struct par_run *r);
 struct diff_table par_view(struct par_run *r);
 
 /* Which operation a global index is, in words ("vcpu1#2 fault_map ..."). */
-size_t par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);
+void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);
+
+/* All checks (parallel_check.c); false with @f filled at the first that fails. */
+bool par_check(struct par_run *r, struct fz_failure *f);
+/*
+ * Linearizability (parallel_serial.c): search an order of the completed
+ * operations whose serial application, on the reference's single-table
+ * model, gives the core's table; false with @f if none.
+ */
+bool par_check_serial(struct par_run *r, struct fz_failure *f);
+
+/* The setup, then per operation its result, attempts, LOCKED seen, serial order. */
+void par_print_ops(const struct par_run *r, FILE *out);
+/* The operations, the interleaving, the check and the signature line. */
+void par_report(const struct par_run *r, const struct fz_failure *f);
 
 #endif /* FUZZ_PARALLEL_RUN_H */

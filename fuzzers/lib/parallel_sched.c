@@ -160,26 +160,21 @@ PAR_NO_ASAN void par_sched_point(struct par_sched *s)
 		return;
 	t = &s->vcpu[to];
 	s->cur = to;
-	switch_start(&f->fake_stack, t->stack, t->stack_size);
+	switch_start(&f->fake_stack, t->stack, PAR_STACK_SIZE);
 	save_and_enter(f->jb, t);
 	arrived(s, f->fake_stack);
 }
 
-static void vcpu_prepare(struct par_sched *s, struct par_vcpu *c)
+static void vcpu_prepare(struct par_vcpu *c)
 {
-	if (!c->stack) {
-		c->stack_size = PAR_STACK_SIZE;
-		c->stack = malloc(c->stack_size);
-		if (!c->stack)
-			abort();
-	}
-	c->done = false;
-	c->started = false;
+	if (!c->stack && !(c->stack = malloc(PAR_STACK_SIZE)))
+		abort();
+	c->done = c->started = false;
 	/* c->fake_stack stays: vcpu_entry takes it up again. */
 	if (getcontext(&c->ctx))
 		abort();
 	c->ctx.uc_stack.ss_sp = c->stack;
-	c->ctx.uc_stack.ss_size = c->stack_size;
+	c->ctx.uc_stack.ss_size = PAR_STACK_SIZE;
 	c->ctx.uc_link = NULL; /* vcpu_entry never returns */
 	makecontext(&c->ctx, vcpu_entry, 0);
 }
@@ -198,7 +193,7 @@ PAR_NO_ASAN void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *
 	s->body = body;
 	s->arg = arg;
 	for (unsigned v = 0; v < s->nr; v++)
-		vcpu_prepare(s, &s->vcpu[v]);
+		vcpu_prepare(&s->vcpu[v]);
 	running = s;
 	/* The first choice is a scheduling point too: who starts. */
 	s->cur = -1;
@@ -207,7 +202,7 @@ PAR_NO_ASAN void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *
 
 		s->cur = next;
 		s->from_main = true;
-		switch_start(&main_fake, t->stack, t->stack_size);
+		switch_start(&main_fake, t->stack, PAR_STACK_SIZE);
 		save_and_enter(s->main, t);
 		switch_finish(main_fake, NULL, NULL);
 	}

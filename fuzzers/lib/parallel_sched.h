@@ -32,11 +32,9 @@ typedef void (*par_body_fn)(void *arg, unsigned vcpu);
 struct par_vcpu {
 	ucontext_t ctx; /* its first entry */
 	par_jmp_buf jb;	/* where it stopped, once started */
-	bool started;
+	bool started, done;
+	bool fresh; /* started, not yet at its first scheduling point */
 	void *stack;
-	size_t stack_size;
-	bool done;
-	bool fresh;	  /* started, not yet at its first scheduling point */
 	void *fake_stack; /* AddressSanitizer's, saved across a switch */
 };
 
@@ -44,7 +42,7 @@ struct par_sched {
 	unsigned nr;
 	struct par_vcpu vcpu[PAR_MAX_VCPUS];
 	par_jmp_buf main;
-	int cur; /* the running vCPU, -1 outside run */
+	int cur; /* the running vCPU, -1 when none (before and after run) */
 	const uint8_t *bytes;
 	size_t len, pos;
 	uint64_t points; /* scheduling points so far */
@@ -65,12 +63,6 @@ void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *bytes, size_
 
 /* A scheduling point, called on a vCPU's stack: another vCPU may run first. */
 void par_sched_point(struct par_sched *s);
-
-/* The running vCPU, or -1 when none (before and after run). */
-static inline int par_sched_current(const struct par_sched *s)
-{
-	return s->cur;
-}
 
 /* Is every vCPU but the running one finished? */
 bool par_sched_alone(const struct par_sched *s);

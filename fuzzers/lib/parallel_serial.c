@@ -1,29 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * Finding the serial order a parallel run stands for.
+ * Linearizability (docs/fuzz_parallel.md): the serial order a parallel run
+ * stands for, replayed on the reference's single-table model. Leaves are
+ * compared with table records left out: tables emptied by lost races may
+ * stay until the next exclusive operation (§9).
  *
  * Writers are the operations whose final attempt stored into a reachable
  * table or one a shared walk had unlinked. A writer takes effect somewhere
  * between its first such store (in any attempt) and its last: a fault's
  * split shows before its leaf is written, even from an attempt that then
  * lost (relax_perms acts on whatever leaf holds the address), while a fault
- * that overwrites another's leaf must come after it.
- * A writer whose last store landed in an unlinked table lost it (S43) and
- * goes before the unlinker, at any time since its final attempt began.
- * Every split (a leaf replaced by a table of its pieces) is a step of its
- * own at its publish: it keeps the meaning, but relax_perms and mkyoung act
- * on the smaller leaf from then on, before the fault that split it has
- * written its leaf, and even if that attempt then loses or fails and the
- * split stays. The fault's own replay finds the split done.
- * Writers whose windows do not overlap keep their order; the others are
- * tried from the natural order (by last store) outwards, a bounded number
- * of orders.
+ * that overwrites another's leaf must come after it. A writer whose last
+ * store landed in an unlinked table lost it (S43) and goes before the
+ * unlinker, at any time since its final attempt began. Every split (a leaf
+ * replaced by a table of its pieces) is a step of its own at its publish:
+ * it keeps the meaning, but relax_perms and mkyoung act on the smaller leaf
+ * from then on, even if the fault that split it then loses or fails and the
+ * split stays. The fault's own replay finds the split done. Writers whose
+ * windows do not overlap keep their order; the others are tried from the
+ * natural order (by last store) outwards, a bounded number of orders.
  *
  * Operations that stored nothing must fit a state the table passed through
  * during their final attempt: unchanged by them there, or erased by the
  * next writer (a fault that found its table being unlinked and stopped).
  */
-#include "parallel_serial.h"
+#include "parallel_run.h"
 
 #include "diff/diff.h"
 #include "ref/ref_table.h"
@@ -45,6 +46,13 @@ struct leaves {
 	bool overflow;
 };
 
+/* A writer: an operation, or a split (SPLIT(i)) as a step of its own. */
+struct writer {
+	int id;
+	uint64_t lo, hi;	     /* its window: the clocks it may take effect at */
+	uint64_t reach_lo, reach_hi; /* the input addresses its stores span */
+};
+
 /* A run of translation: [ia, ia + size) -> out with one set of attributes. */
 struct span {
 	uint64_t ia, size, out, attrs;
@@ -54,13 +62,9 @@ struct replay {
 	struct par_run *r;
 	struct ref_table t;
 	bool enomem; /* a fault failed half-way: compare meaning, not leaves */
-	/*
-	 * Writers: operation ids, or SPLIT(i) for split i; their
-	 * windows; who must precede whom.
-	 */
+	/* The writers, and who must precede whom. */
 	unsigned nw;
-	int w[MAX_ENTRIES];
-	uint64_t lo[MAX_ENTRIES], hi[MAX_ENTRIES];
+	struct writer w[MAX_ENTRIES];
 	bool before[MAX_ENTRIES][MAX_ENTRIES];
 	/* The order being tried, as indices into w. */
 	unsigned order[MAX_ENTRIES];
@@ -73,45 +77,40 @@ static void *ref_arena;
 /* The operation at position @k of the order, or NULL for a stray split. */
 static const struct par_op *writer_op(const struct replay *p, unsigned k)
 {
-	int id = p->w[p->order[k]];
+	int id = p->w[p->order[k]].id;
 
 	return id >= 0 ? &p->r->ops[id] : NULL;
 }
 
-static uint64_t span_of(unsigned level)
+static int ref_apply(struct ref_table *t, const struct fz_op *op)
 {
-	return 1ULL << (12 + 9 * (3 - level));
-}
+	uint64_t span = pgt_level_span(fzp_level(op)), ia = fzp_ia(op);
 
-static int ref_apply(struct ref_table *t, const struct fzp_op *op)
-{
-	uint64_t span = span_of(op->level);
-
-	switch (op->kind) {
+	switch (op->index) {
 	case FZP_FAULT_MAP:
-		return ref_table_fault_map(t, op->ia, op->level, fzp_op_pa(op), op->prot,
+		return ref_table_fault_map(t, ia, fzp_level(op), fzp_pa(op), fzp_prot(op),
 					   REF_MT_NORMAL);
 	case FZP_MKYOUNG:
-		return ref_table_mkyoung(t, op->ia);
+		return ref_table_mkyoung(t, ia);
 	case FZP_RELAX_PERMS:
-		return ref_table_relax_perms(t, op->ia, op->prot);
+		return ref_table_relax_perms(t, ia, fzp_prot(op));
 	case FZP_PRELUDE_MAP:
-		return ref_table_map(t, op->ia & ~(span - 1), span >> 12,
-				     fzp_op_pa(op) & ~(span - 1), op->prot, op->memtype);
-	default:
-		break;
+		return ref_table_map(t, ia & ~(span - 1), span >> 12, fzp_pa(op) & ~(span - 1),
+				     fzp_prot(op), fzp_memtype(op));
 	}
 	return -REF_EINVAL;
 }
 
-static bool rc_differs(struct fz_failure *f, const char *kind, const char *what, int core, int ref)
+/* @op, in the words of @what, returned @core on the core and @ref in the replay. */
+static bool rc_differs(struct fz_failure *f, const struct fz_op *op, const char *what, int core,
+		       int ref)
 {
-	snprintf(f->detail, sizeof(f->detail),
-		 "%s: the core returned %d, the reference's serial replay %d", what, core, ref);
-	f->check = "return-code";
-	snprintf(f->signature, sizeof(f->signature), "return-code/%s/core=%d/ref=%d", kind, core,
-		 ref);
-	return false;
+	char rcs[32];
+
+	snprintf(rcs, sizeof(rcs), "core=%d/ref=%d", core, ref);
+	return fz_failed(f, "return-code", op->def->name, rcs,
+			 "%s: the core returned %d, the reference's serial replay %d", what, core,
+			 ref);
 }
 
 /*
@@ -124,7 +123,7 @@ static bool rc_differs(struct fz_failure *f, const char *kind, const char *what,
 static void ref_split(struct ref_table *t, uint64_t ia, unsigned level)
 {
 	const uint64_t addr = 0x0000fffffffff000ULL;
-	uint64_t desc, child = span_of(level + 1), out;
+	uint64_t desc, child = pgt_level_span(level + 1), out;
 	unsigned have, prot, base, other, memtype;
 
 	if (ref_table_get_leaf(t, ia, &have, &desc) || have != level || !(desc & 1))
@@ -132,7 +131,7 @@ static void ref_split(struct ref_table *t, uint64_t ia, unsigned level)
 	prot = ((desc >> 6) & 1 ? REF_PROT_R : 0) | ((desc >> 7) & 1 ? REF_PROT_W : 0) |
 	       (((desc >> 53) & 3) ? 0 : REF_PROT_X);
 	memtype = ((desc >> 2) & 0xf) == 0xf ? REF_MT_NORMAL : REF_MT_DEVICE;
-	out = (desc & addr) + (ia & (span_of(level) - 1));
+	out = (desc & addr) + (ia & (pgt_level_span(level) - 1));
 	base = memtype == REF_MT_DEVICE ? prot & ~REF_PROT_X : prot;
 	other = base ^ REF_PROT_W ? base ^ REF_PROT_W : REF_PROT_R;
 	ref_table_map(t, ia, child >> 12, out, other, memtype);
@@ -144,22 +143,20 @@ static void ref_split(struct ref_table *t, uint64_t ia, unsigned level)
 /* Apply the writer at position @k of the order to the reference. */
 static bool apply_writer(struct replay *p, unsigned k, struct fz_failure *f)
 {
-	const struct par_op *o = writer_op(p, k);
+	int id = p->w[p->order[k]].id, rc;
+	const struct par_op *o;
 	char what[192];
-	int rc;
 
-	if (!o) {
-		const struct par_split *sp = &p->r->splits[-1 - p->w[p->order[k]]];
-
-		ref_split(&p->t, sp->ia, sp->level);
+	if (id < 0) {
+		ref_split(&p->t, p->r->splits[-1 - id].ia, p->r->splits[-1 - id].level);
 		return true;
 	}
+	o = &p->r->ops[id];
 	rc = ref_apply(&p->t, o->op);
-
 	if (rc == o->rc)
 		return true;
-	par_op_describe(p->r, (unsigned)p->w[p->order[k]], what, sizeof(what));
-	return rc_differs(f, fzp_kind_name(o->op->kind), what, o->rc, rc);
+	par_op_describe(p->r, (unsigned)id, what, sizeof(what));
+	return rc_differs(f, o->op, what, o->rc, rc);
 }
 
 /* The reference after the prelude (with the core's pool size) and @k writers. */
@@ -169,15 +166,15 @@ static bool rebuild(struct replay *p, unsigned k, struct fz_failure *f)
 	char what[192];
 	int rc;
 
-	if (ref_table_init(&p->t, REF_STAGE2, r->in.ia_bits, REF_POOL_PAGES, ref_arena,
+	if (ref_table_init(&p->t, REF_STAGE2, r->in.setup.ia_bits, REF_POOL_PAGES, ref_arena,
 			   REF_ARENA_BYTES))
 		abort();
-	ref_table_pool_hide(&p->t, REF_POOL_PAGES - r->in.pool_pages);
+	ref_table_pool_hide(&p->t, REF_POOL_PAGES - r->in.setup.pool_pages);
 	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
 		rc = ref_apply(&p->t, &r->in.prelude[i]);
 		if (rc != r->prelude_rc[i]) {
-			fzp_op_format(&r->in.prelude[i], what, sizeof(what));
-			return rc_differs(f, "prelude_map", what, r->prelude_rc[i], rc);
+			fz_format_op(&fz_world_parallel, &r->in.prelude[i], what, sizeof(what));
+			return rc_differs(f, &r->in.prelude[i], what, r->prelude_rc[i], rc);
 		}
 	}
 	/* Shared walks cannot count ahead (S42): no -ENOMEM in the replay. */
@@ -220,7 +217,7 @@ static size_t to_spans(const struct leaves *l, struct span *s)
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct diff_record *d = &l->rec[i];
-		struct span x = { d->ia, span_of((unsigned)d->level), d->desc & addr,
+		struct span x = { d->ia, pgt_level_span((unsigned)d->level), d->desc & addr,
 				  d->desc & ~(addr | 3ULL) };
 
 		if (n && s[n - 1].ia + s[n - 1].size == x.ia && s[n - 1].attrs == x.attrs &&
@@ -236,18 +233,22 @@ static size_t to_spans(const struct leaves *l, struct span *s)
 static const char *culprit(const struct replay *p, uint64_t ia, uint64_t size)
 {
 	for (unsigned k = p->nw; k-- > 0;) {
-		const struct fzp_op *op = writer_op(p, k) ? writer_op(p, k)->op : NULL;
-		uint64_t span = op && op->kind == FZP_FAULT_MAP ? span_of(op->level) : 4096;
-		uint64_t base = op ? op->ia & ~(span - 1) : 0;
+		const struct fz_op *op = writer_op(p, k) ? writer_op(p, k)->op : NULL;
+		uint64_t span, base;
 
-		if (op && base < ia + size && ia < base + span)
-			return fzp_kind_name(op->kind);
+		if (!op)
+			continue;
+		span = op->index == FZP_FAULT_MAP ? pgt_level_span(fzp_level(op)) : 4096;
+		base = fzp_ia(op) & ~(span - 1);
+		if (base < ia + size && ia < base + span)
+			return op->def->name;
 	}
 	return "parallel";
 }
 
-static bool leaves_differ(struct replay *p, const struct leaves *c, const struct leaves *e,
-			  struct fz_failure *f)
+/* The leaves of the core (@c) and of the serial replay (@e) are the same. */
+static bool leaves_match(struct replay *p, const struct leaves *c, const struct leaves *e,
+			 struct fz_failure *f)
 {
 	char exp[160] = "(none)", act[160] = "(none)";
 	const struct diff_record *where;
@@ -256,7 +257,7 @@ static bool leaves_differ(struct replay *p, const struct leaves *c, const struct
 	while (i < c->n && i < e->n && !memcmp(&c->rec[i], &e->rec[i], sizeof(c->rec[i])))
 		i++;
 	if (i == c->n && i == e->n)
-		return false;
+		return true;
 	if (i < e->n)
 		diff_decode(DIFF_GUEST_S2, (unsigned)e->rec[i].level, e->rec[i].desc, exp,
 			    sizeof(exp));
@@ -264,16 +265,17 @@ static bool leaves_differ(struct replay *p, const struct leaves *c, const struct
 		diff_decode(DIFF_GUEST_S2, (unsigned)c->rec[i].level, c->rec[i].desc, act,
 			    sizeof(act));
 	where = i < e->n && (i >= c->n || e->rec[i].ia <= c->rec[i].ia) ? &e->rec[i] : &c->rec[i];
-	snprintf(f->detail, sizeof(f->detail),
-		 "leaf %zu differs (table records left out), input address %#llx level %llu\n"
-		 "  expected (serial replay): %s\n  actual   (core):          %s",
-		 i, (unsigned long long)where->ia, (unsigned long long)where->level, exp, act);
-	fz_mark(f, "linearize", culprit(p, where->ia, span_of((unsigned)where->level)), "leaf");
-	return true;
+	return fz_failed(f, "linearize",
+			 culprit(p, where->ia, pgt_level_span((unsigned)where->level)), "leaf",
+			 "leaf %zu differs (table records left out), input address %#llx level "
+			 "%llu\n  expected (serial replay): %s\n  actual   (core):          %s",
+			 i, (unsigned long long)where->ia, (unsigned long long)where->level, exp,
+			 act);
 }
 
-static bool spans_differ(struct replay *p, const struct leaves *c, const struct leaves *e,
-			 struct fz_failure *f)
+/* The same translations, where a fault's -ENOMEM may have left other shapes. */
+static bool spans_match(struct replay *p, const struct leaves *c, const struct leaves *e,
+			struct fz_failure *f)
 {
 	static struct span cs[MAX_LEAVES], es[MAX_LEAVES];
 	static const struct span none;
@@ -283,75 +285,48 @@ static bool spans_differ(struct replay *p, const struct leaves *c, const struct 
 	while (i < nc && i < ne && !memcmp(&cs[i], &es[i], sizeof(cs[i])))
 		i++;
 	if (i == nc && i == ne)
-		return false;
+		return true;
 	x = i < ne ? &es[i] : &none;
 	y = i < nc ? &cs[i] : &none;
-	snprintf(f->detail, sizeof(f->detail),
-		 "a fault failed with -ENOMEM, so shapes may differ; translations differ:\n"
-		 "  expected (serial replay): %#llx+%#llx -> %#llx attrs %#llx\n"
-		 "  actual   (core):          %#llx+%#llx -> %#llx attrs %#llx",
-		 (unsigned long long)x->ia, (unsigned long long)x->size, (unsigned long long)x->out,
-		 (unsigned long long)x->attrs, (unsigned long long)y->ia,
-		 (unsigned long long)y->size, (unsigned long long)y->out,
-		 (unsigned long long)y->attrs);
-	fz_mark(f, "linearize", culprit(p, i < ne ? x->ia : y->ia, i < ne ? x->size : y->size),
-	     "meaning");
-	return true;
-}
-
-/*
- * The input addresses operation @op may change: a fault its level's block,
- * mkyoung and relax_perms the leaf holding ia, at most its 1 GiB block.
- * (For an operation that stored nothing: what it would have touched.)
- */
-static void op_reach(const struct fzp_op *op, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t size = span_of(op->kind == FZP_FAULT_MAP ? op->level : 1);
-
-	*lo = op->ia & ~(size - 1);
-	*hi = *lo + size;
-}
-
-/* The addresses writer @a (an index into w) changed: the spans of its stores. */
-static void writer_reach(const struct replay *p, unsigned a, uint64_t *lo, uint64_t *hi)
-{
-	int id = p->w[a];
-
-	if (id >= 0) {
-		*lo = p->r->ops[id].reach_lo;
-		*hi = p->r->ops[id].reach_hi;
-		return;
-	}
-	*lo = p->r->splits[-1 - id].ia & ~(span_of(p->r->splits[-1 - id].level) - 1);
-	*hi = *lo + span_of(p->r->splits[-1 - id].level);
+	return fz_failed(f, "linearize",
+			 culprit(p, i < ne ? x->ia : y->ia, i < ne ? x->size : y->size), "meaning",
+			 "a fault failed with -ENOMEM, so shapes may differ; translations differ:\n"
+			 "  expected (serial replay): %#llx+%#llx -> %#llx attrs %#llx\n"
+			 "  actual   (core):          %#llx+%#llx -> %#llx attrs %#llx",
+			 (unsigned long long)x->ia, (unsigned long long)x->size,
+			 (unsigned long long)x->out, (unsigned long long)x->attrs,
+			 (unsigned long long)y->ia, (unsigned long long)y->size,
+			 (unsigned long long)y->out, (unsigned long long)y->attrs);
 }
 
 /*
  * May operation @id, whose final attempt ran over clocks [s, e], go between
  * the writers at positions k - 1 and k? Yes if some clock in [s, e] can
  * come after every writer before k and before every writer from k on.
- * Writers that cannot touch what @id can are left out: the two commute, so
- * the order of writers could place them on whichever side time demands
- * (linearizability is local to each object).
+ * Only writers that met what @id may change count (a fault its level's
+ * block, mkyoung and relax_perms the leaf holding ia, at most its 1 GiB
+ * block): the others commute with it, so the order of writers could place
+ * them on whichever side time demands (linearizability is local to each
+ * object).
  */
 static bool window_allows(const struct replay *p, unsigned k, unsigned id)
 {
-	uint64_t after = p->r->ops[id].start, before = UINT64_MAX, lo, hi;
+	const struct par_op *o = &p->r->ops[id];
+	uint64_t size = pgt_level_span(o->op->index == FZP_FAULT_MAP ? fzp_level(o->op) : 1);
+	uint64_t lo = fzp_ia(o->op) & ~(size - 1), hi = lo + size;
+	uint64_t after = o->start, before = UINT64_MAX;
 
-	op_reach(p->r->ops[id].op, &lo, &hi);
 	for (unsigned j = 0; j < p->nw; j++) {
-		unsigned a = p->order[j];
-		uint64_t wlo, whi;
+		const struct writer *w = &p->w[p->order[j]];
 
-		writer_reach(p, a, &wlo, &whi);
-		if (whi <= lo || hi <= wlo)
+		if (w->reach_hi <= lo || hi <= w->reach_lo)
 			continue;
-		if (j < k && p->lo[a] + 1 > after)
-			after = p->lo[a] + 1;
-		if (j >= k && p->hi[a] < before)
-			before = p->hi[a];
+		if (j < k && w->lo + 1 > after)
+			after = w->lo + 1;
+		if (j >= k && w->hi < before)
+			before = w->hi;
 	}
-	return after <= p->r->ops[id].end && after < before;
+	return after <= o->end && after < before;
 }
 
 /*
@@ -376,38 +351,19 @@ static bool fits(struct replay *p, unsigned id, unsigned k, const uint64_t *h, i
 	       ref_hash(p) == h[k + 1];
 }
 
-static bool no_fit(struct replay *p, unsigned id, int rc, struct fz_failure *f)
-{
-	char op[192];
-
-	par_op_describe(p->r, id, op, sizeof(op));
-	snprintf(f->detail, sizeof(f->detail),
-		 "%s returned %d and stored nothing, but at no state the table passed through "
-		 "during its final attempt (clocks %llu..%llu) does the reference agree, nor is "
-		 "its effect there erased by the next writer (it last returned %d)",
-		 op, p->r->ops[id].rc, (unsigned long long)p->r->ops[id].start,
-		 (unsigned long long)p->r->ops[id].end, rc);
-	return fz_mark(f, "linearize", fzp_kind_name(p->r->ops[id].op->kind), "no-op");
-}
-
 /*
- * Stores of an operation's final attempt that were its own leaf writes, not
- * the splits it published (steps of their own). A fault that only split and
- * then found its meaning there (another operation put it in the smaller
- * leaf meanwhile) wrote nothing of its own: it takes effect at a load, any
- * time in its final attempt, like an operation that stored nothing.
+ * Is @o replayed, as a writer or else as an operation that stored nothing?
+ * Not a fault that kept losing alone or failed half-way with -ENOMEM. Its
+ * stores are the final attempt's own leaf writes, not the splits it
+ * published (steps of their own): a fault that only split and then found
+ * its meaning there (another operation put it in the smaller leaf
+ * meanwhile) wrote nothing of its own. It takes effect at a load, any time
+ * in its final attempt, like an operation that stored nothing.
  */
-static unsigned own_stores(const struct par_op *o)
+static bool replayed(const struct par_op *o, bool as_writer)
 {
-	return o->stores - o->split_stores;
-}
-
-static bool is_noop(const struct replay *p, unsigned id)
-{
-	const struct par_op *o = &p->r->ops[id];
-
-	return !own_stores(o) && !o->eagain_alone &&
-	       !(o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM);
+	return !o->eagain_alone && !(o->op->index == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM) &&
+	       (o->stores - o->split_stores != 0) == as_writer;
 }
 
 /* Place every operation that stored nothing, for the current order. */
@@ -429,7 +385,7 @@ static bool place_noops(struct replay *p, struct fz_failure *f)
 	if (!rebuild(p, 0, f))
 		return false;
 	for (unsigned id = 0; id < r->nr_ops; id++) {
-		todo[id] = is_noop(p, id);
+		todo[id] = replayed(&r->ops[id], false);
 		last_rc[id] = 0;
 	}
 	for (unsigned k = 0; k <= p->nw; k++) {
@@ -440,9 +396,9 @@ static bool place_noops(struct replay *p, struct fz_failure *f)
 				continue;
 			if (fits(p, id, k, h, &last_rc[id], &dirty)) {
 				todo[id] = false;
-				r->serial[id] = (int)k;
-				r->serial_noop[id] = true;
-				r->serial_erased[id] = dirty;
+				r->ops[id].serial = (int)k;
+				r->ops[id].noop = true;
+				r->ops[id].erased = dirty;
 			}
 			if (dirty && !rebuild(p, k, f))
 				return false;
@@ -450,9 +406,21 @@ static bool place_noops(struct replay *p, struct fz_failure *f)
 		if (k < p->nw && !apply_writer(p, k, f))
 			return false;
 	}
-	for (unsigned id = 0; id < r->nr_ops; id++)
-		if (todo[id])
-			return no_fit(p, id, last_rc[id], f);
+	for (unsigned id = 0; id < r->nr_ops; id++) {
+		const struct par_op *o = &r->ops[id];
+		char op[192];
+
+		if (!todo[id])
+			continue;
+		par_op_describe(r, id, op, sizeof(op));
+		return fz_failed(f, "linearize", o->op->def->name, "no-op",
+				 "%s returned %d and stored nothing, but at no state the table "
+				 "passed through during its final attempt (clocks %llu..%llu) does "
+				 "the reference agree, nor is its effect there erased by the next "
+				 "writer (it last returned %d)",
+				 op, o->rc, (unsigned long long)o->start,
+				 (unsigned long long)o->end, last_rc[id]);
+	}
 	return true;
 }
 
@@ -463,20 +431,19 @@ static bool try_order(struct replay *p, struct fz_failure *f)
 	struct leaves e = { ref_rec, 0, false };
 
 	for (unsigned id = 0; id < p->r->nr_ops; id++) {
-		p->r->serial[id] = -1;
-		p->r->serial_noop[id] = p->r->serial_erased[id] = false;
+		p->r->ops[id].serial = -1;
+		p->r->ops[id].noop = p->r->ops[id].erased = false;
 	}
 	for (unsigned k = 0; k < p->nw; k++)
 		if (writer_op(p, k))
-			p->r->serial[p->w[p->order[k]]] = (int)k;
+			p->r->ops[p->w[p->order[k]].id].serial = (int)k;
 	if (!rebuild(p, p->nw, f))
 		return false;
 	ref_table_stream(&p->t, collect_leaf, &e);
-	if (e.overflow) {
-		snprintf(f->detail, sizeof(f->detail), "more than %u leaves", MAX_LEAVES);
-		return fz_mark(f, "harness", "parallel", "too-many-leaves");
-	}
-	if (p->enomem ? spans_differ(p, &p->core, &e, f) : leaves_differ(p, &p->core, &e, f))
+	if (e.overflow)
+		return fz_failed(f, "harness", "parallel", "too-many-leaves", "more than %u leaves",
+				 MAX_LEAVES);
+	if (!(p->enomem ? spans_match(p, &p->core, &e, f) : leaves_match(p, &p->core, &e, f)))
 		return false;
 	return place_noops(p, f);
 }
@@ -494,8 +461,8 @@ static bool natural_order(struct replay *p)
 
 			for (unsigned b = 0; ready && b < p->nw; b++)
 				ready = used[b] || b == a || !p->before[b][a];
-			if (ready && (best == p->nw || p->hi[a] < p->hi[best] ||
-				      (p->hi[a] == p->hi[best] && p->lo[a] < p->lo[best])))
+			if (ready && (best == p->nw || p->w[a].hi < p->w[best].hi ||
+				      (p->w[a].hi == p->w[best].hi && p->w[a].lo < p->w[best].lo)))
 				best = a;
 		}
 		if (best == p->nw)
@@ -559,7 +526,7 @@ static int search(struct replay *p, struct fz_failure *f)
 	return 0;
 }
 
-/* Writers, their windows and the order constraints between them. */
+/* Writers, their windows and reach, and the order constraints between them. */
 static void find_writers(struct replay *p)
 {
 	struct par_run *r = p->r;
@@ -570,37 +537,37 @@ static void find_writers(struct replay *p)
 		const struct par_op *o = &r->ops[id];
 
 		index[id] = -1;
-		if (o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM)
+		if (o->op->index == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM)
 			p->enomem = true;
-		if (!own_stores(o) || o->eagain_alone ||
-		    (o->op->kind == FZP_FAULT_MAP && o->rc == -CORE_ENOMEM))
+		if (!replayed(o, true))
 			continue;
 		index[id] = (int)p->nw;
 		/* A failed attempt's split is seen by relax_perms and mkyoung too. */
-		p->lo[p->nw] = o->first_effect;
-		p->hi[p->nw] = o->last_store;
-		p->w[p->nw++] = (int)id;
+		p->w[p->nw++] = (struct writer){ (int)id, o->first_effect, o->last_store,
+						 o->reach_lo, o->reach_hi };
 	}
 	/* A lost write goes before its unlinker, any time since its attempt began. */
 	for (unsigned pass = 0; pass < p->nw; pass++) {
 		for (unsigned a = 0; a < p->nw; a++) {
-			int u = r->ops[p->w[a]].lost_to;
+			int u = r->ops[p->w[a].id].lost_to;
 
 			if (u < 0 || index[u] < 0)
 				continue;
-			p->lo[a] = r->ops[p->w[a]].start;
-			p->hi[a] = p->hi[index[u]];
+			p->w[a].lo = r->ops[p->w[a].id].start;
+			p->w[a].hi = p->w[index[u]].hi;
 			p->before[a][index[u]] = true;
 		}
 	}
 	/* Every split is a step of its own (see the top of this file). */
 	for (unsigned i = 0; i < r->nr_splits; i++) {
-		p->lo[p->nw] = p->hi[p->nw] = r->splits[i].clock;
-		p->w[p->nw++] = SPLIT(i);
+		const struct par_split *sp = &r->splits[i];
+		uint64_t span = pgt_level_span(sp->level), lo = sp->ia & ~(span - 1);
+
+		p->w[p->nw++] = (struct writer){ SPLIT(i), sp->clock, sp->clock, lo, lo + span };
 	}
 	for (unsigned a = 0; a < p->nw; a++)
 		for (unsigned b = 0; b < p->nw; b++)
-			if (p->hi[a] < p->lo[b])
+			if (p->w[a].hi < p->w[b].lo)
 				p->before[a][b] = true;
 }
 
@@ -620,10 +587,9 @@ bool par_check_serial(struct par_run *r, struct fz_failure *f)
 	p.r = r;
 	p.core = (struct leaves){ core_rec, 0, false };
 	diff_table_stream(&t, collect_leaf, &p.core);
-	if (p.core.overflow) {
-		snprintf(f->detail, sizeof(f->detail), "more than %u leaves", MAX_LEAVES);
-		return fz_mark(f, "harness", "parallel", "too-many-leaves");
-	}
+	if (p.core.overflow)
+		return fz_failed(f, "harness", "parallel", "too-many-leaves", "more than %u leaves",
+				 MAX_LEAVES);
 	find_writers(&p);
 	switch (search(&p, f)) {
 	case 1:
@@ -631,9 +597,8 @@ bool par_check_serial(struct par_run *r, struct fz_failure *f)
 	case 0:
 		if (p.tried)
 			break;
-		snprintf(f->detail, sizeof(f->detail),
-			 "the writers' windows and lost writes admit no order at all");
-		return fz_mark(f, "linearize", "parallel", "no-order");
+		return fz_failed(f, "linearize", "parallel", "no-order",
+				 "the writers' windows and lost writes admit no order at all");
 	default:
 		break;
 	}

@@ -5,7 +5,7 @@
  * trips every world's inputs), bad scripts say why, and a run follows the
  * schedule it was given, point by point.
  */
-#include "parallel_check.h"
+#include "parallel_run.h"
 #include "ops_parallel.h"
 
 #include <stdarg.h>
@@ -35,25 +35,25 @@ static void script_encodes_to_the_operations_it_names(void **state)
 	assert_string_equal(err, "");
 	assert_int_equal(n, FZP_HEADER_SIZE + 5 * FZP_RECORD_SIZE + 5);
 	assert_true(fzp_decode(in, n, &d));
-	assert_int_equal(d.nr_vcpus, 3);
-	assert_int_equal(d.ia_bits, 39);
-	assert_int_equal(d.pool_pages, 9);
+	assert_int_equal(d.setup.nr_vcpus, 3);
+	assert_int_equal(d.setup.ia_bits, 39);
+	assert_int_equal(d.setup.pool_pages, 9);
 	assert_int_equal(d.nr_prelude, 1);
-	assert_int_equal(d.prelude[0].level, 2);
-	assert_true(d.prelude[0].alt);
-	assert_int_equal(d.prelude[0].memtype, 1);
-	assert_int_equal(fzp_op_pa(&d.prelude[0]), 0x40200000ULL + FZP_ALT_OFFSET);
+	assert_int_equal(d.prelude[0].index, FZP_PRELUDE_MAP);
+	assert_int_equal(fzp_level(&d.prelude[0]), 2);
+	assert_int_equal(fzp_memtype(&d.prelude[0]), 1);
+	assert_int_equal(fzp_pa(&d.prelude[0]), 0x40200000ULL + FZP_ALT_OFFSET);
 	assert_int_equal(d.nr_ops[0], 2);
-	assert_int_equal(d.ops[0][0].kind, FZP_FAULT_MAP);
-	assert_int_equal(d.ops[0][0].ia, 0x40201000);
-	assert_int_equal(d.ops[0][0].prot, 6);
-	assert_int_equal(fzp_op_pa(&d.ops[0][0]), 0x40201000ULL + FZP_PA_OFFSET);
-	assert_int_equal(d.ops[0][1].level, 1);
-	assert_int_equal(d.ops[1][0].kind, FZP_MKYOUNG);
-	assert_int_equal(d.ops[1][0].ia, 0x80000000);
-	assert_int_equal(d.ops[2][0].kind, FZP_RELAX_PERMS);
-	assert_int_equal(d.ops[2][0].ia, 0x7fc03000);
-	assert_int_equal(d.ops[2][0].prot, 1);
+	assert_int_equal(d.ops[0][0].index, FZP_FAULT_MAP);
+	assert_int_equal(fzp_ia(&d.ops[0][0]), 0x40201000);
+	assert_int_equal(fzp_prot(&d.ops[0][0]), 6);
+	assert_int_equal(fzp_pa(&d.ops[0][0]), 0x40201000ULL + FZP_PA_OFFSET);
+	assert_int_equal(fzp_level(&d.ops[0][1]), 1);
+	assert_int_equal(d.ops[1][0].index, FZP_MKYOUNG);
+	assert_int_equal(fzp_ia(&d.ops[1][0]), 0x80000000);
+	assert_int_equal(d.ops[2][0].index, FZP_RELAX_PERMS);
+	assert_int_equal(fzp_ia(&d.ops[2][0]), 0x7fc03000);
+	assert_int_equal(fzp_prot(&d.ops[2][0]), 1);
 	assert_int_equal(d.sched_len, 5);
 	assert_memory_equal(d.sched, "\x02\x01\x00\x00\x01", 5);
 }
