@@ -157,10 +157,9 @@ void el2_diff_start(void)
 	dm.mem = (struct diff_mem){ mem_table, mem_count, NULL };
 	ret = ref_init(dm.ref, &rd, arena_base, (size_t)(arena_end - arena_base));
 	if (ret) {
-		fmt_snprint(f.detail, sizeof(f.detail),
-			    "machine description: the core took it, the reference returned %d",
-			    ret);
-		fmt_snprint(f.signature, sizeof(f.signature), "init/core=0/ref=%d", ret);
+		snprintf(f.detail, sizeof(f.detail),
+			 "machine description: the core took it, the reference returned %d", ret);
+		snprintf(f.signature, sizeof(f.signature), "init/core=0/ref=%d", ret);
 		f.check = "init";
 		dm_report(&f);
 	}
@@ -196,9 +195,9 @@ static void check_ref_result(int rc, const char *op)
 
 	if (rc != -REF_ENOSPC)
 		return;
-	fmt_snprint(f.detail, sizeof(f.detail),
-		    "the reference ran out of its arena (%llu KiB): grow EL2_DIFF_HEAP_SIZE",
-		    (unsigned long long)((arena_end - arena_base) >> 10));
+	snprintf(f.detail, sizeof(f.detail),
+		 "the reference ran out of its arena (%llu KiB): grow EL2_DIFF_HEAP_SIZE",
+		 (unsigned long long)((arena_end - arena_base) >> 10));
 	dm_fail(&f, "harness", op, "reference arena");
 	dm_report(&f);
 }
@@ -207,19 +206,18 @@ static bool abi_fail(struct dm_failure *f, const char *op, u32 reg, u64 core, u6
 {
 	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
 
-	fmt_snprint(f->detail, sizeof(f->detail),
-		    "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
-		    (unsigned long long)core, (unsigned long long)want);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
+		 (unsigned long long)core, (unsigned long long)want);
 	return dm_fail(f, "hvc-abi", op, regs[reg]);
 }
 
 static bool rc_fail(struct dm_failure *f, const char *op, int core, int ref)
 {
-	fmt_snprint(f->detail, sizeof(f->detail), "%s returned %d, the reference %d", op, core,
-		    ref);
+	snprintf(f->detail, sizeof(f->detail), "%s returned %d, the reference %d", op, core, ref);
 	f->check = "return-code";
-	fmt_snprint(f->signature, sizeof(f->signature), "return-code/%s/core=%d/ref=%d", op, core,
-		    ref);
+	snprintf(f->signature, sizeof(f->signature), "return-code/%s/core=%d/ref=%d", op, core,
+		 ref);
 	return false;
 }
 

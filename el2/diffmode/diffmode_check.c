@@ -25,7 +25,7 @@ static void ref_stream_src(void *src, diff_emit_fn emit, void *arg)
 bool dm_fail(struct dm_failure *f, const char *check, const char *op, const char *what)
 {
 	f->check = check;
-	fmt_snprint(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
+	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
 	return false;
 }
 
@@ -61,10 +61,10 @@ static void explain_mismatch(struct diff_table *t, struct ref_src *rs, struct dm
 	diff_first_difference(ref_stream_src, rs, diff_table_stream, t, dm.scratch,
 			      (size_t)dm.scratch_cap, &mm);
 	if (!mm.found) {
-		fmt_snprint(f->detail, sizeof(f->detail),
-			    "%s (vm %u): digests differ but the streams agree%s",
-			    diff_kind_name(t->kind), t->vm,
-			    mm.overflow ? " as far as the scratch space holds them" : "");
+		snprintf(f->detail, sizeof(f->detail),
+			 "%s (vm %u): digests differ but the streams agree%s",
+			 diff_kind_name(t->kind), t->vm,
+			 mm.overflow ? " as far as the scratch space holds them" : "");
 		return;
 	}
 	if (mm.have_expected)
@@ -76,13 +76,12 @@ static void explain_mismatch(struct diff_table *t, struct ref_src *rs, struct dm
 			(mm.expected.ia <= mm.actual.ia ? &mm.expected : &mm.actual) :
 		mm.have_expected ? &mm.expected :
 				   &mm.actual;
-	fmt_snprint(
-		f->detail, sizeof(f->detail),
-		"first difference in %s (vm %u), record %llu, input address 0x%llx, level "
-		"%llu\n  expected (reference): %s [0x%llx]\n  actual   (core):      %s [0x%llx]",
-		diff_kind_name(t->kind), t->vm, (unsigned long long)mm.index,
-		(unsigned long long)where->ia, (unsigned long long)where->level, exp,
-		(unsigned long long)mm.expected.desc, act, (unsigned long long)mm.actual.desc);
+	snprintf(f->detail, sizeof(f->detail),
+		 "first difference in %s (vm %u), record %llu, input address 0x%llx, level "
+		 "%llu\n  expected (reference): %s [0x%llx]\n  actual   (core):      %s [0x%llx]",
+		 diff_kind_name(t->kind), t->vm, (unsigned long long)mm.index,
+		 (unsigned long long)where->ia, (unsigned long long)where->level, exp,
+		 (unsigned long long)mm.expected.desc, act, (unsigned long long)mm.actual.desc);
 }
 
 struct host_access_check {
@@ -114,9 +113,9 @@ static bool host_leaves_accessible(struct diff_table *t, const char *op, struct 
 	diff_table_stream(t, check_host_leaf, &c);
 	if (c.ok)
 		return true;
-	fmt_snprint(f->detail, sizeof(f->detail),
-		    "host stage-2 maps ia 0x%llx (level %u) though a page in it is not the host's",
-		    (unsigned long long)c.ia, c.level);
+	snprintf(f->detail, sizeof(f->detail),
+		 "host stage-2 maps ia 0x%llx (level %u) though a page in it is not the host's",
+		 (unsigned long long)c.ia, c.level);
 	return dm_fail(f, "invariant", op, "host maps a page it does not own");
 }
 
@@ -144,8 +143,8 @@ static bool compare_table(unsigned slot, const char *op, struct dm_failure *f)
 	if (!dirty)
 		return true;
 	if (!diff_check_table(&t, &tables, &v)) {
-		fmt_snprint(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t.kind),
-			    t.vm, v.what);
+		snprintf(f->detail, sizeof(f->detail), "%s (vm %u): %s", diff_kind_name(t.kind),
+			 t.vm, v.what);
 		return dm_fail(f, "invariant", op, diff_kind_name(t.kind));
 	}
 	dm.core_tables[slot] = tables;
@@ -174,18 +173,18 @@ static bool compare_pool(unsigned pool, const char *op, struct dm_failure *f)
 	if (pool >= 2)
 		in_tables = pkvm_vm_live(dm.pkvm, pool - 2) && in_tables ? in_tables - 1 : 0;
 	if (p->nr_free + in_tables != p->nr_pages) {
-		fmt_snprint(f->detail, sizeof(f->detail),
-			    "pool %u (%s): %llu free + %llu in tables != %llu pages (a page lost, "
-			    "or linked twice)",
-			    pool, name, (unsigned long long)p->nr_free,
-			    (unsigned long long)in_tables, (unsigned long long)p->nr_pages);
+		snprintf(f->detail, sizeof(f->detail),
+			 "pool %u (%s): %llu free + %llu in tables != %llu pages (a page lost, "
+			 "or linked twice)",
+			 pool, name, (unsigned long long)p->nr_free, (unsigned long long)in_tables,
+			 (unsigned long long)p->nr_pages);
 		return dm_fail(f, "invariant", op, "pool accounting");
 	}
 	if (p->nr_free == ref_free)
 		return true;
-	fmt_snprint(f->detail, sizeof(f->detail),
-		    "pool %u (%s): core has %llu free table pages, reference %llu", pool, name,
-		    (unsigned long long)p->nr_free, (unsigned long long)ref_free);
+	snprintf(f->detail, sizeof(f->detail),
+		 "pool %u (%s): core has %llu free table pages, reference %llu", pool, name,
+		 (unsigned long long)p->nr_free, (unsigned long long)ref_free);
 	return dm_fail(f, "pool", op, name);
 }
 
@@ -217,7 +216,7 @@ bool dm_compare(const char *op, bool full, struct dm_failure *f)
 	if (full)
 		forget_all();
 	if (!diff_bbm_end_op(dm.bbm)) {
-		fmt_snprint(f->detail, sizeof(f->detail), "%s", dm.bbm->v.what);
+		snprintf(f->detail, sizeof(f->detail), "%s", dm.bbm->v.what);
 		return dm_fail(f, "bbm", op, "rule");
 	}
 	if (!compare_table(0, op, f) || !compare_table(1, op, f))
@@ -226,9 +225,8 @@ bool dm_compare(const char *op, bool full, struct dm_failure *f)
 		bool live = pkvm_vm_live(dm.pkvm, vm);
 
 		if (live != ref_vm_live(dm.ref, vm)) {
-			fmt_snprint(f->detail, sizeof(f->detail),
-				    "vm %u: core says %s, reference %s", vm,
-				    live ? "live" : "not live", live ? "not live" : "live");
+			snprintf(f->detail, sizeof(f->detail), "vm %u: core says %s, reference %s",
+				 vm, live ? "live" : "not live", live ? "not live" : "live");
 			return dm_fail(f, "vm-state", op, "live");
 		}
 		if (!live) {

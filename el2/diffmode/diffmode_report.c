@@ -16,23 +16,23 @@
 void dm_format_step(const struct dm_step *s, char *buf, u64 len)
 {
 	if (s->abort) {
-		fmt_snprint(buf, len, "abort addr=0x%llx", (unsigned long long)s->in[1]);
+		snprintf(buf, len, "abort addr=0x%llx", (unsigned long long)s->in[1]);
 		return;
 	}
-	fmt_snprint(buf, len, "hvc x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx x4=0x%llx # %s",
-		    (unsigned long long)s->in[0], (unsigned long long)s->in[1],
-		    (unsigned long long)s->in[2], (unsigned long long)s->in[3],
-		    (unsigned long long)s->in[4], dm_call_name(s->in[0]) + 4);
+	snprintf(buf, len, "hvc x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx x4=0x%llx # %s",
+		 (unsigned long long)s->in[0], (unsigned long long)s->in[1],
+		 (unsigned long long)s->in[2], (unsigned long long)s->in[3],
+		 (unsigned long long)s->in[4], dm_call_name(s->in[0]) + 4);
 }
 
 static void format_result(const struct dm_step *s, char *buf, u64 len)
 {
 	if (s->abort)
-		fmt_snprint(buf, len, "%d", (int)(s64)s->out[1]);
+		snprintf(buf, len, "%d", (int)(s64)s->out[1]);
 	else if (s->out[0])
-		fmt_snprint(buf, len, "x0=0x%llx (not supported)", (unsigned long long)s->out[0]);
+		snprintf(buf, len, "x0=0x%llx (not supported)", (unsigned long long)s->out[0]);
 	else
-		fmt_snprint(buf, len, "x0=0 x1=%lld", (long long)(s64)s->out[1]);
+		snprintf(buf, len, "x0=0 x1=%lld", (long long)(s64)s->out[1]);
 }
 
 static void print_machine(void)
