@@ -10,7 +10,6 @@
 #include "diffmode_internal.h"
 #include "el2/console.h"
 #include "el2/hyp.h"
-#include "el2/libc.h"
 #include "el2/power.h"
 
 void dm_format_step(const struct dm_step *s, char *buf, u64 len)
@@ -54,7 +53,7 @@ static void print_machine(void)
 		       d->layout.ia_bits, d->nr_vm_slots, d->nr_hyp_private);
 }
 
-void dm_report(const struct dm_failure *f)
+void dm_report(const struct fz_failure *f)
 {
 	u64 first = dm.steps > DM_TRACE ? dm.steps - DM_TRACE : 0;
 	char line[192], res[64];
