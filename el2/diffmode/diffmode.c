@@ -10,11 +10,9 @@
 #include "core/hvc.h"
 #include "diffmode_internal.h"
 #include "el2/console.h"
-#include "el2/libc.h"
 #include "el2/mm.h"
 
 #define HVC_NOT_SUPPORTED (~0ULL)
-#define SCRATCH_BYTES	  (2ULL << 20)
 
 struct dm_state dm;
 static const char *last_op = "init";
@@ -77,12 +75,12 @@ static void observe(const struct el2_mm_event *e)
 		slot = slot_of(e->pgt);
 		if (slot < 0)
 			el2_panic("differential mode: a store to a table el2 does not know");
-		dm.dirty[slot] = true;
+		dm.slot[slot].stale = true;
 	}
 	/* A freed page may still hang under some table (a bug): look at all again. */
 	if (e->kind == EL2_MM_FREE)
 		for (u32 i = 0; i < DM_SLOTS; i++)
-			dm.dirty[i] = true;
+			dm.slot[i].stale = true;
 }
 
 static void *take(u8 **cursor, u8 *end, u64 bytes)
@@ -105,13 +103,11 @@ void el2_diff_prepare(const struct pkvm *p, void *mem, u64 bytes)
 	dm.pkvm = p;
 	dm.ref = take(&cursor, end, sizeof(*dm.ref));
 	dm.bbm = take(&cursor, end, sizeof(*dm.bbm));
-	dm.scratch_cap = SCRATCH_BYTES / sizeof(struct diff_record);
-	dm.scratch = take(&cursor, end, SCRATCH_BYTES);
 	arena_base = cursor;
 	arena_end = end;
 	diff_bbm_init(dm.bbm);
 	for (u32 i = 0; i < DM_SLOTS; i++)
-		dm.dirty[i] = true;
+		dm.slot[i].stale = true;
 	dm.prepared = true;
 	el2_mm_observe(observe);
 }
@@ -143,7 +139,7 @@ void el2_diff_start(void)
 {
 	const struct pkvm_desc *c = &dm.pkvm->desc;
 	struct ref_desc rd;
-	struct dm_failure f;
+	struct fz_failure f;
 	int ret;
 
 	if (!dm.prepared)
@@ -157,10 +153,9 @@ void el2_diff_start(void)
 	dm.mem = (struct diff_mem){ mem_table, mem_count, NULL };
 	ret = ref_init(dm.ref, &rd, arena_base, (size_t)(arena_end - arena_base));
 	if (ret) {
-		fmt_snprint(f.detail, sizeof(f.detail),
-			    "machine description: the core took it, the reference returned %d",
-			    ret);
-		fmt_snprint(f.signature, sizeof(f.signature), "init/core=0/ref=%d", ret);
+		snprintf(f.detail, sizeof(f.detail),
+			 "machine description: the core took it, the reference returned %d", ret);
+		snprintf(f.signature, sizeof(f.signature), "init/core=0/ref=%d", ret);
 		f.check = "init";
 		dm_report(&f);
 	}
@@ -192,40 +187,28 @@ static struct dm_step *record(bool abort, const u64 *in, const u64 *out)
 /* A result the reference could not compute is the harness's failure, not the core's. */
 static void check_ref_result(int rc, const char *op)
 {
-	struct dm_failure f;
+	struct fz_failure f;
 
 	if (rc != -REF_ENOSPC)
 		return;
-	fmt_snprint(f.detail, sizeof(f.detail),
-		    "the reference ran out of its arena (%llu KiB): grow EL2_DIFF_HEAP_SIZE",
-		    (unsigned long long)((arena_end - arena_base) >> 10));
-	dm_fail(&f, "harness", op, "reference arena");
+	fz_failed(&f, "harness", op, "reference arena",
+		  "the reference ran out of its arena (%llu KiB): grow EL2_DIFF_HEAP_SIZE",
+		  (unsigned long long)((arena_end - arena_base) >> 10));
 	dm_report(&f);
 }
 
-static bool abi_fail(struct dm_failure *f, const char *op, u32 reg, u64 core, u64 want)
+static bool abi_fail(struct fz_failure *f, const char *op, u32 reg, u64 core, u64 want)
 {
 	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
 
-	fmt_snprint(f->detail, sizeof(f->detail),
-		    "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
-		    (unsigned long long)core, (unsigned long long)want);
-	return dm_fail(f, "hvc-abi", op, regs[reg]);
-}
-
-static bool rc_fail(struct dm_failure *f, const char *op, int core, int ref)
-{
-	fmt_snprint(f->detail, sizeof(f->detail), "%s returned %d, the reference %d", op, core,
-		    ref);
-	f->check = "return-code";
-	fmt_snprint(f->signature, sizeof(f->signature), "return-code/%s/core=%d/ref=%d", op, core,
-		    ref);
-	return false;
+	return fz_failed(f, "hvc-abi", op, regs[reg],
+			 "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
+			 (unsigned long long)core, (unsigned long long)want);
 }
 
 /* docs/hvc-abi.md on the registers, then the result against the reference's. */
 static bool check_registers(const u64 *in, const u64 *out, bool handled, int ref_rc, const char *op,
-			    struct dm_failure *f)
+			    struct fz_failure *f)
 {
 	s64 x1 = (s64)out[1];
 
@@ -238,12 +221,12 @@ static bool check_registers(const u64 *in, const u64 *out, bool handled, int ref
 		return out[1] == in[1] || abi_fail(f, op, 1, out[1], in[1]);
 	if (x1 < -4095 || x1 > 0)
 		return abi_fail(f, op, 1, out[1], (u64)(s64)ref_rc);
-	return (int)x1 == ref_rc || rc_fail(f, op, (int)x1, ref_rc);
+	return fz_check_rc(op, (int)x1, ref_rc, f);
 }
 
 static void compare_after(const char *op)
 {
-	struct dm_failure f;
+	struct fz_failure f;
 
 	last_op = op;
 	if (!dm_compare(op, dm.steps % DM_FULL_EVERY == 0, &f))
@@ -252,7 +235,7 @@ static void compare_after(const char *op)
 
 void el2_diff_hvc(const u64 *in, const u64 *out)
 {
-	struct dm_failure f;
+	struct fz_failure f;
 	const char *op;
 	int ref_rc = 0;
 	bool handled;
@@ -268,23 +251,21 @@ void el2_diff_hvc(const u64 *in, const u64 *out)
 void el2_diff_abort(u64 ipa, int ret)
 {
 	u64 in[5] = { 0, ipa }, out[5] = { 0, (u64)(s64)ret };
-	struct dm_failure f;
+	struct fz_failure f;
 	int ref_rc;
 
 	record(true, in, out);
 	dm.aborts++;
 	ref_rc = ref_host_mem_abort(dm.ref, ipa);
 	check_ref_result(ref_rc, "host_mem_abort");
-	if (ret != ref_rc) {
-		rc_fail(&f, "host_mem_abort", ret, ref_rc);
+	if (!fz_check_rc("host_mem_abort", ret, ref_rc, &f))
 		dm_report(&f);
-	}
 	compare_after("host_mem_abort");
 }
 
 void el2_diff_status(u64 *x)
 {
-	struct dm_failure f;
+	struct fz_failure f;
 
 	if (!dm.on) {
 		x[0] = HVC_NOT_SUPPORTED;

@@ -3,9 +3,11 @@
 #ifndef EL2_DIFFMODE_INTERNAL_H
 #define EL2_DIFFMODE_INTERNAL_H
 
+#include "checks.h" /* fuzzers/lib: the failure record and the checks */
 #include "diff/bbm.h"
 #include "diff/diff.h"
 #include "el2/diffmode.h"
+#include "el2/libc.h"
 #include "ref/ref.h"
 
 /* Table slots: 0 host stage-2, 1 hyp stage-1, 2 + n guest n. */
@@ -23,30 +25,16 @@ struct dm_step {
 	u64 out[5]; /* an abort: out[1] is host_mem_abort's result */
 };
 
-struct dm_failure {
-	const char *check; /* stable: "return-code", "hvc-abi", "digest", ... */
-	char detail[1024];
-	char signature[192];
-};
-
 struct dm_state {
 	bool prepared, on;
 	const struct pkvm *pkvm;
 	struct ref *ref;
 	struct diff_bbm *bbm;
-	struct diff_record *scratch; /* the first-difference slow path */
-	u64 scratch_cap;
 	struct diff_mem mem;
 	struct diff_layout layout;
 	/* Core tables change only through stores el2 sees: rehash only those. */
-	bool dirty[DM_SLOTS];
-	u64 core_digest[DM_SLOTS];
-	u64 core_tables[DM_SLOTS]; /* table pages at the last structural check */
-	/* The reference's side, keyed by its table generation. */
-	bool ref_known[DM_SLOTS];
-	u64 ref_generation[DM_SLOTS];
-	u64 ref_digest[DM_SLOTS];
-	u64 state_digest; /* S27, at the last full comparison */
+	struct fz_slot slot[DM_SLOTS];
+	u64 state_digest; /* S27, at the last comparison */
 	u64 steps, aborts;
 	struct dm_step trace[DM_TRACE];
 };
@@ -66,12 +54,10 @@ const char *dm_call_name(u64 x0);
  * tables nobody wrote, unless @full). False with @f filled on the first
  * difference.
  */
-bool dm_compare(const char *name, bool full, struct dm_failure *f);
-/* Fill @f's signature as CHECK/OPERATION/WHAT; returns false. */
-bool dm_fail(struct dm_failure *f, const char *check, const char *op, const char *what);
+bool dm_compare(const char *name, bool full, struct fz_failure *f);
 
 /* Print the machine, the last operations, the failure and the signature; stop. */
-void dm_report(const struct dm_failure *f) __attribute__((noreturn));
+void dm_report(const struct fz_failure *f) __attribute__((noreturn));
 /* "hvc x0=... # name" or "abort addr=...": one step's input, for the trace. */
 void dm_format_step(const struct dm_step *s, char *buf, u64 len);
 

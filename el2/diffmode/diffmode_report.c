@@ -10,29 +10,28 @@
 #include "diffmode_internal.h"
 #include "el2/console.h"
 #include "el2/hyp.h"
-#include "el2/libc.h"
 #include "el2/power.h"
 
 void dm_format_step(const struct dm_step *s, char *buf, u64 len)
 {
 	if (s->abort) {
-		fmt_snprint(buf, len, "abort addr=0x%llx", (unsigned long long)s->in[1]);
+		snprintf(buf, len, "abort addr=0x%llx", (unsigned long long)s->in[1]);
 		return;
 	}
-	fmt_snprint(buf, len, "hvc x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx x4=0x%llx # %s",
-		    (unsigned long long)s->in[0], (unsigned long long)s->in[1],
-		    (unsigned long long)s->in[2], (unsigned long long)s->in[3],
-		    (unsigned long long)s->in[4], dm_call_name(s->in[0]) + 4);
+	snprintf(buf, len, "hvc x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx x4=0x%llx # %s",
+		 (unsigned long long)s->in[0], (unsigned long long)s->in[1],
+		 (unsigned long long)s->in[2], (unsigned long long)s->in[3],
+		 (unsigned long long)s->in[4], dm_call_name(s->in[0]) + 4);
 }
 
 static void format_result(const struct dm_step *s, char *buf, u64 len)
 {
 	if (s->abort)
-		fmt_snprint(buf, len, "%d", (int)(s64)s->out[1]);
+		snprintf(buf, len, "%d", (int)(s64)s->out[1]);
 	else if (s->out[0])
-		fmt_snprint(buf, len, "x0=0x%llx (not supported)", (unsigned long long)s->out[0]);
+		snprintf(buf, len, "x0=0x%llx (not supported)", (unsigned long long)s->out[0]);
 	else
-		fmt_snprint(buf, len, "x0=0 x1=%lld", (long long)(s64)s->out[1]);
+		snprintf(buf, len, "x0=0 x1=%lld", (long long)(s64)s->out[1]);
 }
 
 static void print_machine(void)
@@ -54,7 +53,7 @@ static void print_machine(void)
 		       d->layout.ia_bits, d->nr_vm_slots, d->nr_hyp_private);
 }
 
-void dm_report(const struct dm_failure *f)
+void dm_report(const struct fz_failure *f)
 {
 	u64 first = dm.steps > DM_TRACE ? dm.steps - DM_TRACE : 0;
 	char line[192], res[64];

@@ -5,6 +5,7 @@
 struct fmt_spec {
 	bool zero_pad;
 	bool left;
+	bool alt; /* '#': 0x before a non-zero %x */
 	u32 width;
 	u32 longs;
 };
@@ -69,6 +70,10 @@ void fmt_vprint(fmt_put_fn put, void *arg, const char *fmt, va_list ap)
 			continue;
 		}
 		fmt++;
+		if (*fmt == '#') {
+			sp.alt = true;
+			fmt++;
+		}
 		if (*fmt == '-') {
 			sp.left = true;
 			fmt++;
@@ -93,9 +98,16 @@ void fmt_vprint(fmt_put_fn put, void *arg, const char *fmt, va_list ap)
 		case 'u':
 			put_number(put, arg, take_unsigned(&args, sp.longs), false, 10, &sp);
 			break;
-		case 'x':
-			put_number(put, arg, take_unsigned(&args, sp.longs), false, 16, &sp);
+		case 'x': {
+			u64 v = take_unsigned(&args, sp.longs);
+
+			if (sp.alt && v) {
+				put(arg, '0');
+				put(arg, 'x');
+			}
+			put_number(put, arg, v, false, 16, &sp);
 			break;
+		}
 		case 'p':
 			put(arg, '0');
 			put(arg, 'x');
@@ -142,15 +154,23 @@ static void buf_put(void *arg, char c)
 	b->len++;
 }
 
-int fmt_snprint(char *buf, size_t size, const char *fmt, ...)
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct fmt_buf b = { .buf = buf, .size = size };
-	va_list ap;
 
-	va_start(ap, fmt);
 	fmt_vprint(buf_put, &b, fmt, ap);
-	va_end(ap);
 	if (size)
 		buf[b.len < size ? b.len : size - 1] = '\0';
 	return (int)b.len;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

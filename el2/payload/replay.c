@@ -70,7 +70,7 @@ static u64 replay_input(const u64 *p, selftest_check_fn check)
 	    "supported), %u aborts, %u skipped; given back in %u calls (%u failed)\n",
 	    name, (unsigned long long)m->host_ia_bits, (unsigned long long)m->nr_regions, c.calls,
 	    c.ok, c.errors, c.not_supported, c.aborts, c.skipped, rel.calls, rel.failed);
-	fmt_snprint(what, sizeof(what), "corpus replay: %s", name);
+	snprintf(what, sizeof(what), "corpus replay: %s", name);
 	check(rel.failed == 0 && after.compared - before.compared >= c.calls + rel.calls, what);
 	return REPLAY_NAME_WORDS + 1 + REPLAY_MACHINE_WORDS + steps * REPLAY_STEP_WORDS;
 }

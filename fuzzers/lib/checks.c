@@ -1,8 +1,32 @@
 // SPDX-License-Identifier: MIT
-/* The comparisons after an operation (checks.h), for every world. */
+/* The comparisons after an operation (checks.h), for every world and el2's (freestanding). */
 #include "checks.h"
+#include "ref/ref.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+
+#ifndef FZ_EXPLAIN_RECORDS /* what the first-difference search holds; el2's image has less */
+#define FZ_EXPLAIN_RECORDS (1U << 20)
+#endif
+
+bool fz_mark(struct fz_failure *f, const char *check, const char *op, const char *what)
+{
+	f->check = check;
+	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
+	return false;
+}
+
+bool fz_failed(struct fz_failure *f, const char *check, const char *op, const char *what,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	va_end(ap);
+	return fz_mark(f, check, op, what);
+}
 
 bool fz_check_rc(const char *op, int core_rc, int ref_rc, struct fz_failure *f)
 {
@@ -17,7 +41,7 @@ bool fz_check_rc(const char *op, int core_rc, int ref_rc, struct fz_failure *f)
 /* The slow path: the first differing record, decoded into words. */
 static void explain(const struct fz_pair *p, struct fz_failure *f)
 {
-	static struct diff_record scratch[1U << 20];
+	static struct diff_record scratch[FZ_EXPLAIN_RECORDS];
 	const struct diff_table *t = &p->core;
 	char exp[160] = "(none)", act[160] = "(none)";
 	const struct diff_record *where;
@@ -75,6 +99,40 @@ bool fz_compare_table(struct fz_slot *s, const struct fz_pair *p, const char *op
 	if (stale)
 		s->tables = tables;
 	return true;
+}
+
+struct host_access_check {
+	const struct ref *ref;
+	bool ok;
+	uint64_t ia;
+	unsigned level;
+};
+
+static void check_host_leaf(void *arg, unsigned level, uint64_t ia, uint64_t desc)
+{
+	struct host_access_check *c = arg;
+
+	/* Table descriptors reach the stream masked to 0x3; skip them. */
+	if (!(desc & 1) || (level < 3 && desc == 3) || !c->ok)
+		return;
+	if (!ref_host_may_access(c->ref, ia >> 12, 1ULL << (9 * (3 - level)))) {
+		c->ok = false;
+		c->ia = ia;
+		c->level = level;
+	}
+}
+
+bool fz_check_host_leaves(const struct ref *r, struct diff_table *t, const char *op,
+			  struct fz_failure *f)
+{
+	struct host_access_check c = { r, true, 0, 0 };
+
+	diff_table_stream(t, check_host_leaf, &c);
+	if (c.ok)
+		return true;
+	return fz_failed(f, "invariant", op, "host maps a page it does not own",
+			 "host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
+			 (unsigned long long)c.ia, c.level);
 }
 
 bool fz_check_pool(const char *op, const char *name, uint64_t core_free, uint64_t ref_free,

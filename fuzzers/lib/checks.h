@@ -38,6 +38,11 @@ bool fz_check_rc(const char *op, int core_rc, int ref_rc, struct fz_failure *f);
 bool fz_compare_table(struct fz_slot *s, const struct fz_pair *p, const char *op,
 		      struct fz_failure *f);
 
+/* SPEC §11: host stage-2's valid leaves map only pages the reference lets the host touch. */
+struct ref;
+bool fz_check_host_leaves(const struct ref *r, struct diff_table *t, const char *op,
+			  struct fz_failure *f);
+
 /* A pool: the same free pages on both sides, and free + in tables == size on the core. */
 bool fz_check_pool(const char *op, const char *name, uint64_t core_free, uint64_t ref_free,
 		   uint64_t core_free_all, uint64_t in_tables, uint64_t size, struct fz_failure *f);

@@ -234,46 +234,6 @@ uint64_t dual_ref_state_digest(const struct ref *r, unsigned nr_vm_slots)
 	return diff_state_hash(&s);
 }
 
-struct host_access_check {
-	const struct ref *ref;
-	bool ok;
-	uint64_t ia;
-	unsigned level;
-};
-
-static void check_host_leaf(void *arg, unsigned level, uint64_t ia, uint64_t desc)
-{
-	struct host_access_check *c = arg;
-	uint64_t pages = 1ULL << (9 * (3 - level));
-
-	/* Table descriptors reach the stream masked to 0x3; skip them. */
-	if (!(desc & 1) || (level < 3 && desc == 3) || !c->ok)
-		return;
-	if (!ref_host_may_access(c->ref, ia >> 12, pages)) {
-		c->ok = false;
-		c->ia = ia;
-		c->level = level;
-	}
-}
-
-/*
- * SPEC §11: host stage-2 valid leaves map only pages the host may touch
- * (ownership from the reference's records, structure from the core's memory).
- */
-bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
-				 struct fz_failure *f)
-{
-	struct host_access_check c = { &d->ref, true, 0, 0 };
-
-	diff_table_stream(t, check_host_leaf, &c);
-	if (c.ok)
-		return true;
-	return fz_failed(
-		f, "invariant", op, "host maps a page it does not own",
-		"host stage-2 maps ia %#llx (level %u) though a page in it is not the host's",
-		(unsigned long long)c.ia, c.level);
-}
-
 /* Slot @i: both digests, structure, host ownership, and the TLB model. */
 static bool compare_table(struct dual *d, unsigned i, const char *op, struct diff_state *core,
 			  struct diff_state *ref, struct fz_failure *f)
@@ -289,7 +249,7 @@ static bool compare_table(struct dual *d, unsigned i, const char *op, struct dif
 		return false;
 	diff_state_add(core, t->kind, t->vm, d->slot[i].core_digest);
 	diff_state_add(ref, t->kind, t->vm, d->slot[i].ref_digest);
-	if (stale && t->kind == DIFF_HOST_S2 && !dual_host_leaves_accessible(d, t, op, f)) {
+	if (stale && t->kind == DIFF_HOST_S2 && !fz_check_host_leaves(&d->ref, t, op, f)) {
 		d->slot[i].stale = true;
 		return false;
 	}

@@ -76,8 +76,4 @@ int dual_access(void *d, enum diff_kind kind, unsigned vm, uint64_t page);
  */
 bool dual_check(struct dual *d, const char *name, int core_rc, int ref_rc, struct fz_failure *f);
 
-/* SPEC §11: host stage-2 valid leaves map only pages the host may touch. */
-bool dual_host_leaves_accessible(struct dual *d, struct diff_table *t, const char *op,
-				 struct fz_failure *f);
-
 #endif /* FUZZ_DUAL_H */

@@ -2,7 +2,6 @@
 /* The comparison runner: one loop, one trace, one report for every world. */
 #include "runner.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,26 +16,6 @@ struct step {
 /* A ring of the last FZ_TRACE_MAX steps; @nr_steps counts them all. */
 static struct step trace[FZ_TRACE_MAX];
 static unsigned long long nr_steps;
-
-bool fz_failed(struct fz_failure *f, const char *check, const char *op, const char *what,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	f->check = check;
-	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
-	va_start(ap, fmt);
-	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-bool fz_mark(struct fz_failure *f, const char *check, const char *op, const char *what)
-{
-	f->check = check;
-	snprintf(f->signature, sizeof(f->signature), "%s/%s/%s", check, op, what);
-	return false;
-}
 
 static void print_step(FILE *out, const struct fz_world *w, unsigned long long i,
 		       const struct step *s)

@@ -46,12 +46,12 @@ static void host_mapping_a_guest_page_is_caught(void **state)
 	assert_true(step(&d, "host_donate_guest", V([PK_VM] = 0, [PK_PFN] = page, [PK_GFN] = 7), &f));
 	t = (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d.pkvm.host_s2.root_pa),
 				 d.pkvm.host_s2.start_level, &d.mem, &d.layout };
-	assert_true(dual_host_leaves_accessible(&d, &t, "test", &f));
+	assert_true(fz_check_host_leaves(&d.ref, &t, "test", &f));
 	/* Both sides agree the page is the guest's; now the host maps it anyway. */
 	assert_int_equal(pgt_s2_map(&d.pkvm.host_s2, ipa_init(page << 12), 1,
 				    pa_init(page << 12), PGT_PROT_RW, PGT_MEM_NORMAL),
 			 0);
-	assert_false(dual_host_leaves_accessible(&d, &t, "test", &f));
+	assert_false(fz_check_host_leaves(&d.ref, &t, "test", &f));
 	assert_non_null(strstr(f.signature, "host maps a page it does not own"));
 	dual_fini(&d);
 }

@@ -16,8 +16,11 @@
 
 #include "core/pkvm.h"
 
-/* Carve-out heap the mode takes: the reference's arena, the ledger, scratch. */
-#define EL2_DIFF_HEAP_SIZE (24ULL << 20)
+/*
+ * Carve-out heap the mode takes: the reference's arena and the ledger (the
+ * first-difference search's 2 MiB are in the image: el2/CMakeLists.txt).
+ */
+#define EL2_DIFF_HEAP_SIZE (22ULL << 20)
 
 /*
  * Before pkvm_init (MMU off): take [@mem, + @bytes) and watch every store,

@@ -23,12 +23,13 @@ void __stack_chk_fail(void);
 
 /*
  * printf-style formatting into @put: %s %c %d %u %x %p with the l/ll
- * modifiers, '0' padding and a width (what the console messages use).
+ * modifiers, '0' padding, a width and '#' for %x (what the console messages
+ * and fuzzers/lib's checks use). snprintf and vsnprintf are the standard ones.
  */
 typedef void (*fmt_put_fn)(void *arg, char c);
 void fmt_vprint(fmt_put_fn put, void *arg, const char *fmt, va_list ap);
-int fmt_snprint(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Print a message and stop the machine with a failure status. */
 void el2_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
