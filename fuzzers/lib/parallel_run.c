@@ -110,7 +110,7 @@ static void schedule(struct par_run *r, int v, char kind)
 		par_report(r, &f);
 		abort();
 	}
-	par_sched_point(&r->sched);
+	sim_sched_point(&r->sched);
 	if (r->nr_trace < PAR_TRACE_MAX)
 		r->trace[r->nr_trace++] =
 			(struct par_point){ (uint8_t)v, (uint8_t)kind, (uint8_t)r->cur_op[v] };
@@ -245,7 +245,7 @@ static void run_op(struct par_run *r, struct par_op *o)
 	int rc;
 
 	for (;;) {
-		bool alone = par_sched_alone(&r->sched);
+		bool alone = sim_sched_alone(&r->sched);
 		uint64_t effects = r->nr_effects;
 		unsigned locked = o->locked_seen;
 
@@ -328,7 +328,7 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 		if (!diff_bbm_end_op(&r->bbm) && !r->bbm_failed)
 			r->bbm_failed = true;
 	}
-	par_sched_run(&r->sched, r->in.setup.nr_vcpus, r->in.sched, r->in.sched_len, vcpu_body, r);
+	sim_sched_run(&r->sched, r->in.setup.nr_vcpus, r->in.sched, r->in.sched_len, vcpu_body, r);
 	sim_quiesce(&r->sim);
 	return true;
 }

@@ -17,7 +17,7 @@
 #include "diff/bbm.h"
 #include "diff/tlb.h"
 #include "ops_parallel.h"
-#include "parallel_sched.h"
+#include "sim/sched.h"
 #include "runner.h"
 #include "sim/sim.h"
 
@@ -86,7 +86,7 @@ struct par_run {
 	bool sim_up; /* the machine outlives a run: par_run_fini keeps it */
 	struct pgt_pool pool;
 	struct pgt pgt;
-	struct par_sched sched;
+	struct sim_sched sched;
 	struct diff_bbm bbm;
 	struct diff_tlb tlb; /* what each vCPU translated after its operation (§11) */
 	struct diff_mem mem;

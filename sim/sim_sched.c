@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The coroutine scheduler behind fuzz_parallel. vCPUs switch to each other
+ * The simulated machine's vCPUs (sim/sched.h), as fuzz_parallel runs
+ * them: coroutines in one thread. vCPUs switch to each other
  * directly at scheduling points; a vCPU that finishes jumps back to the main
  * context, which starts or resumes the next one. A vCPU's first entry goes
  * through its ucontext (makecontext gives it its own stack); every switch
@@ -11,26 +12,26 @@
  */
 #define _GNU_SOURCE /* ucontext */
 #undef _FORTIFY_SOURCE /* longjmp_chk refuses jumps to another stack */
-#include "parallel_sched.h"
+#include "sim/sched.h"
 
 #include <stdlib.h>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define PAR_ASAN 1
+#define SIM_ASAN 1
 #endif
 #endif
 #if defined(__SANITIZE_ADDRESS__)
-#define PAR_ASAN 1
+#define SIM_ASAN 1
 #endif
 
-#ifdef PAR_ASAN
+#ifdef SIM_ASAN
 #include <sanitizer/common_interface_defs.h>
 #define switch_start(save, bottom, size)  __sanitizer_start_switch_fiber(save, bottom, size)
 #define switch_finish(save, bottom, size) __sanitizer_finish_switch_fiber(save, bottom, size)
-#define PAR_NO_ASAN __attribute__((no_sanitize_address))
+#define SIM_NO_ASAN __attribute__((no_sanitize_address))
 #else
-#define PAR_NO_ASAN
+#define SIM_NO_ASAN
 #define switch_start(save, bottom, size)  ((void)(save), (void)(bottom), (void)(size))
 #define switch_finish(save, bottom, size) ((void)(save), (void)(bottom), (void)(size))
 #endif
@@ -41,21 +42,21 @@
  * elsewhere.
  */
 #if defined(__x86_64__)
-#define par_setjmp(buf)	 __builtin_setjmp(buf)
-#define par_longjmp(buf) __builtin_longjmp(buf, 1)
+#define sim_setjmp(buf)	 __builtin_setjmp(buf)
+#define sim_longjmp(buf) __builtin_longjmp(buf, 1)
 #else
-#define par_setjmp(buf)	 _setjmp(buf)
-#define par_longjmp(buf) _longjmp(buf, 1)
+#define sim_setjmp(buf)	 _setjmp(buf)
+#define sim_longjmp(buf) _longjmp(buf, 1)
 #endif
 
 /* ASan's frames are large; the core's walk recursion is four levels deep. */
-#define PAR_STACK_SIZE (512U << 10)
+#define SIM_STACK_SIZE (512U << 10)
 
 /* makecontext passes no pointer portably: the scheduler being run. */
-static struct par_sched *running;
+static struct sim_sched *running;
 
 /* The vCPU that goes next: the byte's choice, or the one after @from. */
-static int pick(struct par_sched *s, int from)
+static int pick(struct sim_sched *s, int from)
 {
 	unsigned want = s->pos < s->len ? s->bytes[s->pos++] % s->nr : (unsigned)(from + 1) % s->nr;
 
@@ -68,7 +69,7 @@ static int pick(struct par_sched *s, int from)
 	return -1;
 }
 
-bool par_sched_alone(const struct par_sched *s)
+bool sim_sched_alone(const struct sim_sched *s)
 {
 	for (unsigned v = 0; v < s->nr; v++)
 		if ((int)v != s->cur && !s->vcpu[v].done)
@@ -77,7 +78,7 @@ bool par_sched_alone(const struct par_sched *s)
 }
 
 /* Back on a vCPU's stack after a switch: note the main stack if we came from it. */
-static void arrived(struct par_sched *s, void *fake_stack)
+static void arrived(struct sim_sched *s, void *fake_stack)
 {
 	const void *bottom = NULL;
 	size_t size = 0;
@@ -96,10 +97,10 @@ static void arrived(struct par_sched *s, void *fake_stack)
  * return with a stack unpoisoning that costs a system call, and the fiber
  * annotations already tell it which stack is live.
  */
-PAR_NO_ASAN static void enter(struct par_vcpu *t)
+SIM_NO_ASAN static void enter(struct sim_vcpu *t)
 {
 	if (t->started)
-		par_longjmp(t->jb);
+		sim_longjmp(t->jb);
 	t->started = true;
 	setcontext(&t->ctx);
 	abort();
@@ -115,16 +116,16 @@ PAR_NO_ASAN static void enter(struct par_vcpu *t)
  * into the slot holding &s->vcpu[0], and the next pick read the wrong vCPU:
  * fuzz_parallel died in setcontext on its seeds).
  */
-PAR_NO_ASAN __attribute__((noinline)) static void save_and_enter(par_jmp_buf jb,
-								  struct par_vcpu *t)
+SIM_NO_ASAN __attribute__((noinline)) static void save_and_enter(sim_jmp_buf jb,
+								  struct sim_vcpu *t)
 {
-	if (!par_setjmp(jb))
+	if (!sim_setjmp(jb))
 		enter(t);
 }
 
 static void vcpu_entry(void)
 {
-	struct par_sched *s = running;
+	struct sim_sched *s = running;
 	unsigned v = (unsigned)s->cur;
 
 	/* Its fake stack from the previous run, if any (see below). */
@@ -140,14 +141,14 @@ static void vcpu_entry(void)
 	 * clang 16 and 19 than under 14. Every frame on it has returned.
 	 */
 	switch_start(&s->vcpu[v].fake_stack, s->main_bottom, s->main_size);
-	par_longjmp(s->main);
+	sim_longjmp(s->main);
 }
 
 /* Not instrumented, as enter(): the return from setjmp would unpoison too. */
-PAR_NO_ASAN void par_sched_point(struct par_sched *s)
+SIM_NO_ASAN void sim_sched_point(struct sim_sched *s)
 {
 	int from = s->cur, to;
-	struct par_vcpu *f = &s->vcpu[from], *t;
+	struct sim_vcpu *f = &s->vcpu[from], *t;
 
 	s->points++;
 	/* Whoever switched here already chose this vCPU for its first access. */
@@ -160,32 +161,32 @@ PAR_NO_ASAN void par_sched_point(struct par_sched *s)
 		return;
 	t = &s->vcpu[to];
 	s->cur = to;
-	switch_start(&f->fake_stack, t->stack, PAR_STACK_SIZE);
+	switch_start(&f->fake_stack, t->stack, SIM_STACK_SIZE);
 	save_and_enter(f->jb, t);
 	arrived(s, f->fake_stack);
 }
 
-static void vcpu_prepare(struct par_vcpu *c)
+static void vcpu_prepare(struct sim_vcpu *c)
 {
-	if (!c->stack && !(c->stack = malloc(PAR_STACK_SIZE)))
+	if (!c->stack && !(c->stack = malloc(SIM_STACK_SIZE)))
 		abort();
 	c->done = c->started = false;
 	/* c->fake_stack stays: vcpu_entry takes it up again. */
 	if (getcontext(&c->ctx))
 		abort();
 	c->ctx.uc_stack.ss_sp = c->stack;
-	c->ctx.uc_stack.ss_size = PAR_STACK_SIZE;
+	c->ctx.uc_stack.ss_size = SIM_STACK_SIZE;
 	c->ctx.uc_link = NULL; /* vcpu_entry never returns */
 	makecontext(&c->ctx, vcpu_entry, 0);
 }
 
-PAR_NO_ASAN void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *bytes, size_t len,
-		   par_body_fn body, void *arg)
+SIM_NO_ASAN void sim_sched_run(struct sim_sched *s, unsigned nr, const uint8_t *bytes, size_t len,
+		   sim_vcpu_fn body, void *arg)
 {
 	void *main_fake = NULL;
 	int next;
 
-	s->nr = nr < PAR_MAX_VCPUS ? nr : PAR_MAX_VCPUS;
+	s->nr = nr < SIM_MAX_VCPUS ? nr : SIM_MAX_VCPUS;
 	s->bytes = bytes;
 	s->len = bytes ? len : 0;
 	s->pos = 0;
@@ -198,11 +199,11 @@ PAR_NO_ASAN void par_sched_run(struct par_sched *s, unsigned nr, const uint8_t *
 	/* The first choice is a scheduling point too: who starts. */
 	s->cur = -1;
 	while ((next = pick(s, s->cur)) >= 0) {
-		struct par_vcpu *t = &s->vcpu[next];
+		struct sim_vcpu *t = &s->vcpu[next];
 
 		s->cur = next;
 		s->from_main = true;
-		switch_start(&main_fake, t->stack, PAR_STACK_SIZE);
+		switch_start(&main_fake, t->stack, SIM_STACK_SIZE);
 		save_and_enter(s->main, t);
 		switch_finish(main_fake, NULL, NULL);
 	}
