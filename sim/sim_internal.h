@@ -5,6 +5,16 @@
 
 #include "sim/sim.h"
 
+/* SIM_ASAN: built with AddressSanitizer (clang or gcc), whose interfaces sim/ calls. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#endif
+
 int sim_pages_init(struct sim *sim, u64 cap_slots);
 void sim_pages_fini(struct sim *sim);
 s64 sim_slot_of_pa(const struct sim *sim, paddr_t pa);

@@ -11,14 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#endif
 #ifdef SIM_ASAN
 #include <sanitizer/asan_interface.h>
 #define sim_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)

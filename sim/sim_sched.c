@@ -13,17 +13,10 @@
 #define _GNU_SOURCE /* ucontext */
 #undef _FORTIFY_SOURCE /* longjmp_chk refuses jumps to another stack */
 #include "sim/sched.h"
+#include "sim_internal.h"
 
 #include <stdlib.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#endif
 
 #ifdef SIM_ASAN
 #include <sanitizer/common_interface_defs.h>
