@@ -197,33 +197,6 @@ static void check_ref_result(int rc, const char *op)
 	dm_report(&f);
 }
 
-static bool abi_fail(struct fz_failure *f, const char *op, u32 reg, u64 core, u64 want)
-{
-	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
-
-	return fz_failed(f, "hvc-abi", op, regs[reg],
-			 "%s: %s is 0x%llx after the call, the ABI says 0x%llx", op, regs[reg],
-			 (unsigned long long)core, (unsigned long long)want);
-}
-
-/* docs/hvc-abi.md on the registers, then the result against the reference's. */
-static bool check_registers(const u64 *in, const u64 *out, bool handled, int ref_rc, const char *op,
-			    struct fz_failure *f)
-{
-	s64 x1 = (s64)out[1];
-
-	if (out[0] != (handled ? PKVM_HVC_SUCCESS : HVC_NOT_SUPPORTED))
-		return abi_fail(f, op, 0, out[0], handled ? PKVM_HVC_SUCCESS : HVC_NOT_SUPPORTED);
-	for (u32 i = 2; i < 5; i++)
-		if (out[i] != in[i])
-			return abi_fail(f, op, i, out[i], in[i]);
-	if (!handled)
-		return out[1] == in[1] || abi_fail(f, op, 1, out[1], in[1]);
-	if (x1 < -4095 || x1 > 0)
-		return abi_fail(f, op, 1, out[1], (u64)(s64)ref_rc);
-	return fz_check_rc(op, (int)x1, ref_rc, f);
-}
-
 static void compare_after(const char *op)
 {
 	struct fz_failure f;
@@ -243,7 +216,7 @@ void el2_diff_hvc(const u64 *in, const u64 *out)
 	record(false, in, out);
 	handled = dm_ref_hvc(dm.ref, in, &ref_rc, &op);
 	check_ref_result(ref_rc, op);
-	if (!check_registers(in, out, handled, ref_rc, op, &f))
+	if (!fz_check_hvc_regs(in, out, handled, ref_rc, op, &f))
 		dm_report(&f);
 	compare_after(op);
 }

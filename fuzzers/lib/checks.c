@@ -38,6 +38,28 @@ bool fz_check_rc(const char *op, int core_rc, int ref_rc, struct fz_failure *f)
 	return false;
 }
 
+bool fz_check_hvc_regs(const uint64_t *in, const uint64_t *out, bool call, int ref_rc,
+		       const char *op, struct fz_failure *f)
+{
+	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
+	int64_t x1 = (int64_t)out[1];
+
+	for (unsigned i = 0; i < 5; i++) {
+		uint64_t want = in[i];
+
+		if (!i)
+			want = call ? 0 : UINT64_MAX;
+		else if (i == 1 && call)
+			want = (uint64_t)(int64_t)ref_rc;
+		/* x1 of a call: a result the return-code check can name, or a broken register. */
+		if (i == 1 && call ? x1 < -4095 || x1 > 0 : out[i] != want)
+			return fz_failed(f, "hvc-abi", op, regs[i],
+					 "%s: %s is %#llx after the call, the ABI says %#llx", op,
+					 regs[i], (unsigned long long)out[i], (unsigned long long)want);
+	}
+	return fz_check_rc(op, call ? (int)x1 : 0, ref_rc, f);
+}
+
 /* The slow path: the first differing record, decoded into words. */
 static void explain(const struct fz_pair *p, struct fz_failure *f)
 {

@@ -32,6 +32,15 @@ struct fz_pair {
 bool fz_check_rc(const char *op, int core_rc, int ref_rc, struct fz_failure *f);
 
 /*
+ * A hypercall's result registers (SPEC §12, docs/hvc-abi.md): @in as the host
+ * set them, @out after the call. A call (@call) leaves x0 0 and in x1 an error
+ * number or 0 (then compared as a return code with @ref_rc); no call leaves x0
+ * SMCCC's NOT_SUPPORTED and x1 as it was; x2-x4 never change.
+ */
+bool fz_check_hvc_regs(const uint64_t *in, const uint64_t *out, bool call, int ref_rc,
+		       const char *op, struct fz_failure *f);
+
+/*
  * The hashed walks (each redone only when its side changed), then, after a
  * store, the core table's structure. @s->tables is its table pages after.
  */

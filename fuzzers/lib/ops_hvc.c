@@ -22,7 +22,6 @@
 #define NR_CALLS	  14 /* function numbers 0..13 */
 #define SEL_NEAR_MISS	  0xc0
 #define SEL_ABORT	  0xf0
-#define HVC_NOT_SUPPORTED (~0ULL)
 #define HINT_BIT	  (1ULL << 16) /* SMCCC 1.3's SVE hint: ignored (§12) */
 
 /* The fuzz_pkvm row of function number @n. */
@@ -343,32 +342,15 @@ const struct fz_world fz_world_hvc = {
 /* The result registers against the ABI, then every comparison dual_check makes. */
 bool fz_hvc_check(void *w, const struct fz_op *o, int core_rc, int ref_rc, struct fz_failure *f)
 {
-	static const char *const regs[] = { "x0", "x1", "x2", "x3", "x4" };
 	struct dual *d = w;
 	const struct fz_op_def *row = id_row(o->v[HV_X0]);
-	uint64_t want[5];
 	char name[64];
-	int64_t x1 = (int64_t)d->hvc_out[1];
 
 	if (o->index)
 		return dual_check(d, "host_mem_abort", core_rc, ref_rc, f);
 	snprintf(name, sizeof(name), "hvc_%s", row ? row->name : "unknown");
-	for (unsigned i = 0; i < 5; i++)
-		want[i] = o->v[HV_X0 + i];
-	want[0] = row ? 0 : HVC_NOT_SUPPORTED;
-	if (row)
-		want[1] = (uint64_t)(int64_t)ref_rc;
-	for (unsigned i = 0; i < 5; i++) {
-		/* x1 of a call: a result the return-code check can name, or a broken register. */
-		bool bad = i == 1 && row ? x1 < -4095 || x1 > 0 : d->hvc_out[i] != want[i];
-
-		if (bad)
-			return fz_failed(f, "hvc-abi", name, regs[i],
-					 "%s: %s is %#llx after the call, the ABI says %#llx", name,
-					 regs[i], (unsigned long long)d->hvc_out[i],
-					 (unsigned long long)want[i]);
-	}
-	return dual_check(d, name, row ? core_rc : 0, ref_rc, f);
+	return fz_check_hvc_regs(&o->v[HV_X0], d->hvc_out, row, ref_rc, name, f) &&
+	       dual_check(d, name, row ? core_rc : 0, ref_rc, f);
 }
 
 int fz_hvc_result(const void *w, const struct fz_op *o, int rc, char *buf, size_t len)
