@@ -10,7 +10,9 @@
 #include "core/hvc.h"
 #include "diffmode_internal.h"
 #include "el2/console.h"
+#include "el2/libc.h"
 #include "el2/mm.h"
+#include "ops_pkvm.h"
 
 #define HVC_NOT_SUPPORTED (~0ULL)
 
@@ -206,17 +208,32 @@ static void compare_after(const char *op)
 		dm_report(&f);
 }
 
+const char *dm_call_name(u64 x0)
+{
+	static char names[FZ_HVC_NR_CALLS + 1][48];
+	const struct fz_op_def *row = fz_hvc_id_row(x0);
+	char *name = names[row ? (unsigned)row->hvc : FZ_HVC_NR_CALLS];
+
+	if (!name[0])
+		snprintf(name, sizeof(names[0]), "hvc_%s", row ? row->name : "unknown");
+	return name;
+}
+
+/*
+ * A hypercall el2 served: the reference reads the same registers as fuzz_hvc
+ * does (docs/hvc-abi.md, fuzzers/lib/pkvm_rows.c), then the result registers
+ * and everything else are compared.
+ */
 void el2_diff_hvc(const u64 *in, const u64 *out)
 {
+	const char *op = dm_call_name(in[0]);
 	struct fz_failure f;
-	const char *op;
-	int ref_rc = 0;
-	bool handled;
+	int ref_rc;
 
 	record(false, in, out);
-	handled = dm_ref_hvc(dm.ref, in, &ref_rc, &op);
+	ref_rc = fz_hvc_ref(dm.ref, in);
 	check_ref_result(ref_rc, op);
-	if (!fz_check_hvc_regs(in, out, handled, ref_rc, op, &f))
+	if (!fz_check_hvc_regs(in, out, fz_hvc_id_row(in[0]), ref_rc, op, &f))
 		dm_report(&f);
 	compare_after(op);
 }

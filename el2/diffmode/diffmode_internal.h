@@ -41,12 +41,7 @@ struct dm_state {
 
 extern struct dm_state dm;
 
-/*
- * The reference's reading of a hypercall's registers (docs/hvc-abi.md):
- * false when x0 names no call; else its result in *rc and its name.
- */
-bool dm_ref_hvc(struct ref *r, const u64 *x, int *rc, const char **name);
-/* "hvc_host_share_hyp"..., or "hvc_unknown": the name reports use for x0. */
+/* "hvc_host_share_hyp"..., or "hvc_unknown": the name reports use for x0, as fuzz_hvc's. */
 const char *dm_call_name(u64 x0);
 
 /*

@@ -332,11 +332,11 @@ static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 }
 
 const struct fz_harness fz_pkvm_harness = {
-	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format,
+	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format, &state.ref,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
 const struct fz_harness fz_hvc_harness = {
 	&fz_world_hvc, &state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
-	fz_machine_format,
+	fz_machine_format, &state.ref,
 };

@@ -18,47 +18,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ID_BASE		  0xC6000000ULL
-#define NR_CALLS	  14 /* function numbers 0..13 */
+#define ID_BASE		  FZ_HVC_ID_BASE
+#define NR_CALLS	  FZ_HVC_NR_CALLS
 #define SEL_NEAR_MISS	  0xc0
 #define SEL_ABORT	  0xf0
-#define HINT_BIT	  (1ULL << 16) /* SMCCC 1.3's SVE hint: ignored (§12) */
-
-/* The fuzz_pkvm row of function number @n. */
-static const struct fz_op_def *call_row(uint64_t n)
-{
-	for (unsigned i = 0; i < PK_NR_OPS; i++) {
-		if (fz_pkvm_ops[i].hvc >= 0 && (uint64_t)fz_pkvm_ops[i].hvc == n)
-			return &fz_pkvm_ops[i];
-	}
-	return NULL;
-}
+#define HINT_BIT	  FZ_HVC_HINT_BIT
 
 /* The fuzz_pkvm field call @n takes in argument register @reg (1-4), or -1. */
 static int arg_field(unsigned n, unsigned reg)
 {
-	const struct fz_op_def *row = call_row(n);
+	const struct fz_op_def *row = fz_hvc_row(n);
 
 	for (unsigned f = 0, k = 0; row && f < PK_NR_FIELDS; f++) {
 		if ((row->fields & (1U << f)) && ++k == reg)
 			return (int)f;
 	}
 	return -1;
-}
-
-/* The call an id names (hint bit ignored), or NULL. */
-static const struct fz_op_def *id_row(uint64_t x0)
-{
-	uint64_t id = x0 & ~HINT_BIT;
-
-	return id >= ID_BASE && id - ID_BASE < NR_CALLS ? call_row(id - ID_BASE) : NULL;
-}
-
-const char *fz_hvc_call_name(uint64_t x0)
-{
-	const struct fz_op_def *row = id_row(x0);
-
-	return row ? row->name : NULL;
 }
 
 /* Ids that are almost a call: kind @k near function number @n, @noise for values. */
@@ -107,10 +82,11 @@ static uint64_t dec_x0(const void *s, const uint8_t *r, const struct fz_op *o)
 	unsigned sel = r[0], n = sel % NR_CALLS;
 
 	(void)s, (void)o;
-	return sel < SEL_NEAR_MISS ? ID_BASE + n : near_miss((sel - SEL_NEAR_MISS) % 16, n, fz_rd(r + 3, 5));
+	return sel < SEL_NEAR_MISS ? ID_BASE + n
+				   : near_miss((sel - SEL_NEAR_MISS) % 16, n, fz_rd(r + 3, 5));
 }
 
-/* A selector and noise (bytes 0 and 3-7) that decode to @v: every selector, every noise it could use. */
+/* A selector and noise (bytes 0 and 3-7) that decode to @v: every selector and noise it uses. */
 static bool enc_x0(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
 {
 	for (unsigned sel = 0; sel < SEL_ABORT; sel++) {
@@ -147,7 +123,7 @@ static bool parse_reg(const void *s, const char *t, uint64_t *v, struct fz_err *
 static bool parse_x0(const void *s, const char *t, uint64_t *v, struct fz_err *e)
 {
 	for (unsigned n = 0; n < NR_CALLS; n++) {
-		if (!strcmp(t, call_row(n)->name)) {
+		if (!strcmp(t, fz_hvc_row(n)->name)) {
 			*v = ID_BASE + n;
 			return true;
 		}
@@ -157,7 +133,7 @@ static bool parse_x0(const void *s, const char *t, uint64_t *v, struct fz_err *e
 
 static int fmt_x0(uint64_t v, char *buf, size_t len)
 {
-	const struct fz_op_def *row = id_row(v);
+	const struct fz_op_def *row = fz_hvc_id_row(v);
 
 	return row && !(v & HINT_BIT) ? snprintf(buf, len, "%s", row->name)
 				      : snprintf(buf, len, "%#llx", (unsigned long long)v);
@@ -269,28 +245,9 @@ static int core_hvc(void *w, const struct fz_op *o)
 	return r.x[0] ? 0 : (int)(int64_t)r.x[1];
 }
 
-/*
- * The reference: the registers read into the call's row, argument by
- * argument (docs/hvc-abi.md); a 32-bit argument that does not fit is
- * -EINVAL before anything runs. An id that is no call: nothing runs (0).
- */
-static int ref_hvc(void *w, const struct fz_op *o)
+static int ref_hvc(void *r, const struct fz_op *o)
 {
-	static const bool abi32[PK_NR_FIELDS] = { [PK_VM] = 1, [PK_IA_BITS] = 1, [PK_PROT] = 1 };
-	const struct fz_op_def *row = id_row(o->v[HV_X0]);
-	struct fz_op call = { .def = row };
-	unsigned reg = 1;
-
-	if (!row)
-		return 0;
-	for (unsigned f = 0; f < PK_NR_FIELDS; f++) {
-		if (!(row->fields & (1U << f)))
-			continue;
-		call.v[f] = o->v[HV_X0 + reg++];
-		if (abi32[f] && call.v[f] > 0xffffffffULL)
-			return -REF_EINVAL;
-	}
-	return row->ref(w, &call);
+	return fz_hvc_ref(r, &o->v[HV_X0]);
 }
 
 static int core_abort(void *w, const struct fz_op *o)
@@ -298,9 +255,9 @@ static int core_abort(void *w, const struct fz_op *o)
 	return pkvm_host_mem_abort(&((struct dual *)w)->pkvm, o->v[HV_ADDR]);
 }
 
-static int ref_abort(void *w, const struct fz_op *o)
+static int ref_abort(void *r, const struct fz_op *o)
 {
-	return ref_host_mem_abort(&((struct dual *)w)->ref, o->v[HV_ADDR]);
+	return ref_host_mem_abort(r, o->v[HV_ADDR]);
 }
 #define CALL(name) name
 #endif
@@ -343,7 +300,7 @@ const struct fz_world fz_world_hvc = {
 bool fz_hvc_check(void *w, const struct fz_op *o, int core_rc, int ref_rc, struct fz_failure *f)
 {
 	struct dual *d = w;
-	const struct fz_op_def *row = id_row(o->v[HV_X0]);
+	const struct fz_op_def *row = fz_hvc_id_row(o->v[HV_X0]);
 	char name[64];
 
 	if (o->index)

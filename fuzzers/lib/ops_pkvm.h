@@ -27,7 +27,26 @@ enum {
 
 #define PK_NR_OPS 20
 
+/* The rows, with their calls and hypercall numbers (pkvm_rows.c). */
 extern const struct fz_op_def fz_pkvm_ops[PK_NR_OPS];
+
+/* Hypercall ids (SPEC §12): 0xC6000000 + a row's number; SMCCC's SVE hint ignored. */
+#define FZ_HVC_ID_BASE	0xC6000000ULL
+#define FZ_HVC_NR_CALLS 14 /* function numbers 0..13 */
+#define FZ_HVC_HINT_BIT (1ULL << 16)
+/* The row of function number @n, of the id in @x0, and its name: NULL when none. */
+const struct fz_op_def *fz_hvc_row(uint64_t n);
+const struct fz_op_def *fz_hvc_id_row(uint64_t x0);
+const char *fz_hvc_call_name(uint64_t x0);
+
+struct ref;
+/*
+ * The reference's reading of a hypercall (docs/hvc-abi.md): registers x0-x4
+ * in @x, x1.. read into the call's row argument by argument, a 32-bit
+ * argument that does not fit -EINVAL before anything runs; an id that is no
+ * call runs nothing (0). Returns the call's result.
+ */
+int fz_hvc_ref(struct ref *r, const uint64_t *x);
 
 /* The setup of a world on a machine description (machine.h): fuzz_pkvm's and fuzz_hvc's. */
 void fz_machine_setup(const uint8_t *hdr, void *setup);

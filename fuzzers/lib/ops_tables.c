@@ -265,11 +265,13 @@ CALLS(map,
       S1 ? pgt_s1_map(PGT, va_init(V(IA)), V(NR), pa_init(V(PA)), (u32)V(PROT), (u32)V(MEMTYPE))
 	 : pgt_s2_map(PGT, ipa_init(V(IA)), V(NR), pa_init(V(PA)), (u32)V(PROT), (u32)V(MEMTYPE)),
       ref_table_map(RT, V(IA), V(NR), V(PA), (unsigned)V(PROT), (unsigned)V(MEMTYPE)))
-CALLS(unmap, S1 ? pgt_s1_unmap(PGT, va_init(V(IA)), V(NR)) : pgt_s2_unmap(PGT, ipa_init(V(IA)), V(NR)),
+CALLS(unmap,
+      S1 ? pgt_s1_unmap(PGT, va_init(V(IA)), V(NR)) : pgt_s2_unmap(PGT, ipa_init(V(IA)), V(NR)),
       ref_table_unmap(RT, V(IA), V(NR)))
 CALLS(set_owner, pgt_s2_set_owner(PGT, ipa_init(V(IA)), V(NR), (u32)V(OWNER)),
       ref_table_set_owner(RT, V(IA), V(NR), (unsigned)V(OWNER)))
-CALLS(wrprotect, pgt_s2_wrprotect(PGT, ipa_init(V(IA)), V(NR)), ref_table_wrprotect(RT, V(IA), V(NR)))
+CALLS(wrprotect, pgt_s2_wrprotect(PGT, ipa_init(V(IA)), V(NR)),
+      ref_table_wrprotect(RT, V(IA), V(NR)))
 CALLS(mkold, pgt_s2_mkold(PGT, ipa_init(V(IA)), V(NR)), ref_table_mkold(RT, V(IA), V(NR)))
 CALLS(mkyoung, pgt_s2_mkyoung(PGT, ipa_init(V(IA))), ref_table_mkyoung(RT, V(IA)))
 CALLS(relax_perms, pgt_s2_relax_perms(PGT, ipa_init(V(IA)), (u32)V(PROT)),

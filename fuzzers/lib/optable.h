@@ -152,8 +152,6 @@ uint64_t fz_field_decode(const struct fz_world *w, unsigned i, const void *setup
 
 /* The operation called @name in @w, or NULL. */
 const struct fz_op_def *fz_op_find(const struct fz_world *w, const char *name);
-/* fuzz_hvc: the call an x0 names (SMCCC's hint bit 16 ignored, §12), or NULL. */
-const char *fz_hvc_call_name(uint64_t x0);
 /* docs/input-format.md's tables of @w's fields and operations, in Markdown. */
 size_t fz_world_doc(const struct fz_world *w, char *buf, size_t len);
 

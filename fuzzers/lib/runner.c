@@ -66,7 +66,7 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		int ref_rc;
 
 		fz_decode_op(w, setup, data + off, &s->op);
-		ref_rc = s->op.def->ref(h->state, &s->op);
+		ref_rc = s->op.def->ref(h->ref_state ? h->ref_state : h->state, &s->op);
 		s->rc = s->op.def->core(h->state, &s->op);
 		s->result[0] = '\0';
 		if (h->result)

@@ -42,6 +42,8 @@ struct fz_harness {
 	int (*result)(const void *state, const struct fz_op *op, int rc, char *buf, size_t len);
 	/* The setup in words, for reports. */
 	size_t (*describe)(const void *setup, char *buf, size_t len);
+	/* What the reference's calls get: the reference inside @state (NULL: @state). */
+	void *ref_state;
 };
 
 /* Set by the replay program (-v): print every operation as it runs. */

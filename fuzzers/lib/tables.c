@@ -186,6 +186,6 @@ static bool tables_check(void *w, const struct fz_op *op, int core_rc, int ref_r
 static struct fz_tables tables_state;
 
 const struct fz_harness fz_tables_harness = {
-	&fz_world_tables, &tables_state, tables_init,	  tables_fini,
-	tables_check,	  fz_tables_result, fz_tables_describe,
+	&fz_world_tables, &tables_state, tables_init, tables_fini, tables_check, fz_tables_result,
+	fz_tables_describe, NULL,
 };

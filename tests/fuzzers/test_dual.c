@@ -24,7 +24,7 @@ static bool step(struct dual *d, const char *name, const uint64_t *v, struct fz_
 
 	assert_non_null(op.def);
 	memcpy(op.v, v, sizeof(op.v));
-	ref_rc = op.def->ref(d, &op);
+	ref_rc = op.def->ref(&d->ref, &op);
 	core_rc = op.def->core(d, &op);
 	return dual_check(d, name, core_rc, ref_rc, f);
 }
@@ -127,7 +127,7 @@ static void step_agrees(struct dual *d, const char *name, const uint64_t *v)
 	int ref_rc, core_rc;
 
 	memcpy(op.v, v, sizeof(op.v));
-	ref_rc = op.def->ref(d, &op);
+	ref_rc = op.def->ref(&d->ref, &op);
 	core_rc = op.def->core(d, &op);
 	if (!dual_check(d, name, core_rc, ref_rc, &f))
 		fail_msg("%s\n%s\ns2fuzz-signature: %s", f.check, f.detail, f.signature);
