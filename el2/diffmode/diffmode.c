@@ -14,7 +14,6 @@
 #include "el2/mm.h"
 #include "ops_pkvm.h"
 
-#define HVC_NOT_SUPPORTED (~0ULL)
 
 struct dm_state dm;
 static const char *last_op = "init";
@@ -258,7 +257,7 @@ void el2_diff_status(u64 *x)
 	struct fz_failure f;
 
 	if (!dm.on) {
-		x[0] = HVC_NOT_SUPPORTED;
+		x[0] = PKVM_HVC_NOT_SUPPORTED;
 		return;
 	}
 	if (!dm_compare(last_op, true, &f))

@@ -18,11 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ID_BASE		  FZ_HVC_ID_BASE
-#define NR_CALLS	  FZ_HVC_NR_CALLS
 #define SEL_NEAR_MISS	  0xc0
 #define SEL_ABORT	  0xf0
-#define HINT_BIT	  FZ_HVC_HINT_BIT
 
 /* The fuzz_pkvm field call @n takes in argument register @reg (1-4), or -1. */
 static int arg_field(unsigned n, unsigned reg)
@@ -39,15 +36,15 @@ static int arg_field(unsigned n, unsigned reg)
 /* Ids that are almost a call: kind @k near function number @n, @noise for values. */
 static uint64_t near_miss(unsigned k, unsigned n, uint64_t noise)
 {
-	uint64_t id = ID_BASE + n;
+	uint64_t id = FZ_HVC_ID_BASE + n;
 
 	switch (k) {
 	case 0:
-		return ID_BASE + NR_CALLS; /* host_mem_abort's number */
+		return FZ_HVC_ID_BASE + FZ_HVC_NR_CALLS; /* host_mem_abort's number */
 	case 1:
-		return ID_BASE + NR_CALLS + noise % (0x10000 - NR_CALLS);
+		return FZ_HVC_ID_BASE + FZ_HVC_NR_CALLS + noise % (0x10000 - FZ_HVC_NR_CALLS);
 	case 2:
-		return ID_BASE + 0xFFFF;
+		return FZ_HVC_ID_BASE + 0xFFFF;
 	case 3:
 		return id & ~(1ULL << 30); /* SMC32 */
 	case 4:
@@ -61,7 +58,7 @@ static uint64_t near_miss(unsigned k, unsigned n, uint64_t noise)
 	case 8:
 		return id | 0xffffffff00000000ULL; /* w0 sign-extended */
 	case 9:
-		return id | HINT_BIT; /* a valid call: the hint is ignored */
+		return id | FZ_HVC_HINT_BIT; /* a valid call: the hint is ignored */
 	case 10:
 		return id | 1ULL << (16 + noise % 8); /* bits 23:16 */
 	case 11:
@@ -79,10 +76,10 @@ static uint64_t near_miss(unsigned k, unsigned n, uint64_t noise)
 
 static uint64_t dec_x0(const void *s, const uint8_t *r, const struct fz_op *o)
 {
-	unsigned sel = r[0], n = sel % NR_CALLS;
+	unsigned sel = r[0], n = sel % FZ_HVC_NR_CALLS;
 
 	(void)s, (void)o;
-	return sel < SEL_NEAR_MISS ? ID_BASE + n
+	return sel < SEL_NEAR_MISS ? FZ_HVC_ID_BASE + n
 				   : near_miss((sel - SEL_NEAR_MISS) % 16, n, fz_rd(r + 3, 5));
 }
 
@@ -90,8 +87,8 @@ static uint64_t dec_x0(const void *s, const uint8_t *r, const struct fz_op *o)
 static bool enc_x0(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o, struct fz_err *e)
 {
 	for (unsigned sel = 0; sel < SEL_ABORT; sel++) {
-		uint64_t id = ID_BASE + sel % NR_CALLS;
-		const uint64_t cand[] = { 0, v - ID_BASE - NR_CALLS, v >> 32, v ^ id };
+		uint64_t id = FZ_HVC_ID_BASE + sel % FZ_HVC_NR_CALLS;
+		const uint64_t cand[] = { 0, v - FZ_HVC_ID_BASE - FZ_HVC_NR_CALLS, v >> 32, v ^ id };
 
 		for (unsigned i = 0; i < 4 + 7; i++) {
 			r[0] = (uint8_t)sel;
@@ -122,9 +119,9 @@ static bool parse_reg(const void *s, const char *t, uint64_t *v, struct fz_err *
 
 static bool parse_x0(const void *s, const char *t, uint64_t *v, struct fz_err *e)
 {
-	for (unsigned n = 0; n < NR_CALLS; n++) {
+	for (unsigned n = 0; n < FZ_HVC_NR_CALLS; n++) {
 		if (!strcmp(t, fz_hvc_row(n)->name)) {
-			*v = ID_BASE + n;
+			*v = FZ_HVC_ID_BASE + n;
 			return true;
 		}
 	}
@@ -135,7 +132,7 @@ static int fmt_x0(uint64_t v, char *buf, size_t len)
 {
 	const struct fz_op_def *row = fz_hvc_id_row(v);
 
-	return row && !(v & HINT_BIT) ? snprintf(buf, len, "%s", row->name)
+	return row && !(v & FZ_HVC_HINT_BIT) ? snprintf(buf, len, "%s", row->name)
 				      : snprintf(buf, len, "%#llx", (unsigned long long)v);
 }
 
@@ -177,7 +174,7 @@ static void enc_raw(uint8_t *r, unsigned i, uint64_t v)
 	static uint64_t dec_x##i(const void *s, const uint8_t *r, const struct fz_op *o)     \
 	{                                                                                    \
 		(void)o;                                                                     \
-		return reg(s, r, i, arg_field(r[0] % NR_CALLS, i));                          \
+		return reg(s, r, i, arg_field(r[0] % FZ_HVC_NR_CALLS, i));                          \
 	}                                                                                    \
 	static bool enc_x##i(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,   \
 			     struct fz_err *e)                                               \
