@@ -71,6 +71,9 @@ static bool overlaps(const struct diff_tlb_entry *e, uint64_t ia, uint64_t size)
 
 void diff_tlb_event(struct diff_tlb *t, const struct diff_event *e)
 {
+	/* Stores and frees (most events) change nothing cached: only invalidations do. */
+	if (e->kind == DIFF_EV_STORE || e->kind == DIFF_EV_FREE)
+		return;
 	for (unsigned i = 0; i < DIFF_TLB_ENTRIES; i++) {
 		struct diff_tlb_entry *c = &t->e[i];
 		bool drop = false;

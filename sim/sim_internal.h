@@ -16,6 +16,7 @@
 #endif
 
 int sim_pages_init(struct sim *sim, u64 cap_slots);
+void sim_pages_reset(struct sim *sim);
 void sim_pages_fini(struct sim *sim);
 s64 sim_slot_of_pa(const struct sim *sim, paddr_t pa);
 void *sim_slot_va(const struct sim *sim, u64 slot);

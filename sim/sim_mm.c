@@ -240,6 +240,15 @@ int sim_init(struct sim *sim, u64 cap_slots)
 	return sim_pages_init(sim, cap_slots);
 }
 
+void sim_reset(struct sim *sim)
+{
+	CORE_ASSERT(sim->shared_walkers == 0);
+	sim_pages_reset(sim);
+	sim->nr_deferred = 0;
+	sim->obs = (struct sim_observer){ 0 };
+	sim->nr_tlbi_leaf = sim->nr_tlbi_range = sim->nr_tlbi_all = sim->nr_stores = 0;
+}
+
 void sim_fini(struct sim *sim)
 {
 	sim_pages_fini(sim);

@@ -65,6 +65,17 @@ int sim_pages_init(struct sim *sim, u64 cap_slots)
 	return 0;
 }
 
+/* Every page unregistered, every slot unused; the arena stays mapped and touched. */
+void sim_pages_reset(struct sim *sim)
+{
+	memset(sim->slot_state, SIM_SLOT_UNUSED, sim->next_slot * sizeof(*sim->slot_state));
+	memset(sim->hash_key, 0, sim->hash_cap * sizeof(*sim->hash_key));
+	sim->hash_used = 0;
+	sim->hash_live = 0;
+	sim->nr_free_slots = 0;
+	sim->next_slot = 0;
+}
+
 void sim_pages_fini(struct sim *sim)
 {
 	if (sim->arena) {

@@ -8,6 +8,7 @@
  */
 #include "dual.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,12 +100,15 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	struct sim_observer obs = { .event = feed_bbm, .arg = d };
 	int core_rc, ref_rc;
 
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, offsetof(struct dual, sim));
 	d->m = *m;
 	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++)
 		d->slot[i].stale = true;
-	if (sim_init(&d->sim, 1U << 16))
+	if (d->sim_up)
+		sim_reset(&d->sim);
+	else if (sim_init(&d->sim, 1U << 16))
 		abort();
+	d->sim_up = true;
 	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), m->host_pool);
 	sim_pool_init(&d->sim, &d->hyp_pool, pa_init(m->carve_base + (m->host_pool << 12)),
 		      m->hyp_pool);
@@ -138,7 +142,7 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	return -1;
 }
 
-void dual_fini(struct dual *d)
+void dual_end(struct dual *d)
 {
 	struct sim_observer none = { 0 };
 
@@ -148,7 +152,13 @@ void dual_fini(struct dual *d)
 	sim_pool_fini(&d->host_pool);
 	sim_pool_fini(&d->hyp_pool);
 	sim_free_big(d->pages, d->pages_bytes);
+}
+
+void dual_fini(struct dual *d)
+{
+	dual_end(d);
 	sim_fini(&d->sim);
+	d->sim_up = false;
 }
 
 /* Pool 0 the host's, 1 the hyp's, 2 + n VM n's memcache. */
@@ -321,7 +331,7 @@ static int world_init(void *d, const void *setup, struct fz_failure *f)
 
 static void world_fini(void *d)
 {
-	dual_fini(d);
+	dual_end(d);
 }
 
 /* fuzz_pkvm: the operations of ops_pkvm.c, compared by dual_check. */

@@ -16,8 +16,7 @@
 
 struct dual {
 	struct fz_machine m;
-	/* The optimized core on the simulated machine. */
-	struct sim sim;
+	/* The optimized core on the simulated machine (sim, below). */
 	struct pgt_pool host_pool, hyp_pool, memcache[PKVM_MAX_VMS];
 	struct pkvm pkvm;
 	struct pkvm_page *pages;
@@ -36,6 +35,9 @@ struct dual {
 	struct fz_slot slot[2 + PKVM_MAX_VMS];
 	/* fuzz_hvc: the registers after the core's dispatcher ran a call. */
 	uint64_t hvc_out[5];
+	/* Last, as dual_init clears all before it: kept by dual_end for the next run. */
+	struct sim sim;
+	bool sim_up;
 };
 
 /* fuzz_hvc's comparisons after a call (ABI registers first) and its trace words. */
@@ -46,7 +48,7 @@ int fz_hvc_result(const void *d, const struct fz_op *op, int rc, char *buf, size
 extern const struct fz_harness fz_pkvm_harness, fz_hvc_harness;
 
 /*
- * Build both sides. Returns 0 when both came up, 1 when both refused the
+ * Build both sides on @d, zeroed or ended by dual_fini or dual_end. Returns 0 when both came up, 1 when both refused the
  * description alike (nothing to run), or -1 with @f filled when they
  * disagree about it.
  */
@@ -59,6 +61,8 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f);
 int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
 		    const struct ref_desc *rd, struct fz_failure *f);
 void dual_fini(struct dual *d);
+/* dual_fini, the simulated machine's memory kept for the next dual_init on @d. */
+void dual_end(struct dual *d);
 
 /* The whole-state digests (S27), read afresh: from the core's memory, from the reference. */
 uint64_t dual_core_state_digest(struct dual *d);

@@ -63,11 +63,54 @@ static void pool_empty_counts_pages_still_in_use(void **state)
 	sim_fini(&sim);
 }
 
+/*
+ * A reset machine is a new one on the old memory: pages still holding tables
+ * are unregistered, their addresses can make a pool again, a new table page
+ * comes back zeroed, and the counters start over.
+ */
+static void reset_forgets_every_page_and_keeps_the_memory(void **state)
+{
+	static struct sim sim;
+	const struct pgt_mm *mm;
+	struct pgt_pool pool;
+	u64 *page;
+	u8 *arena;
+
+	(void)state;
+	assert_int_equal(sim_init(&sim, 64), 0);
+	arena = sim.arena;
+	mm = sim_mm(&sim);
+	assert_int_equal(sim_pool_init(&sim, &pool, pa_init(POOL_BASE), 8), 0);
+	page = mm->ops->page_alloc(mm->ctx, &pool);
+	assert_non_null(page);
+	page[7] = 0xdead;
+	mm->ops->tlbi_all(mm->ctx, NULL);
+	assert_int_equal(sim_page_state(&sim, pa_init(POOL_BASE)), SIM_SLOT_TABLE);
+	sim_pool_fini(&pool);
+
+	sim_reset(&sim);
+	assert_ptr_equal(sim.arena, arena);
+	assert_int_equal(sim.nr_tlbi_all, 0);
+	for (u64 i = 0; i < 8; i++)
+		assert_int_equal(sim_page_state(&sim, pa_init(POOL_BASE + i * 0x1000)),
+				 SIM_SLOT_UNUSED);
+	assert_int_equal(sim_pool_init(&sim, &pool, pa_init(POOL_BASE), 8), 0);
+	assert_int_equal(sim_pool_free(&pool), 8);
+	page = mm->ops->page_alloc(mm->ctx, &pool);
+	assert_non_null(page);
+	assert_int_equal(page[7], 0);
+	mm->ops->page_free(mm->ctx, &pool, page);
+	assert_int_equal(sim_pool_empty(&pool), 0);
+	sim_pool_fini(&pool);
+	sim_fini(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(emptied_pools_leave_no_growth_behind),
 		cmocka_unit_test(pool_empty_counts_pages_still_in_use),
+		cmocka_unit_test(reset_forgets_every_page_and_keeps_the_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,6 +99,13 @@ struct sim {
 /* A machine able to hold @cap_slots table pages at once. 0 or -ENOMEM. */
 int sim_init(struct sim *sim, u64 cap_slots);
 void sim_fini(struct sim *sim);
+/*
+ * The machine as sim_init left it, its memory kept: every page unregistered
+ * (pools made on it before are gone with them), no observer, counters zero.
+ * A fuzzer builds a machine per input; mapping and touching the arena again
+ * each time cost more than the run (fuzz_pkvm).
+ */
+void sim_reset(struct sim *sim);
 void sim_set_observer(struct sim *sim, const struct sim_observer *obs);
 const struct pgt_mm *sim_mm(struct sim *sim);
 
