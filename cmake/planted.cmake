@@ -8,20 +8,37 @@ get_filename_component(S2FUZZ_PLANTED_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE
 # reversed; no .orig or .rej files left in the copy.
 set(S2FUZZ_PATCH_ARGS --batch --forward --fuzz=0 --no-backup-if-mismatch --reject-file=- -p1)
 
-# s2fuzz_core_source_dir(VAR PLANT): sets VAR to the folder to compile the core
-# from. PLANT empty: core/ itself. PLANT a number N: BUILD/planted-core/core, a copy
-# of core/ with tests/planted/NN-*.patch applied, made at configure time; a
-# change to a file of core/ or to the patch configures again, and only the
-# files whose patched text changed are rewritten (so only they recompile). A
-# patch that does not apply, or is missing, stops the configure.
-function(s2fuzz_core_source_dir var plant)
+# The catalogue: bug number, name (the patch's, NN-name.patch), the fuzz target
+# that must catch it. tests/planted makes a test of each row; a catalogue build
+# (S2FUZZ_PLANTED_CATALOGUE) makes that target's programs for each.
+set(S2FUZZ_PLANTED_BUGS
+	1 refcount_off_by_one_on_valid_to_valid_update fuzz_pkvm
+	2 table_zapped_while_holding_a_counted_entry fuzz_pkvm
+	3 zap_invalidates_one_address_not_the_span fuzz_pkvm
+	4 table_freed_before_its_invalidation fuzz_pkvm
+	5 abort_block_size_with_region_end_inclusive fuzz_pkvm
+	6 annotation_lost_on_split fuzz_pkvm
+	7 enomem_leaves_a_half_made_mapping fuzz_pkvm
+	8 break_before_make_skipped fuzz_pkvm
+	# in the shared-walk fault path, which fuzz_pgtable drives
+	9 locked_left_behind fuzz_pgtable
+	10 shared_and_borrowed_bits_swapped fuzz_pkvm
+	11 coalescing_skipped_on_host_unshare_guest fuzz_pkvm
+	12 error_precedence_ebusy_before_eperm fuzz_pkvm
+	# the table library on its own: a serial fault's -ENOMEM, the TLB model
+	13 fault_counts_one_page_short fuzz_pgtable
+	14 wrprotect_skips_invalidation fuzz_pgtable
+	# a stale translation only the TLB model sees (BBM takes the core's addresses)
+	15 relax_perms_invalidates_the_table_start fuzz_pgtable)
+
+# s2fuzz_patched_core(PLANT COPY CHANGED_VAR): COPY/core becomes a copy of
+# core/ with tests/planted/NN-*.patch applied, made at configure time; a change
+# to a file of core/ or to the patch configures again, and only the files whose
+# patched text changed are rewritten (so only they recompile). CHANGED_VAR gets
+# the files the patch changes, relative to core/. A patch that does not apply,
+# or is missing, stops the configure.
+function(s2fuzz_patched_core plant copy changed_var)
 	set(root ${S2FUZZ_PLANTED_ROOT})
-	set(copy ${CMAKE_BINARY_DIR}/planted-core)
-	if(plant STREQUAL "")
-		file(REMOVE_RECURSE ${copy})
-		set(${var} ${root}/core PARENT_SCOPE)
-		return()
-	endif()
 	if(NOT plant MATCHES "^[0-9]+$")
 		message(FATAL_ERROR "S2FUZZ_PLANT='${plant}': a planted bug's number, or empty")
 	endif()
@@ -49,10 +66,12 @@ function(s2fuzz_core_source_dir var plant)
 	if(NOT targets)
 		message(FATAL_ERROR "planted bug ${n}: ${name} changes no file")
 	endif()
+	set(changed "")
 	foreach(t ${targets})
-		if(NOT t MATCHES "^\\+\\+\\+ b/core/")
+		if(NOT t MATCHES "^\\+\\+\\+ b/core/([^\t ]+)")
 			message(FATAL_ERROR "planted bug ${n}: ${name} changes a file outside core/: '${t}'")
 		endif()
+		list(APPEND changed ${CMAKE_MATCH_1})
 	endforeach()
 
 	file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${root}/core/*)
@@ -93,6 +112,69 @@ function(s2fuzz_core_source_dir var plant)
 		endif()
 	endforeach()
 	file(REMOVE_RECURSE ${stage})
-	message(STATUS "Planted bug ${n}: the core is built from ${copy}/core (${name})")
+	message(STATUS "Planted bug ${n}: ${copy}/core (${name})")
+	set(${changed_var} ${changed} PARENT_SCOPE)
+endfunction()
+
+# s2fuzz_core_source_dir(VAR PLANT): sets VAR to the folder to compile the core
+# from. PLANT empty: core/ itself. PLANT a number N: BUILD/planted-core/core, a
+# copy of core/ with bug N's patch applied (s2fuzz_patched_core).
+function(s2fuzz_core_source_dir var plant)
+	set(copy ${CMAKE_BINARY_DIR}/planted-core)
+	if(plant STREQUAL "")
+		file(REMOVE_RECURSE ${copy})
+		set(${var} ${S2FUZZ_PLANTED_ROOT}/core PARENT_SCOPE)
+		return()
+	endif()
+	s2fuzz_patched_core("${plant}" ${copy} changed)
 	set(${var} ${copy}/core PARENT_SCOPE)
+endfunction()
+
+# s2fuzz_planted_catalogue(): for every bug of S2FUZZ_PLANTED_BUGS, its fuzz
+# target and replay program, fuzz_X_planted_N and replay_X_planted_N, built on
+# everything the plain ones are but the core's files the patch changes: those
+# are compiled from the bug's patched copy (BUILD/planted/N/core) into the
+# programs themselves, so the linker takes them before the plain core's. One
+# tree holds the whole catalogue and compiles the rest once (a tree per bug
+# compiled the project fifteen times). A patch may change only core/src/*.c:
+# a header would change what everything else was compiled against.
+function(s2fuzz_planted_catalogue)
+	list(LENGTH S2FUZZ_PLANTED_BUGS len)
+	math(EXPR last "${len} - 1")
+	foreach(i RANGE 0 ${last} 3)
+		math(EXPR j "${i} + 2")
+		list(GET S2FUZZ_PLANTED_BUGS ${i} bug)
+		list(GET S2FUZZ_PLANTED_BUGS ${j} target)
+		set(copy ${CMAKE_BINARY_DIR}/planted/${bug})
+		s2fuzz_patched_core(${bug} ${copy} changed)
+		set(sources "")
+		foreach(f ${changed})
+			if(NOT f MATCHES "^src/[^/]+\\.c$")
+				message(FATAL_ERROR "planted bug ${bug} changes core/${f}: a catalogue "
+					"build takes only core/src/*.c from a patch (build it alone, "
+					"-DS2FUZZ_PLANT=${bug})")
+			endif()
+			list(APPEND sources ${copy}/core/${f})
+		endforeach()
+		set(objects ${target}_planted_${bug}_core)
+		add_library(${objects} OBJECT ${sources})
+		target_compile_options(${objects} PRIVATE ${S2FUZZ_WARNINGS} ${S2FUZZ_COVERAGE_FLAGS})
+		target_include_directories(${objects} PRIVATE ${S2FUZZ_PLANTED_ROOT}/core/src
+			$<TARGET_PROPERTY:s2fuzz_core,INTERFACE_INCLUDE_DIRECTORIES>)
+		target_compile_definitions(${objects} PRIVATE
+			$<TARGET_PROPERTY:s2fuzz_core,COMPILE_DEFINITIONS>)
+		string(REPLACE "fuzz_" "replay_" replay ${target})
+		foreach(program ${target} ${replay})
+			set(name ${program}_planted_${bug})
+			get_target_property(program_sources ${program} SOURCES)
+			add_executable(${name} $<TARGET_OBJECTS:${objects}> ${program_sources})
+			target_compile_options(${name} PRIVATE ${S2FUZZ_WARNINGS})
+			get_target_property(libs ${program} LINK_LIBRARIES)
+			get_target_property(options ${program} LINK_OPTIONS)
+			target_link_libraries(${name} PRIVATE ${libs})
+			if(options)
+				target_link_options(${name} PRIVATE ${options})
+			endif()
+		endforeach()
+	endforeach()
 endfunction()

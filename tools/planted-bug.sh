@@ -1,41 +1,81 @@
 #!/usr/bin/env bash
-# Build the core with one planted bug (docs/planted-bugs.md) and fuzz
-# fuzz_pkvm (or TARGET) from its seed corpus with a fixed seed for at most
-# SECONDS on one core. Exit 0 and print the finding's signature when the
-# fuzzer catches it and the report is whole: the replay program (the one
-# ./s2fuzz replay runs) reproduces the finding from the saved input with the
-# same signature line, and its report shows the operation trace, the check,
-# and for a digest mismatch the first differing entry decoded.
-# usage: planted-bug.sh BUG BUILD_DIR [SECONDS] [TARGET]
+# Fuzz a core with one planted bug (docs/planted-bugs.md) from its fuzz
+# target's seed corpus with a fixed seed for at most SECONDS on one core. Exit
+# 0 and print the finding's signature when the fuzzer catches it and the
+# report is whole: the replay program (the one ./s2fuzz replay runs)
+# reproduces the finding from the saved input with the same signature line,
+# and its report shows the operation trace, the check, and for a digest
+# mismatch the first differing entry decoded.
+#
+# BUILD_DIR is a catalogue build (S2FUZZ_PLANTED_CATALOGUE, cmake/planted.cmake):
+# one tree with every bug's programs, fuzz_X_planted_N. The first form
+# configures it and builds bug BUG's; the second builds the whole catalogue
+# (the suite's first step); with --built, BUG's programs are taken as built.
+# TARGET defaults to the one the catalogue names for BUG.
+# usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] [TARGET]
+#        planted-bug.sh build BUILD_DIR
 set -euo pipefail
 
-bug=$1 dir=$2 seconds=${3:-60} target=${4:-fuzz_pkvm}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
+usage="usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] [TARGET] | build BUILD_DIR"
 
+configure()
+{
+	s2fuzz_forget_other_compiler "$1" "$S2FUZZ_CC"
+	CC=$S2FUZZ_CC cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE=libfuzzer \
+		-DS2FUZZ_FUZZ_SANITIZERS=OFF -DS2FUZZ_PLANTED_CATALOGUE=ON -DS2FUZZ_PLANT= >/dev/null
+}
+
+if [[ ${1:-} == build ]]; then
+	[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
+	configure "$2"
+	programs=$(cmake --build "$2" --target help | grep -oE '(fuzz|replay)_[a-z]+_planted_[0-9]+' |
+		sort -u)
+	# shellcheck disable=SC2086 # one word per program
+	cmake --build "$2" -j"$(nproc)" --target fuzz_pkvm_seeds fuzz_pgtable_seeds \
+		$(printf -- '--target %s ' $programs) >/dev/null
+	echo "planted-bug: the catalogue's $(wc -w <<<"$programs") programs are built in $2"
+	exit 0
+fi
+built=false
+if [[ ${1:-} == --built ]]; then
+	built=true
+	shift
+fi
+[[ $# -ge 2 && $# -le 4 ]] || { echo "$usage" >&2; exit 2; }
+bug=$1 dir=$2 seconds=${3:-60}
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
-s2fuzz_forget_other_compiler "$dir" "$S2FUZZ_CC"
-CC=$S2FUZZ_CC cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE=libfuzzer \
-	-DS2FUZZ_FUZZ_SANITIZERS=OFF -DS2FUZZ_PLANT="$bug" >/dev/null
-cmake --build "$dir" -j"$(nproc)" --target "$target" --target "${target}_seeds" \
-	--target "${target/fuzz_/replay_}" >/dev/null
+[[ $seconds =~ ^[0-9]+$ ]] || { echo "planted-bug: SECONDS must be a number" >&2; exit 2; }
+target=${4:-$(awk -v n="$bug" '$1 == n && NF == 3 { sub(/\)$/, "", $3); print $3 }' "$root/cmake/planted.cmake")}
+[[ -n $target ]] || { echo "planted-bug: bug $bug is not in the catalogue (cmake/planted.cmake)" >&2; exit 2; }
+fuzzer=$dir/fuzzers/${target}_planted_$bug
+replayer=$dir/fuzzers/${target/fuzz_/replay_}_planted_$bug
+if ! $built; then
+	configure "$dir"
+	cmake --build "$dir" -j"$(nproc)" --target "${target}_planted_$bug" \
+		--target "${target/fuzz_/replay_}_planted_$bug" --target "${target}_seeds" >/dev/null
+fi
+[[ -x $fuzzer && -x $replayer ]] ||
+	{ echo "planted-bug: $fuzzer is not built (the catalogue builds $target for bug $bug?)" >&2; exit 2; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+log=$dir/planted-$bug.log
 start=$(date +%s)
-if "$dir/fuzzers/$target" -seed=1 -max_total_time="$seconds" -timeout=10 -len_control=0 \
+if "$fuzzer" -seed=1 -max_total_time="$seconds" -timeout=10 -len_control=0 \
 	-max_len=2048 -artifact_prefix="$work/" "$work" "$dir/corpora/$target/seeds" \
-	>"$dir/planted.log" 2>&1; then
+	>"$log" 2>&1; then
 	echo "planted bug $bug: NOT caught within ${seconds}s" >&2
 	exit 1
 fi
-signature=$(sed -n 's/^s2fuzz-signature: //p' "$dir/planted.log" | head -1)
-execs=$(grep -oE '^#[0-9]+' "$dir/planted.log" | tail -1 || true)
+signature=$(sed -n 's/^s2fuzz-signature: //p' "$log" | head -1)
+execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 || true)
 if [[ -z $signature ]]; then
 	echo "planted bug $bug: the fuzzer stopped without a finding:" >&2
-	tail -20 "$dir/planted.log" >&2
+	tail -20 "$log" >&2
 	exit 1
 fi
 elapsed=$(($(date +%s) - start))
@@ -43,9 +83,9 @@ elapsed=$(($(date +%s) - start))
 # The finding must replay, whole, from the input the fuzzer saved.
 crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
 [[ -n $crash ]] || { echo "planted bug $bug: no reproducer was saved" >&2; exit 1; }
-report=$dir/replay.log
+report=$dir/planted-$bug-replay.log
 # (The braces keep the shell's "Aborted" notice out of the test log.)
-if { "$dir/fuzzers/${target/fuzz_/replay_}" "$crash" >"$report" 2>&1; } 2>/dev/null; then
+if { "$replayer" "$crash" >"$report" 2>&1; } 2>/dev/null; then
 	echo "planted bug $bug: the replay of $(basename "$crash") ran clean" >&2
 	exit 1
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The catalogue is whole: every patch tests/planted/NN-name.patch has its
-# planted_bug_N_name_is_caught test (the list in tests/planted/CMakeLists.txt,
+# planted_bug_N_name_is_caught test (the list S2FUZZ_PLANTED_BUGS in cmake/planted.cmake,
 # passed here as number, name, target triples) and its row in
 # docs/planted-bugs.md, and every test and every row has its patch.
 # usage: check_catalogue.sh ROOT [NUMBER NAME TARGET]...
@@ -35,7 +35,7 @@ for n in $(printf '%s\n' "${!patch_of[@]}" | sort -n); do
 	want=$(printf '%02d-%s.patch' "$n" "${test_of[$n]:-}")
 	if [[ -z ${test_of[$n]:-} ]]; then
 		fail "tests/planted/${patch_of[$n]} has no planted_bug_${n}_*_is_caught test" \
-			"(PLANTED_BUGS in tests/planted/CMakeLists.txt)"
+			"(S2FUZZ_PLANTED_BUGS in cmake/planted.cmake)"
 	elif [[ ${patch_of[$n]} != "$want" ]]; then
 		fail "tests/planted/${patch_of[$n]}: the test names it $want"
 	fi
