@@ -32,12 +32,13 @@ configure()
 if [[ ${1:-} == build ]]; then
 	[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
 	configure "$2"
-	programs=$(cmake --build "$2" --target help | grep -oE '(fuzz|replay)_[a-z]+_planted_[0-9]+' |
+	targets=(--target fuzz_pkvm_seeds --target fuzz_pgtable_seeds)
+	while read -r p; do
+		targets+=(--target "$p")
+	done < <(cmake --build "$2" --target help | grep -oE '(fuzz|replay)_[a-z]+_planted_[0-9]+' |
 		sort -u)
-	# shellcheck disable=SC2086 # one word per program
-	cmake --build "$2" -j"$(nproc)" --target fuzz_pkvm_seeds fuzz_pgtable_seeds \
-		$(printf -- '--target %s ' $programs) >/dev/null
-	echo "planted-bug: the catalogue's $(wc -w <<<"$programs") programs are built in $2"
+	cmake --build "$2" -j"$(nproc)" "${targets[@]}" >/dev/null
+	echo "planted-bug: the catalogue's $(((${#targets[@]} - 4) / 2)) programs are built in $2"
 	exit 0
 fi
 built=false
