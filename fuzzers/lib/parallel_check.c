@@ -153,11 +153,13 @@ static void print_interleaving(const struct par_run *r, FILE *out)
 	fprintf(out, "%s\n", r->nr_trace == PAR_TRACE_MAX ? " ..." : "");
 }
 
+static void print_run(const void *r, FILE *out)
+{
+	par_print_ops(r, out);
+	print_interleaving(r, out);
+}
+
 void par_report(const struct par_run *r, const struct fz_failure *f)
 {
-	fprintf(stderr, "==== s2fuzz: parallel faults (SPEC §9) ====\n");
-	par_print_ops(r, stderr);
-	print_interleaving(r, stderr);
-	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);
-	fprintf(stderr, "s2fuzz-signature: %s\n", f->signature);
+	fz_print_report("parallel faults (SPEC §9)", print_run, r, f);
 }

@@ -27,21 +27,41 @@ static void print_step(FILE *out, const struct fz_world *w, unsigned long long i
 		s->result);
 }
 
-void fz_report(const struct fz_harness *h, const void *setup, const struct fz_failure *f)
+void fz_print_report(const char *title, void (*body)(const void *arg, FILE *out),
+		     const void *arg, const struct fz_failure *f)
 {
-	unsigned long long first = nr_steps > FZ_TRACE_MAX ? nr_steps - FZ_TRACE_MAX : 0;
-	char line[512];
-
-	h->describe(setup, line, sizeof(line));
-	fprintf(stderr, "==== s2fuzz: core and reference disagree ====\n%s\n", line);
-	if (first)
-		fprintf(stderr, "      (operations 0 to %llu ran clean and are not kept)\n",
-			first - 1);
-	for (unsigned long long i = first; i < nr_steps; i++)
-		print_step(stderr, h->world, i, &trace[i % FZ_TRACE_MAX]);
+	fprintf(stderr, "==== s2fuzz: %s ====\n", title);
+	body(arg, stderr);
 	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);
 	fprintf(stderr, "s2fuzz-signature: %s\n", f->signature);
 	fflush(stderr);
+}
+
+struct report {
+	const struct fz_harness *h;
+	const void *setup;
+};
+
+/* The setup in words, then the operations kept, with their results. */
+static void print_steps(const void *arg, FILE *out)
+{
+	const struct report *r = arg;
+	unsigned long long first = nr_steps > FZ_TRACE_MAX ? nr_steps - FZ_TRACE_MAX : 0;
+	char line[512];
+
+	r->h->describe(r->setup, line, sizeof(line));
+	fprintf(out, "%s\n", line);
+	if (first)
+		fprintf(out, "      (operations 0 to %llu ran clean and are not kept)\n", first - 1);
+	for (unsigned long long i = first; i < nr_steps; i++)
+		print_step(out, r->h->world, i, &trace[i % FZ_TRACE_MAX]);
+}
+
+void fz_report(const struct fz_harness *h, const void *setup, const struct fz_failure *f)
+{
+	struct report r = { h, setup };
+
+	fz_print_report("core and reference disagree", print_steps, &r, f);
 }
 
 int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)

@@ -13,6 +13,8 @@
 
 #include "optable.h"
 
+#include <stdio.h>
+
 /* Operations a report shows: the last ones when there were more. */
 #define FZ_TRACE_MAX 4096
 
@@ -56,5 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Print a failure found outside fz_run's loop, with @setup described (then abort()). */
 void fz_report(const struct fz_harness *h, const void *setup, const struct fz_failure *f);
+/*
+ * Every report's frame, on stderr: "==== s2fuzz: @title ====", what @body
+ * prints of the run (@arg), then the check with its detail and the
+ * signature line. fz_report and fuzz_parallel's report print through it.
+ */
+void fz_print_report(const char *title, void (*body)(const void *arg, FILE *out),
+		     const void *arg, const struct fz_failure *f);
 
 #endif /* FUZZ_RUNNER_H */
