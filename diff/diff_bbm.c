@@ -21,7 +21,9 @@ void diff_bbm_init(struct diff_bbm *b)
 	b->v.what[0] = '\0';
 }
 
-static bool violate(struct diff_bbm *b, const char *what, const struct diff_event *e)
+/* The first broken rule, where: "(KIND ia IA level L)", or "(KIND page PA)" for a free. */
+static bool violate_at(struct diff_bbm *b, const char *what, enum diff_kind kind, uint64_t ia,
+		       unsigned level, uint64_t page)
 {
 	struct diff_buf out = { b->v.what, sizeof(b->v.what), 0 };
 
@@ -30,13 +32,20 @@ static bool violate(struct diff_bbm *b, const char *what, const struct diff_even
 	b->failed = true;
 	diff_put(&out, what);
 	diff_put(&out, " (");
-	diff_put(&out, diff_kind_name(e->table_kind));
-	diff_put(&out, " ia ");
-	diff_put_hex(&out, e->ia);
-	diff_put(&out, " level ");
-	diff_put_dec(&out, e->level);
+	diff_put(&out, diff_kind_name(kind));
+	diff_put(&out, page ? " page " : " ia ");
+	diff_put_hex(&out, page ? page : ia);
+	if (!page) {
+		diff_put(&out, " level ");
+		diff_put_dec(&out, level);
+	}
 	diff_put(&out, ")");
 	return false;
+}
+
+static bool violate(struct diff_bbm *b, const char *what, const struct diff_event *e)
+{
+	return violate_at(b, what, e->table_kind, e->ia, e->level, 0);
 }
 
 static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint64_t page)
@@ -45,6 +54,7 @@ static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint
 		return violate(b, "too many invalidations owed at once", e);
 	b->debt[b->n++] = (struct diff_bbm_debt){
 		.regime = e->regime,
+		.kind = e->table_kind,
 		.ia = e->ia,
 		.span = dd_span(e->level),
 		.level = e->level,
@@ -96,13 +106,14 @@ static struct diff_bbm_link *link_find(struct diff_bbm *b, uint64_t page)
 	return NULL;
 }
 
-static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent)
+static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent, enum diff_kind kind)
 {
 	uint64_t key = page + 1, i = (page >> 12) * 0x9E3779B97F4A7C15ULL >> 40;
 	struct diff_bbm_link *l = link_find(b, page);
 
 	if (l) {
 		l->parent = parent;
+		l->kind = kind;
 		return;
 	}
 	if (b->nr_links * 4 >= DIFF_BBM_LINKS * 3)
@@ -114,6 +125,7 @@ static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent)
 	}
 	l->key = key;
 	l->parent = parent;
+	l->kind = kind;
 	b->nr_links++;
 }
 
@@ -128,7 +140,7 @@ static const struct diff_bbm_debt *unlink_debt(const struct diff_bbm *b, uint64_
 static bool on_store(struct diff_bbm *b, const struct diff_event *e)
 {
 	if (dd_table(e->new_pte, e->level))
-		link_add(b, e->new_pte & DD_ADDR, e->table_page);
+		link_add(b, e->new_pte & DD_ADDR, e->table_page, e->table_kind);
 	bool old_live = dd_valid(e->old), new_live = dd_valid(e->new_pte);
 	bool old_table = dd_table(e->old, e->level), new_table = dd_table(e->new_pte, e->level);
 
@@ -204,7 +216,8 @@ static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 		struct diff_bbm_link *up;
 
 		if (d && !d->paid)
-			return violate(b, "table page freed before its span was invalidated", e);
+			return violate_at(b, "table page freed before its span was invalidated",
+					  d->kind, d->ia, d->level, 0);
 		if (d)
 			break;
 		up = link_find(b, page);
@@ -212,7 +225,8 @@ static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 			/* Never seen linked (made before we watched), or a root. */
 			if (depth == 0)
 				break;
-			return violate(b, "table page freed while still linked", e);
+			return violate_at(b, "table page freed while still linked", l->kind, 0, 0,
+					  e->page);
 		}
 		page = up->parent;
 	}
@@ -252,10 +266,10 @@ bool diff_bbm_end_op(struct diff_bbm *b)
 		return false;
 	for (unsigned i = 0; i < b->n; i++) {
 		const struct diff_bbm_debt *d = &b->debt[i];
-		struct diff_event e = { .ia = d->ia, .level = d->level, .regime = d->regime };
 
 		if (!d->paid)
-			return violate(b, "entry removed or weakened and never invalidated", &e);
+			return violate_at(b, "entry removed or weakened and never invalidated",
+					  d->kind, d->ia, d->level, 0);
 	}
 	/* Paid debts for pages still waiting to be freed (deferred) may stay. */
 	return true;

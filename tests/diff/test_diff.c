@@ -335,6 +335,36 @@ static void bbm_rejects_freeing_a_linked_table(void **state)
 	test_free(b);
 }
 
+/*
+ * A violation names the table it happened in, also where the event that
+ * shows it carries none (a page free, the end of an operation): a guest's
+ * table is not "host stage-2".
+ */
+static void bbm_violations_name_the_table_they_happened_in(void **state)
+{
+	struct diff_bbm *b = test_malloc(sizeof(*b));
+	struct diff_event gone = STORE(SZ_2M, 2, TABLE(0x9000), 0);
+	struct diff_event link = STORE(0, 1, 0, TABLE(0x9000));
+	struct diff_event leaf = STORE(0x1000, 3, PAGE(SZ_1G), 0);
+
+	gone.table_kind = link.table_kind = leaf.table_kind = DIFF_GUEST_S2;
+	link.table_page = 0x1000;
+	diff_bbm_init(b);
+	assert_true(diff_bbm_event(b, &gone));
+	assert_false(diff_bbm_event(b, &FREE(0x9000)));
+	assert_non_null(strstr(b->v.what, "freed before"));
+	assert_non_null(strstr(b->v.what, "guest stage-2 ia 0x200000 level 2"));
+	diff_bbm_init(b);
+	assert_true(diff_bbm_event(b, &link));
+	assert_false(diff_bbm_event(b, &FREE(0x9000)));
+	assert_non_null(strstr(b->v.what, "still linked (guest stage-2 page 0x9000)"));
+	diff_bbm_init(b);
+	assert_true(diff_bbm_event(b, &leaf));
+	assert_false(diff_bbm_end_op(b));
+	assert_non_null(strstr(b->v.what, "guest stage-2 ia 0x1000 level 3"));
+	test_free(b);
+}
+
 static void bbm_rejects_unpaid_break_at_end(void **state)
 {
 	static struct diff_bbm b;
@@ -483,6 +513,7 @@ int main(void)
 		cmocka_unit_test(bbm_rejects_table_zap_invalidating_one_address),
 		cmocka_unit_test(bbm_rejects_freeing_a_linked_table),
 		cmocka_unit_test(bbm_rejects_unpaid_break_at_end),
+		cmocka_unit_test(bbm_violations_name_the_table_they_happened_in),
 		cmocka_unit_test(core_operations_follow_break_before_make),
 		cmocka_unit_test(tlb_model_catches_a_change_without_invalidation),
 		cmocka_unit_test(tlb_model_is_emptied_by_the_cores_invalidations),

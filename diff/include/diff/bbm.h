@@ -36,6 +36,7 @@ struct diff_event {
 /* Something the rules still owe: an invalidation of (regime, ia, span). */
 struct diff_bbm_debt {
 	const void *regime;
+	enum diff_kind kind; /* the table's, for reports */
 	uint64_t ia, span;
 	unsigned level;
 	bool table;	/* the entry was a table: a range or everything is needed */
@@ -47,6 +48,7 @@ struct diff_bbm_debt {
 struct diff_bbm_link {
 	uint64_t key;
 	uint64_t parent;
+	enum diff_kind kind; /* the table's, for reports */
 };
 
 struct diff_bbm {
