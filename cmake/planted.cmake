@@ -158,7 +158,7 @@ function(s2fuzz_planted_catalogue)
 		endforeach()
 		set(objects ${target}_planted_${bug}_core)
 		add_library(${objects} OBJECT ${sources})
-		target_compile_options(${objects} PRIVATE ${S2FUZZ_WARNINGS} ${S2FUZZ_COVERAGE_FLAGS})
+		target_compile_options(${objects} PRIVATE $<TARGET_PROPERTY:s2fuzz_core,COMPILE_OPTIONS>)
 		target_include_directories(${objects} PRIVATE ${S2FUZZ_PLANTED_ROOT}/core/src
 			$<TARGET_PROPERTY:s2fuzz_core,INTERFACE_INCLUDE_DIRECTORIES>)
 		target_compile_definitions(${objects} PRIVATE

@@ -23,7 +23,7 @@ void diff_bbm_init(struct diff_bbm *b)
 
 /* The first broken rule, where: "(KIND ia IA level L)", or "(KIND page PA)" for a free. */
 static bool violate_at(struct diff_bbm *b, const char *what, enum diff_kind kind, uint64_t ia,
-		       unsigned level, uint64_t page)
+		       unsigned level, bool is_free, uint64_t page)
 {
 	struct diff_buf out = { b->v.what, sizeof(b->v.what), 0 };
 
@@ -33,9 +33,9 @@ static bool violate_at(struct diff_bbm *b, const char *what, enum diff_kind kind
 	diff_put(&out, what);
 	diff_put(&out, " (");
 	diff_put(&out, diff_kind_name(kind));
-	diff_put(&out, page ? " page " : " ia ");
-	diff_put_hex(&out, page ? page : ia);
-	if (!page) {
+	diff_put(&out, is_free ? " page " : " ia ");
+	diff_put_hex(&out, is_free ? page : ia);
+	if (!is_free) {
 		diff_put(&out, " level ");
 		diff_put_dec(&out, level);
 	}
@@ -45,7 +45,7 @@ static bool violate_at(struct diff_bbm *b, const char *what, enum diff_kind kind
 
 static bool violate(struct diff_bbm *b, const char *what, const struct diff_event *e)
 {
-	return violate_at(b, what, e->table_kind, e->ia, e->level, 0);
+	return violate_at(b, what, e->table_kind, e->ia, e->level, false, 0);
 }
 
 static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint64_t page)
@@ -90,6 +90,8 @@ static bool unpaid_over(const struct diff_bbm *b, const struct diff_event *e)
 
 /* Tombstones keep probe chains intact; a full table just stops tracking. */
 #define LINK_TOMB (~0ULL)
+/* A link's parent is a page: its low bits hold the table's kind. */
+#define LINK_KIND 3ULL
 
 static struct diff_bbm_link *link_find(struct diff_bbm *b, uint64_t page)
 {
@@ -112,8 +114,7 @@ static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent, enum di
 	struct diff_bbm_link *l = link_find(b, page);
 
 	if (l) {
-		l->parent = parent;
-		l->kind = kind;
+		l->parent = parent | (uint64_t)kind;
 		return;
 	}
 	if (b->nr_links * 4 >= DIFF_BBM_LINKS * 3)
@@ -124,8 +125,7 @@ static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent, enum di
 			break;
 	}
 	l->key = key;
-	l->parent = parent;
-	l->kind = kind;
+	l->parent = parent | (uint64_t)kind;
 	b->nr_links++;
 }
 
@@ -217,7 +217,7 @@ static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 
 		if (d && !d->paid)
 			return violate_at(b, "table page freed before its span was invalidated",
-					  d->kind, d->ia, d->level, 0);
+					  d->kind, d->ia, d->level, false, 0);
 		if (d)
 			break;
 		up = link_find(b, page);
@@ -225,10 +225,10 @@ static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 			/* Never seen linked (made before we watched), or a root. */
 			if (depth == 0)
 				break;
-			return violate_at(b, "table page freed while still linked", l->kind, 0, 0,
-					  e->page);
+			return violate_at(b, "table page freed while still linked",
+					  (enum diff_kind)(l->parent & LINK_KIND), 0, 0, true, e->page);
 		}
-		page = up->parent;
+		page = up->parent & ~LINK_KIND;
 	}
 	for (unsigned i = 0; i < b->n; i++) {
 		if (b->debt[i].page == e->page) {
@@ -269,7 +269,7 @@ bool diff_bbm_end_op(struct diff_bbm *b)
 
 		if (!d->paid)
 			return violate_at(b, "entry removed or weakened and never invalidated",
-					  d->kind, d->ia, d->level, 0);
+					  d->kind, d->ia, d->level, false, 0);
 	}
 	/* Paid debts for pages still waiting to be freed (deferred) may stay. */
 	return true;

@@ -65,15 +65,25 @@ int sim_pages_init(struct sim *sim, u64 cap_slots)
 	return 0;
 }
 
-/* Every page unregistered, every slot unused; the arena stays mapped and touched. */
+/*
+ * Every page unregistered, every slot unused and handed out again in the
+ * order a new machine hands them out; the arena stays mapped. Pages that
+ * still held tables are poisoned: a wild read in the next run must not find
+ * a plausible table there.
+ */
 void sim_pages_reset(struct sim *sim)
 {
+	for (u64 slot = 0; slot < sim->next_slot; slot++) {
+		if (sim->slot_state[slot] == SIM_SLOT_TABLE || sim->slot_state[slot] == SIM_SLOT_ROOT)
+			sim_slot_poison(sim, slot);
+		sim->free_slots[slot] = (u32)(sim->next_slot - 1 - slot);
+	}
 	memset(sim->slot_state, SIM_SLOT_UNUSED, sim->next_slot * sizeof(*sim->slot_state));
 	memset(sim->hash_key, 0, sim->hash_cap * sizeof(*sim->hash_key));
 	sim->hash_used = 0;
 	sim->hash_live = 0;
-	sim->nr_free_slots = 0;
-	sim->next_slot = 0;
+	/* next_slot stays the high-water mark: sim_pages_fini unpoisons up to it. */
+	sim->nr_free_slots = sim->next_slot;
 }
 
 void sim_pages_fini(struct sim *sim)

@@ -8,18 +8,24 @@
 # mismatch the first differing entry decoded.
 #
 # BUILD_DIR is a catalogue build (S2FUZZ_PLANTED_CATALOGUE, cmake/planted.cmake):
-# one tree with every bug's programs, fuzz_X_planted_N. The first form
-# configures it and builds bug BUG's; the second builds the whole catalogue
-# (the suite's first step); with --built, BUG's programs are taken as built.
-# TARGET defaults to the one the catalogue names for BUG.
-# usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] [TARGET]
+# one tree with every bug's programs, fuzz_X_planted_N for the target X its
+# row names. The first form configures it and builds bug BUG's programs; the
+# second builds the whole catalogue (the suite's first step); with --built,
+# BUG's programs are taken as built.
+# usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS]
 #        planted-bug.sh build BUILD_DIR
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
-usage="usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] [TARGET] | build BUILD_DIR"
+usage="usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] | build BUILD_DIR"
+# The catalogue's rows, "N name target" (S2FUZZ_PLANTED_BUGS in cmake/planted.cmake).
+catalogue()
+{
+	awk '$1 ~ /^[0-9]+$/ && NF == 3 && $3 ~ /^fuzz_/ { sub(/\)$/, "", $3); print }' \
+		"$root/cmake/planted.cmake"
+}
 
 configure()
 {
@@ -32,13 +38,16 @@ configure()
 if [[ ${1:-} == build ]]; then
 	[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
 	configure "$2"
-	targets=(--target fuzz_pkvm_seeds --target fuzz_pgtable_seeds)
-	while read -r p; do
-		targets+=(--target "$p")
-	done < <(cmake --build "$2" --target help | grep -oE '(fuzz|replay)_[a-z]+_planted_[0-9]+' |
-		sort -u)
+	targets=()
+	while read -r n _ t; do
+		targets+=(--target "${t}_planted_$n" --target "${t/fuzz_/replay_}_planted_$n")
+	done < <(catalogue)
+	while read -r t; do
+		targets+=(--target "${t}_seeds")
+	done < <(catalogue | awk '{ print $3 }' | sort -u)
+	((${#targets[@]})) || { echo "planted-bug: no bug in cmake/planted.cmake" >&2; exit 1; }
 	cmake --build "$2" -j"$(nproc)" "${targets[@]}" >/dev/null
-	echo "planted-bug: the catalogue's $(((${#targets[@]} - 4) / 2)) programs are built in $2"
+	echo "planted-bug: the catalogue's $(catalogue | wc -l) bugs are built in $2"
 	exit 0
 fi
 built=false
@@ -46,12 +55,14 @@ if [[ ${1:-} == --built ]]; then
 	built=true
 	shift
 fi
-[[ $# -ge 2 && $# -le 4 ]] || { echo "$usage" >&2; exit 2; }
+[[ $# -ge 2 && $# -le 3 ]] || { echo "$usage" >&2; exit 2; }
 bug=$1 dir=$2 seconds=${3:-60}
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "planted-bug: SECONDS must be a number" >&2; exit 2; }
-target=${4:-$(awk -v n="$bug" '$1 == n && NF == 3 { sub(/\)$/, "", $3); print $3 }' "$root/cmake/planted.cmake")}
-[[ -n $target ]] || { echo "planted-bug: bug $bug is not in the catalogue (cmake/planted.cmake)" >&2; exit 2; }
+bug=$((10#$bug))
+target=$(catalogue | awk -v n="$bug" '$1 == n { print $3 }')
+[[ -n $target ]] ||
+	{ echo "planted-bug: bug $bug is not in the catalogue (cmake/planted.cmake)" >&2; exit 2; }
 fuzzer=$dir/fuzzers/${target}_planted_$bug
 replayer=$dir/fuzzers/${target/fuzz_/replay_}_planted_$bug
 if ! $built; then
@@ -60,7 +71,7 @@ if ! $built; then
 		--target "${target/fuzz_/replay_}_planted_$bug" --target "${target}_seeds" >/dev/null
 fi
 [[ -x $fuzzer && -x $replayer ]] ||
-	{ echo "planted-bug: $fuzzer is not built (the catalogue builds $target for bug $bug?)" >&2; exit 2; }
+	{ echo "planted-bug: $fuzzer is not built (planted-bug.sh build $dir)" >&2; exit 2; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

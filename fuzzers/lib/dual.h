@@ -48,9 +48,9 @@ int fz_hvc_result(const void *d, const struct fz_op *op, int rc, char *buf, size
 extern const struct fz_harness fz_pkvm_harness, fz_hvc_harness;
 
 /*
- * Build both sides on @d, zeroed or ended by dual_fini or dual_end. Returns 0 when both came up, 1 when both refused the
- * description alike (nothing to run), or -1 with @f filled when they
- * disagree about it.
+ * Build both sides on @d, zeroed or ended by dual_fini or dual_end. Returns
+ * 0 when both came up, 1 when both refused the description alike (nothing
+ * to run), or -1 with @f filled when they disagree about it.
  */
 int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f);
 /*

@@ -44,11 +44,13 @@ struct diff_bbm_debt {
 	bool paid;	/* invalidated; kept only for the page */
 };
 
-/* Which table page a table page hangs under: key page + 1, 0 for empty. */
+/*
+ * Which table page a table page hangs under: key page + 1, 0 for empty;
+ * parent the page above, its low bits the table's enum diff_kind (for reports).
+ */
 struct diff_bbm_link {
 	uint64_t key;
 	uint64_t parent;
-	enum diff_kind kind; /* the table's, for reports */
 };
 
 struct diff_bbm {
