@@ -30,6 +30,20 @@ set(S2FUZZ_PLANTED_BUGS
 	14 wrprotect_skips_invalidation fuzz_pgtable
 	# a stale translation only the TLB model sees (BBM takes the core's addresses)
 	15 relax_perms_invalidates_the_table_start fuzz_pgtable)
+# The same by number: S2FUZZ_PLANTED_NUMBERS, and S2FUZZ_PLANTED_NAME_N and
+# S2FUZZ_PLANTED_TARGET_N for each.
+set(S2FUZZ_PLANTED_NUMBERS "")
+set(rows ${S2FUZZ_PLANTED_BUGS})
+while(rows)
+	list(POP_FRONT rows n name target)
+	list(APPEND S2FUZZ_PLANTED_NUMBERS ${n})
+	set(S2FUZZ_PLANTED_NAME_${n} ${name})
+	set(S2FUZZ_PLANTED_TARGET_${n} ${target})
+endwhile()
+unset(rows)
+unset(n)
+unset(name)
+unset(target)
 
 # s2fuzz_patched_core(PLANT COPY CHANGED_VAR): COPY/core becomes a copy of
 # core/ with tests/planted/NN-*.patch applied, made at configure time; a change
@@ -139,12 +153,8 @@ endfunction()
 # compiled the project fifteen times). A patch may change only core/src/*.c:
 # a header would change what everything else was compiled against.
 function(s2fuzz_planted_catalogue)
-	list(LENGTH S2FUZZ_PLANTED_BUGS len)
-	math(EXPR last "${len} - 1")
-	foreach(i RANGE 0 ${last} 3)
-		math(EXPR j "${i} + 2")
-		list(GET S2FUZZ_PLANTED_BUGS ${i} bug)
-		list(GET S2FUZZ_PLANTED_BUGS ${j} target)
+	foreach(bug ${S2FUZZ_PLANTED_NUMBERS})
+		set(target ${S2FUZZ_PLANTED_TARGET_${bug}})
 		set(copy ${CMAKE_BINARY_DIR}/planted/${bug})
 		s2fuzz_patched_core(${bug} ${copy} changed)
 		set(sources "")
