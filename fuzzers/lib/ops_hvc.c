@@ -133,7 +133,7 @@ static int fmt_x0(uint64_t v, char *buf, size_t len)
 	const struct fz_op_def *row = fz_hvc_id_row(v);
 
 	return row && !(v & FZ_HVC_HINT_BIT) ? snprintf(buf, len, "%s", row->name)
-				      : snprintf(buf, len, "%#llx", (unsigned long long)v);
+					     : snprintf(buf, len, "%#llx", (unsigned long long)v);
 }
 
 /* The value fuzz_pkvm's field @f gives raw bits @raw, spread over a record. */
@@ -174,7 +174,7 @@ static void enc_raw(uint8_t *r, unsigned i, uint64_t v)
 	static uint64_t dec_x##i(const void *s, const uint8_t *r, const struct fz_op *o)     \
 	{                                                                                    \
 		(void)o;                                                                     \
-		return reg(s, r, i, arg_field(r[0] % FZ_HVC_NR_CALLS, i));                          \
+		return reg(s, r, i, arg_field(r[0] % FZ_HVC_NR_CALLS, i));                   \
 	}                                                                                    \
 	static bool enc_x##i(const void *s, uint64_t v, uint8_t *r, const struct fz_op *o,   \
 			     struct fz_err *e)                                               \
