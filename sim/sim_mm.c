@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+void (*sim_assert_hook)(const char *expr, const char *file, int line);
+
 void core_assert_fail(const char *expr, const char *file, int line)
 {
 	fprintf(stderr, "core assertion failed: %s (%s:%d)\n", expr, file, line);
+	if (sim_assert_hook)
+		sim_assert_hook(expr, file, line);
 	abort();
 }
 

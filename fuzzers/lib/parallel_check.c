@@ -7,6 +7,8 @@
  */
 #include "parallel_run.h"
 
+#include "last_words.h"
+
 #include "diff/diff.h"
 
 #include <string.h>
@@ -162,4 +164,21 @@ static void print_run(const void *r, FILE *out)
 void par_report(const struct par_run *r, const struct fz_failure *f)
 {
 	fz_print_report("parallel faults (SPEC §9)", print_run, r, f);
+}
+
+/* The operation the running vCPU is in, if any. */
+static const char *live_op(const void *arg)
+{
+	const struct par_run *r = arg;
+	int v = r->sched.cur;
+
+	return v >= 0 ? r->ops[r->cur_op[v]].op->def->name : NULL;
+}
+
+void par_watch(const struct par_run *r)
+{
+	static struct fz_live live;
+
+	live = (struct fz_live){ "the run died: parallel faults (SPEC §9)", print_run, live_op, r };
+	fz_live_begin(&live);
 }

@@ -17,6 +17,8 @@
  *    throws it away after losing the race). Not an effect of its own.
  */
 #include "parallel_run.h"
+
+#include "last_words.h"
 #include "sim_events.h"
 
 #include <stdio.h>
@@ -311,6 +313,7 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 			r->ops[r->nr_ops++] = (struct par_op){ .op = &r->in.ops[v][i], .vcpu = v,
 							       .index = i, .lost_to = PAR_NO_OP,
 							       .serial = -1 };
+	par_watch(r);
 	/* One machine for the life of the process: mapping it is a system call. */
 	if (!r->sim_up && sim_init(&r->sim, SIM_SLOTS))
 		abort();
@@ -342,6 +345,7 @@ void par_run_fini(struct par_run *r)
 	if (sim_pool_empty(&r->pool))
 		abort(); /* par_check's accounting would have said so */
 	sim_pool_fini(&r->pool);
+	fz_live_end();
 }
 
 struct diff_table par_view(struct par_run *r)

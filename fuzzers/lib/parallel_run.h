@@ -137,5 +137,7 @@ bool par_check_serial(struct par_run *r, struct fz_failure *f);
 void par_print_ops(const struct par_run *r, FILE *out);
 /* The operations, the interleaving, the check and the signature line. */
 void par_report(const struct par_run *r, const struct fz_failure *f);
+/* Until par_run_fini, a death of the run prints that report (last_words.h). */
+void par_watch(const struct par_run *r);
 
 #endif /* FUZZ_PARALLEL_RUN_H */

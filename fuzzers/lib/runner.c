@@ -2,6 +2,8 @@
 /* The comparison runner: one loop, one trace, one report for every world. */
 #include "runner.h"
 
+#include "last_words.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,6 +32,7 @@ static void print_step(FILE *out, const struct fz_world *w, unsigned long long i
 void fz_print_report(const char *title, void (*body)(const void *arg, FILE *out),
 		     const void *arg, const struct fz_failure *f)
 {
+	fz_live_end(); /* one report per run */
 	fprintf(stderr, "==== s2fuzz: %s ====\n", title);
 	body(arg, stderr);
 	fprintf(stderr, "check: %s\n%s\n", f->check, f->detail);
@@ -64,9 +67,48 @@ void fz_report(const struct fz_harness *h, const void *setup, const struct fz_fa
 	fz_print_report("core and reference disagree", print_steps, &r, f);
 }
 
+/* Where the run is, for its last words if it dies there (last_words.h). */
+static enum { IN_SETUP, IN_REF, IN_CORE, IN_CHECK, IN_FINI } phase;
+
+static const char *live_op(const void *arg)
+{
+	(void)arg;
+	switch (phase) {
+	case IN_SETUP:
+		return "setup";
+	case IN_REF:
+	case IN_CORE:
+		return trace[nr_steps % FZ_TRACE_MAX].op.def->name;
+	case IN_CHECK:
+		return trace[(nr_steps - 1) % FZ_TRACE_MAX].op.def->name;
+	default:
+		return "end-of-run";
+	}
+}
+
+/* The steps done, then the one in flight with the call it died in. */
+static void print_live(const void *arg, FILE *out)
+{
+	const struct report *r = arg;
+	char line[320];
+
+	print_steps(arg, out);
+	if (phase == IN_REF || phase == IN_CORE) {
+		fz_format_op(r->h->world, &trace[nr_steps % FZ_TRACE_MAX].op, line, sizeof(line));
+		fprintf(out, "%4llu  %-64s -> died in the %s's call\n", nr_steps, line,
+			phase == IN_REF ? "reference" : "core");
+	} else if (phase == IN_CHECK) {
+		fprintf(out, "      (died in the checks after operation %llu)\n", nr_steps - 1);
+	} else if (phase == IN_FINI) {
+		fprintf(out, "      (died ending the run, after the last operation)\n");
+	}
+}
+
 int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 {
 	static _Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+	static struct report now;
+	static const struct fz_live watch = { "the run died", print_live, live_op, &now };
 	const struct fz_world *w = h->world;
 	struct fz_failure f;
 	int up;
@@ -75,6 +117,9 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 	if (size < w->header_size)
 		return 0;
 	w->decode_setup(data, setup);
+	now = (struct report){ h, setup };
+	phase = IN_SETUP;
+	fz_live_begin(&watch);
 	up = h->init(h->state, setup, &f);
 	if (up < 0) {
 		fz_report(h, setup, &f);
@@ -86,12 +131,15 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		int ref_rc;
 
 		fz_decode_op(w, setup, data + off, &s->op);
+		phase = IN_REF;
 		ref_rc = s->op.def->ref(h->ref_state ? h->ref_state : h->state, &s->op);
+		phase = IN_CORE;
 		s->rc = s->op.def->core(h->state, &s->op);
 		s->result[0] = '\0';
 		if (h->result)
 			h->result(h->state, &s->op, s->rc, s->result, sizeof(s->result));
 		nr_steps++;
+		phase = IN_CHECK;
 		if (!h->check(h->state, &s->op, s->rc, ref_rc, &f)) {
 			fz_report(h, setup, &f);
 			abort();
@@ -99,6 +147,8 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		if (s2fuzz_verbose)
 			print_step(stdout, w, nr_steps - 1, s);
 	}
+	phase = IN_FINI;
 	h->fini(h->state);
+	fz_live_end();
 	return 0;
 }

@@ -16,6 +16,9 @@
 
 #define SIM_POISON 0xdeadbeefdeadbeefULL
 
+/* Called when an assertion fails (the core's or the machine's), before the abort. */
+extern void (*sim_assert_hook)(const char *expr, const char *file, int line);
+
 enum sim_event_kind {
 	SIM_EV_STORE,
 	SIM_EV_TLBI_LEAF,
