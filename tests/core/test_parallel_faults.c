@@ -88,22 +88,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct leaf_list {
-	u64 n;
-	u64 (*e)[3];
-};
-
-static void collect(void *arg, u64 ia, u32 level, pte_t e)
-{
-	struct leaf_list *l = arg;
-
-	l->e = realloc(l->e, (l->n + 1) * sizeof(*l->e));
-	l->e[l->n][0] = ia;
-	l->e[l->n][1] = level;
-	l->e[l->n][2] = e;
-	l->n++;
-}
-
 static int by_stamp(const void *a, const void *b)
 {
 	const struct fault *x = a, *y = b;
@@ -115,7 +99,6 @@ static int by_stamp(const void *a, const void *b)
 static void check_phase(struct tbl_fixture *par, struct tbl_fixture *ser, struct worker *workers)
 {
 	static struct fault all[NR_THREADS * FAULTS_PER_PHASE];
-	struct leaf_list lp = { 0 }, ls = { 0 };
 	u64 n = 0;
 
 	for (u32 t = 0; t < NR_THREADS; t++) {
@@ -132,12 +115,7 @@ static void check_phase(struct tbl_fixture *par, struct tbl_fixture *ser, struct
 				 0);
 	}
 	tbl_check(&par->sim, &par->pgt, NULL);
-	tbl_for_each_leaf(&par->sim, &par->pgt, collect, &lp);
-	tbl_for_each_leaf(&ser->sim, &ser->pgt, collect, &ls);
-	assert_int_equal(lp.n, ls.n);
-	assert_memory_equal(lp.e, ls.e, lp.n * sizeof(*lp.e));
-	free(lp.e);
-	free(ls.e);
+	tbl_assert_same_leaves(&par->sim, &par->pgt, &ser->sim, &ser->pgt);
 }
 
 static void parallel_faults_match_serial_application(void **state)

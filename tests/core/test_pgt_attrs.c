@@ -118,6 +118,104 @@ static void relax_perms_adds_never_removes(void **state)
 	test_free(log);
 }
 
+/*
+ * S4, S14, S44: prot is a non-empty subset of RWX; anything else is -EINVAL,
+ * as are an unaligned or out-of-range address, whether or not a leaf is
+ * there (so never -EAGAIN), and nothing is stored or invalidated.
+ */
+static void relax_perms_refuses_bad_arguments_and_changes_nothing(void **state)
+{
+	static const u32 bad_prot[] = { 0, 0x8, PGT_PROT_R | 0x8, PGT_PROT_RWX | 0x10,
+					PGT_PROT_W | 0x80000000U };
+	static const u64 where[] = { 0x5000, SZ_2M + 3 * SZ_4K, SZ_1G };
+	struct tbl_fixture *f = *state;
+	struct ev_log *log = test_malloc(sizeof(*log));
+	u64 pool_free;
+	pte_t page, block;
+
+	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(0x5000), 1, pa_init(SZ_1G), PGT_PROT_R,
+				    PGT_MEM_NORMAL),
+			 0);
+	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(SZ_2M), SZ_2M / SZ_4K, pa_init(2 * SZ_1G),
+				    PGT_PROT_R, PGT_MEM_NORMAL),
+			 0);
+	page = tbl_leaf(&f->pgt, 0x5000, NULL);
+	block = tbl_leaf(&f->pgt, SZ_2M, NULL);
+	pool_free = sim_pool_free(&f->pool);
+	ev_log_attach(log, &f->sim);
+	/* A page, a block, and an address with no leaf (SZ_1G). */
+	for (u32 i = 0; i < sizeof(bad_prot) / sizeof(bad_prot[0]); i++) {
+		for (u32 j = 0; j < sizeof(where) / sizeof(where[0]); j++) {
+			int rc = pgt_s2_relax_perms(&f->pgt, ipa_init(where[j]), bad_prot[i]);
+
+			if (rc != -EINVAL)
+				print_error("relax_perms(%#llx, prot %#x) = %d, want -EINVAL\n",
+					    (unsigned long long)where[j], bad_prot[i], rc);
+			assert_int_equal(rc, -EINVAL);
+		}
+	}
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(0x5008), PGT_PROT_RW), -EINVAL);
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(1ULL << 39), PGT_PROT_RW), -EINVAL);
+	assert_int_equal(log->n, 0);
+	assert_int_equal(tbl_leaf(&f->pgt, 0x5000, NULL), page);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_2M, NULL), block);
+	assert_int_equal(sim_pool_free(&f->pool), pool_free);
+	test_free(log);
+}
+
+/* One store in place and one invalidation of the leaf at its own level. */
+static void assert_relaxed_in_place(struct ev_log *log, pte_t old, pte_t now, u64 base, u32 level)
+{
+	int store = ev_log_find(log, 0, SIM_EV_STORE);
+	int tlbi = ev_log_find(log, 0, SIM_EV_TLBI_LEAF);
+
+	assert_int_equal(log->n, 2);
+	assert_true(store == 0 && tlbi == 1);
+	assert_int_equal(log->ev[store].old, old);
+	assert_int_equal(log->ev[store].new_pte, now);
+	assert_int_equal(log->ev[tlbi].ia, base);
+	assert_int_equal(log->ev[tlbi].level, level);
+	ev_log_clear(log);
+}
+
+/* S14, S44: exactly the given permissions are added, X on a device leaf too. */
+static void relax_perms_adds_exactly_the_given_permissions(void **state)
+{
+	struct tbl_fixture *f = *state;
+	struct ev_log *log = test_malloc(sizeof(*log));
+	u64 pool_free;
+	pte_t old, now;
+
+	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(SZ_2M), SZ_2M / SZ_4K, pa_init(2 * SZ_1G),
+				    PGT_PROT_R, PGT_MEM_NORMAL),
+			 0);
+	assert_int_equal(pgt_s2_map(&f->pgt, ipa_init(0x9000), 1, pa_init(0x9000000), PGT_PROT_RW,
+				    PGT_MEM_DEVICE),
+			 0);
+	pool_free = sim_pool_free(&f->pool);
+	ev_log_attach(log, &f->sim);
+	/* W on the block, through a page inside it: the block, not a split. */
+	old = tbl_leaf(&f->pgt, SZ_2M, NULL);
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(SZ_2M + 7 * SZ_4K), PGT_PROT_W), 0);
+	now = tbl_leaf(&f->pgt, SZ_2M, NULL);
+	assert_int_equal(now, old | PTE_S2_AP_W);
+	assert_relaxed_in_place(log, old, now, SZ_2M, 2);
+	/* Then X: execute-never goes, read and write stay. */
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(SZ_2M), PGT_PROT_X), 0);
+	assert_int_equal(tbl_leaf(&f->pgt, SZ_2M, NULL), now & ~PTE_S2_XN_MASK);
+	assert_relaxed_in_place(log, now, now & ~PTE_S2_XN_MASK, SZ_2M, 2);
+	/* X on a device page is added as asked. */
+	old = tbl_leaf(&f->pgt, 0x9000, NULL);
+	assert_int_equal(old & PTE_S2_XN_MASK, PTE_S2_XN);
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(0x9000), PGT_PROT_X), 0);
+	assert_relaxed_in_place(log, old, old & ~PTE_S2_XN_MASK, 0x9000, 3);
+	/* Everything there already: 0, nothing written. */
+	assert_int_equal(pgt_s2_relax_perms(&f->pgt, ipa_init(SZ_2M), PGT_PROT_RWX), 0);
+	assert_int_equal(log->n, 0);
+	assert_int_equal(sim_pool_free(&f->pool), pool_free);
+	test_free(log);
+}
+
 static void split_breaks_1g_block_to_pages(void **state)
 {
 	struct tbl_fixture *f = *state;
@@ -246,6 +344,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mkyoung_and_relax_without_leaf_are_eagain, setup_s2,
 						teardown),
 		cmocka_unit_test_setup_teardown(relax_perms_adds_never_removes, setup_s2, teardown),
+		cmocka_unit_test_setup_teardown(
+			relax_perms_refuses_bad_arguments_and_changes_nothing, setup_s2, teardown),
+		cmocka_unit_test_setup_teardown(relax_perms_adds_exactly_the_given_permissions,
+						setup_s2, teardown),
 		cmocka_unit_test_setup_teardown(split_breaks_1g_block_to_pages, setup_s2, teardown),
 		cmocka_unit_test_setup_teardown(split_enomem_changes_nothing, setup_s2, teardown),
 		cmocka_unit_test_setup_teardown(get_leaf_reports_level_and_entry, setup_s2,

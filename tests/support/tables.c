@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 static void check_table(struct sim *sim, struct pgt *pgt, paddr_t pa, u32 level, u64 base,
@@ -69,6 +70,35 @@ pte_t tbl_leaf(struct pgt *pgt, u64 ia, u32 *level)
 	if (level)
 		*level = l;
 	return e;
+}
+
+struct leaf_list {
+	u64 n;
+	u64 (*e)[3];
+};
+
+static void collect(void *arg, u64 ia, u32 level, pte_t e)
+{
+	struct leaf_list *l = arg;
+
+	l->e = realloc(l->e, (l->n + 1) * sizeof(*l->e));
+	assert_non_null(l->e);
+	l->e[l->n][0] = ia;
+	l->e[l->n][1] = level;
+	l->e[l->n][2] = e;
+	l->n++;
+}
+
+void tbl_assert_same_leaves(struct sim *sim_a, struct pgt *a, struct sim *sim_b, struct pgt *b)
+{
+	struct leaf_list la = { 0 }, lb = { 0 };
+
+	tbl_for_each_leaf(sim_a, a, collect, &la);
+	tbl_for_each_leaf(sim_b, b, collect, &lb);
+	assert_int_equal(la.n, lb.n);
+	assert_memory_equal(la.e, lb.e, la.n * sizeof(*la.e));
+	free(la.e);
+	free(lb.e);
 }
 
 void tbl_print_stats(const char *title, const struct tbl_stats *s)

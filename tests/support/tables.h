@@ -24,6 +24,12 @@ void tbl_check(struct sim *sim, struct pgt *pgt, struct tbl_stats *stats);
 void tbl_for_each_leaf(struct sim *sim, struct pgt *pgt, tbl_leaf_fn fn, void *arg);
 /* The leaf (or invalid entry) that maps @ia, and its level if @level is not NULL. */
 pte_t tbl_leaf(struct pgt *pgt, u64 ia, u32 *level);
+/*
+ * Fail the test unless @a (on @sim_a) and @b (on @sim_b) hold the same
+ * leaves and invalid entries, by input address, level and descriptor.
+ * Table pages are not compared: each side has its own.
+ */
+void tbl_assert_same_leaves(struct sim *sim_a, struct pgt *a, struct sim *sim_b, struct pgt *b);
 /* A printable dump of leaves by level, for scenario reports. */
 void tbl_print_stats(const char *title, const struct tbl_stats *s);
 
