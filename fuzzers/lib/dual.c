@@ -8,6 +8,8 @@
  */
 #include "dual.h"
 
+#include "feedback.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,6 +328,7 @@ static struct dual state;
 
 static int world_init(void *d, const void *setup, struct fz_failure *f)
 {
+	fz_feedback_pkvm_start();
 	return dual_init(d, setup, f);
 }
 
@@ -341,12 +344,30 @@ static bool pkvm_check(void *d, const struct fz_op *op, int core_rc, int ref_rc,
 	return dual_check(d, op->def->name, core_rc, ref_rc, f);
 }
 
+/* State feedback on either target's operations (feedback.h). */
+static void pkvm_observe(void *d, const struct fz_op *op, int rc, bool done)
+{
+	fz_feedback_pkvm(d, &fz_world_pkvm, op, rc, done);
+}
+
+static void hvc_observe(void *d, const struct fz_op *op, int rc, bool done)
+{
+	fz_feedback_pkvm(d, &fz_world_hvc, op, rc, done);
+}
+
+static void summary(const void *d, FILE *out)
+{
+	(void)d;
+	fz_feedback_print_lifecycle(out);
+}
+
 const struct fz_harness fz_pkvm_harness = {
 	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format, &state.ref,
+	pkvm_observe, summary,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
 const struct fz_harness fz_hvc_harness = {
 	&fz_world_hvc, &state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
-	fz_machine_format, &state.ref,
+	fz_machine_format, &state.ref, hvc_observe, summary,
 };

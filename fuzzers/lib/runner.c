@@ -2,6 +2,7 @@
 /* The comparison runner: one loop, one trace, one report for every world. */
 #include "runner.h"
 
+#include "feedback.h"
 #include "last_words.h"
 
 #include <stdio.h>
@@ -131,6 +132,8 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		int ref_rc;
 
 		fz_decode_op(w, setup, data + off, &s->op);
+		if (h->observe)
+			h->observe(h->state, &s->op, 0, false);
 		phase = IN_REF;
 		ref_rc = s->op.def->ref(h->ref_state ? h->ref_state : h->state, &s->op);
 		phase = IN_CORE;
@@ -144,9 +147,14 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 			fz_report(h, setup, &f);
 			abort();
 		}
+		fz_feedback_op(s->op.index, s->rc);
+		if (h->observe)
+			h->observe(h->state, &s->op, s->rc, true);
 		if (s2fuzz_verbose)
 			print_step(stdout, w, nr_steps - 1, s);
 	}
+	if (s2fuzz_verbose && h->summary)
+		h->summary(h->state, stdout);
 	phase = IN_FINI;
 	h->fini(h->state);
 	fz_live_end();

@@ -46,6 +46,10 @@ struct fz_harness {
 	size_t (*describe)(const void *setup, char *buf, size_t len);
 	/* What the reference's calls get: the reference inside @state (NULL: @state). */
 	void *ref_state;
+	/* Optional: sees each operation before it runs (@done false) and once it passed. */
+	void (*observe)(void *state, const struct fz_op *op, int rc, bool done);
+	/* Optional: what the run reached, printed after it under -v. */
+	void (*summary)(const void *state, FILE *out);
 };
 
 /* Set by the replay program (-v): print every operation as it runs. */

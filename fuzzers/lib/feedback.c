@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/* State feedback (feedback.h): the counters, and the abstract states of a pKVM machine. */
+#include "feedback.h"
+
+#include "dual.h"
+#include "ops_hvc.h"
+#include "ops_pkvm.h"
+
+#include <string.h>
+
+/* Where each kind of state counts, in the counters below. */
+enum {
+	FB_OP = 0,	  /* operation x result class: 64 x 12 */
+	FB_PAGE = 768,	  /* page-state transitions: 16 x 16 */
+	FB_VM = 1024,	  /* the operated VM's state, and how many VMs live and dead */
+	FB_TABLES = 1280, /* per table kind: grew, shrank or not, by how many pages */
+	FB_LIFE = 1408,	  /* lifecycle milestones met: 64 */
+	FB_SIZE = 2048,
+};
+
+/* libFuzzer clears and reads these around every input. */
+__attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t counters[FB_SIZE];
+/* AFL++'s coverage map, when this program is built for it. */
+extern uint8_t *__afl_area_ptr __attribute__((weak));
+extern uint32_t __afl_map_size __attribute__((weak));
+
+void fz_feedback_hit(unsigned id)
+{
+	uint8_t *c = &counters[id % FB_SIZE];
+
+	if (*c != 0xff)
+		(*c)++;
+	if (&__afl_area_ptr && __afl_area_ptr && &__afl_map_size && __afl_map_size > 1)
+		__afl_area_ptr[1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_map_size - 1)]++;
+}
+
+static unsigned rc_class(int rc)
+{
+	static const int errnos[] = { 1, 2, 11, 12, 16, 17, 22, 95 };
+
+	if (rc >= 0)
+		return rc ? 10 : 0;
+	for (unsigned i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (-rc == errnos[i])
+			return 1 + i;
+	return 11;
+}
+
+void fz_feedback_op(unsigned index, int rc)
+{
+	fz_feedback_hit(FB_OP + (index % 64) * 12 + rc_class(rc));
+}
+
+/* One operation in fuzz_pkvm's terms, whichever target ran it. */
+struct pkvm_call {
+	const struct fz_op_def *row; /* NULL: no call (a hypercall id nothing answers) */
+	uint64_t pfn;		     /* the page it is about, or ~0 */
+	unsigned vm;		     /* the VM it is about, or ~0 */
+};
+
+static struct pkvm_call as_pkvm_call(const struct fz_world *w, const struct fz_op *op)
+{
+	uint64_t v[PK_NR_FIELDS] = { 0 };
+	struct pkvm_call c = { NULL, ~0ULL, ~0U };
+
+	if (w == &fz_world_pkvm) {
+		c.row = op->def;
+		for (unsigned f = 0; f < PK_NR_FIELDS; f++)
+			v[f] = op->v[f];
+	} else if (op->index == HV_OP_ABORT) {
+		c.row = fz_op_find(&fz_world_pkvm, "host_mem_abort");
+		v[PK_ADDR] = op->v[HV_ADDR];
+	} else {
+		unsigned reg = HV_X1;
+
+		c.row = fz_hvc_id_row(op->v[HV_X0]);
+		for (unsigned f = 0; c.row && f < PK_NR_FIELDS && reg <= HV_X4; f++)
+			if (c.row->fields & (1U << f))
+				v[f] = op->v[reg++];
+	}
+	if (!c.row)
+		return c;
+	if (c.row->fields & (1U << PK_PFN))
+		c.pfn = v[PK_PFN];
+	else if (c.row->fields & (1U << PK_PGD))
+		c.pfn = v[PK_PGD];
+	else if (c.row->fields & (1U << PK_ADDR))
+		c.pfn = v[PK_ADDR] >> 12;
+	if (c.row->fields & (1U << PK_VM))
+		c.vm = (unsigned)v[PK_VM];
+	return c;
+}
+
+/* A page's state in a few words: who owns it, who else sees it, what for. */
+static unsigned page_state(const struct ref *r, uint64_t pfn)
+{
+	struct ref_page_state st;
+
+	if (pfn == ~0ULL)
+		return 15;
+	ref_page(r, pfn, &st);
+	if (!st.memory)
+		return 0;
+	switch (st.owner) {
+	case REF_OWNER_HOST:
+		if (st.hyp == REF_SHARED_BORROWED)
+			return st.pin ? 3 : 2;
+		if (st.guest == REF_SHARED_BORROWED)
+			return 4;
+		return st.host == REF_OWNED ? 1 : 5;
+	case REF_OWNER_HYP:
+		return 6;
+	case REF_OWNER_GUEST:
+		if (st.vm < REF_MAX_VMS && r->vm[st.vm].state == REF_VM_DEAD)
+			return 7;
+		return 8 + (st.role & 3);
+	default:
+		return 14;
+	}
+}
+
+static unsigned bucket(uint64_t n)
+{
+	unsigned b = 0;
+
+	while (n && b < 11) {
+		n >>= 1;
+		b++;
+	}
+	return b;
+}
+
+static struct {
+	unsigned life;
+	uint64_t reclaimed[8]; /* pages reclaimed this run, for FZ_LIFE_RETOUCHED */
+	unsigned nr_reclaimed;
+	unsigned before; /* the operated page's state before the operation */
+	uint64_t tables[2 + PKVM_MAX_VMS];
+} run;
+
+void fz_feedback_pkvm_start(void)
+{
+	memset(&run, 0, sizeof(run));
+}
+
+static bool named(const struct fz_op_def *row, const char *name)
+{
+	return !strcmp(row->name, name);
+}
+
+static bool was_reclaimed(uint64_t pfn)
+{
+	for (unsigned i = 0; i < run.nr_reclaimed && i < 8; i++)
+		if (run.reclaimed[i] == pfn)
+			return true;
+	return false;
+}
+
+/* The milestones @c's success meets, given those met before. */
+static void lifecycle(const struct pkvm_call *c)
+{
+	const char *n = c->row->name;
+
+	if (named(c->row, "vm_create"))
+		run.life |= FZ_LIFE_CREATED;
+	else if (named(c->row, "host_donate_guest"))
+		run.life |= FZ_LIFE_DONATED;
+	else if (named(c->row, "host_share_guest"))
+		run.life |= FZ_LIFE_SHARED;
+	else if (named(c->row, "vm_teardown") && (run.life & (FZ_LIFE_DONATED | FZ_LIFE_SHARED)))
+		run.life |= FZ_LIFE_TORN_DOWN;
+	else if (named(c->row, "host_reclaim_page") && (run.life & FZ_LIFE_TORN_DOWN)) {
+		run.life |= FZ_LIFE_RECLAIMED;
+		run.reclaimed[run.nr_reclaimed++ % 8] = c->pfn;
+	} else if (!strncmp(n, "host_", 5) && (run.life & FZ_LIFE_RECLAIMED) &&
+		   was_reclaimed(c->pfn)) {
+		run.life |= FZ_LIFE_RETOUCHED;
+	}
+}
+
+void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_op *op, int rc,
+		      bool done)
+{
+	struct pkvm_call c = as_pkvm_call(w, op);
+	unsigned live = 0, dead = 0;
+
+	if (!done) {
+		run.before = page_state(&d->ref, c.pfn);
+		return;
+	}
+	if (w != &fz_world_pkvm)
+		fz_feedback_op(c.row ? (unsigned)(c.row - fz_pkvm_ops) : PK_NR_OPS, rc);
+	if (!c.row)
+		return;
+	fz_feedback_hit(FB_PAGE + run.before * 16 + page_state(&d->ref, c.pfn));
+	if (c.vm < d->m.nr_vm_slots) {
+		const struct ref_vm *vm = &d->ref.vm[c.vm];
+
+		fz_feedback_hit(FB_VM + (vm->state % 3) * 12 + bucket(vm->owned) + (rc ? 0U : 36U));
+	}
+	for (unsigned v = 0; v < d->m.nr_vm_slots; v++) {
+		live += d->ref.vm[v].state == REF_VM_LIVE;
+		dead += d->ref.vm[v].state == REF_VM_DEAD;
+	}
+	fz_feedback_hit(FB_VM + 128 + (live > 3 ? 3 : live) * 4 + (dead > 3 ? 3 : dead));
+	for (unsigned i = 0; i < 2 + d->m.nr_vm_slots; i++) {
+		uint64_t n = d->slot[i].tables;
+		unsigned dir = n > run.tables[i] ? 1 : n < run.tables[i] ? 2 : 0;
+
+		run.tables[i] = n;
+		fz_feedback_hit(FB_TABLES + ((i < 2 ? i : 2) * 3 + dir) * 12 + bucket(n));
+	}
+	if (!rc)
+		lifecycle(&c);
+	fz_feedback_hit(FB_LIFE + run.life);
+}
+
+unsigned fz_feedback_lifecycle(void)
+{
+	return run.life;
+}
+
+void fz_feedback_print_lifecycle(FILE *out)
+{
+	static const char *const words[] = { "created", "donated",   "shared",
+					     "torn-down", "reclaimed", "re-touched" };
+
+	fprintf(out, "lifecycle:");
+	for (unsigned i = 0; i < 6; i++)
+		if (run.life & (1U << i))
+			fprintf(out, " %s", words[i]);
+	fprintf(out, "%s\n", run.life == FZ_LIFE_WHOLE ? " (whole)" : "");
+}
