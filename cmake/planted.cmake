@@ -33,7 +33,16 @@ set(S2FUZZ_PLANTED_BUGS
 	13 fault_counts_one_page_short fuzz_pgtable digest/fault_map/
 	14 wrprotect_skips_invalidation fuzz_pgtable bbm/wrprotect/
 	# a stale translation only the TLB model sees (BBM takes the core's addresses)
-	15 relax_perms_invalidates_the_table_start fuzz_pgtable tlb/relax_perms/)
+	15 relax_perms_invalidates_the_table_start fuzz_pgtable tlb/relax_perms/
+	# classes from KVM's history (docs/planted-bugs.md names the commits)
+	16 host_shares_mmio_with_hyp fuzz_pkvm return-code/host_share_hyp/core=0/ref=-1
+	17 hyp_mapping_left_on_donate_to_host fuzz_pkvm digest/hyp_donate_host/
+	18 teardown_frees_only_the_first_level fuzz_pkvm invariant/vm_teardown/
+	19 split_pages_made_at_the_block_level fuzz_pgtable digest/split/
+	20 relax_perms_drops_exec fuzz_pgtable digest/relax_perms/
+	21 memtype_change_made_in_place fuzz_pgtable bbm/map/
+	22 mkold_reports_young_from_the_new_entry fuzz_pgtable return-code/mkold/core=0/ref=1
+	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/)
 # The same by number: S2FUZZ_PLANTED_NUMBERS, and S2FUZZ_PLANTED_NAME_N,
 # S2FUZZ_PLANTED_TARGET_N and S2FUZZ_PLANTED_SIGNATURE_N for each. A row
 # missing a field would shift every row after it: stop at the first that
