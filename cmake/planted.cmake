@@ -39,7 +39,7 @@ set(S2FUZZ_PLANTED_BUGS
 	17 hyp_mapping_left_on_donate_to_host fuzz_pkvm digest/hyp_donate_host/
 	18 teardown_frees_only_the_first_level fuzz_pkvm invariant/vm_teardown/
 	19 split_pages_made_at_the_block_level fuzz_pgtable digest/split/
-	20 relax_perms_drops_exec fuzz_pgtable digest/relax_perms/
+	20 relax_perms_drops_exec fuzz_pgtable digest/
 	21 memtype_change_made_in_place fuzz_pgtable bbm/map/
 	22 mkold_reports_young_from_the_new_entry fuzz_pgtable return-code/mkold/core=0/ref=1
 	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/)
