@@ -9,41 +9,63 @@ get_filename_component(S2FUZZ_PLANTED_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE
 set(S2FUZZ_PATCH_ARGS --batch --forward --fuzz=0 --no-backup-if-mismatch --reject-file=- -p1)
 
 # The catalogue: bug number, name (the patch's, NN-name.patch), the fuzz target
-# that must catch it. tests/planted makes a test of each row; a catalogue build
-# (S2FUZZ_PLANTED_CATALOGUE) makes that target's programs for each.
+# that must catch it, and the start of the signature its finding must have
+# (CHECK/OPERATION/WHAT, docs/input-format.md; no spaces): the check that sees
+# the bug's root cause, as far as it stays the same under other seeds. A
+# finding of another check is not this bug caught. tests/planted makes a test
+# of each row; a catalogue build (S2FUZZ_PLANTED_CATALOGUE) makes that
+# target's programs for each.
 set(S2FUZZ_PLANTED_BUGS
-	1 refcount_off_by_one_on_valid_to_valid_update fuzz_pkvm
-	2 table_zapped_while_holding_a_counted_entry fuzz_pkvm
-	3 zap_invalidates_one_address_not_the_span fuzz_pkvm
-	4 table_freed_before_its_invalidation fuzz_pkvm
-	5 abort_block_size_with_region_end_inclusive fuzz_pkvm
-	6 annotation_lost_on_split fuzz_pkvm
-	7 enomem_leaves_a_half_made_mapping fuzz_pkvm
-	8 break_before_make_skipped fuzz_pkvm
+	1 refcount_off_by_one_on_valid_to_valid_update fuzz_pkvm digest/
+	2 table_zapped_while_holding_a_counted_entry fuzz_pkvm digest/
+	3 zap_invalidates_one_address_not_the_span fuzz_pkvm bbm/
+	4 table_freed_before_its_invalidation fuzz_pkvm bbm/
+	5 abort_block_size_with_region_end_inclusive fuzz_pkvm digest/host_mem_abort/
+	6 annotation_lost_on_split fuzz_pkvm digest/
+	7 enomem_leaves_a_half_made_mapping fuzz_pkvm digest/
+	8 break_before_make_skipped fuzz_pkvm bbm/
 	# in the shared-walk fault path, which fuzz_pgtable drives
-	9 locked_left_behind fuzz_pgtable
-	10 shared_and_borrowed_bits_swapped fuzz_pkvm
-	11 coalescing_skipped_on_host_unshare_guest fuzz_pkvm
-	12 error_precedence_ebusy_before_eperm fuzz_pkvm
+	9 locked_left_behind fuzz_pgtable digest/fault_map/
+	10 shared_and_borrowed_bits_swapped fuzz_pkvm digest/
+	11 coalescing_skipped_on_host_unshare_guest fuzz_pkvm digest/host_unshare_guest/
+	12 error_precedence_ebusy_before_eperm fuzz_pkvm return-code/vm_create/core=-16/ref=-1
 	# the table library on its own: a serial fault's -ENOMEM, the TLB model
-	13 fault_counts_one_page_short fuzz_pgtable
-	14 wrprotect_skips_invalidation fuzz_pgtable
+	13 fault_counts_one_page_short fuzz_pgtable digest/fault_map/
+	14 wrprotect_skips_invalidation fuzz_pgtable bbm/wrprotect/
 	# a stale translation only the TLB model sees (BBM takes the core's addresses)
-	15 relax_perms_invalidates_the_table_start fuzz_pgtable)
-# The same by number: S2FUZZ_PLANTED_NUMBERS, and S2FUZZ_PLANTED_NAME_N and
-# S2FUZZ_PLANTED_TARGET_N for each.
+	15 relax_perms_invalidates_the_table_start fuzz_pgtable tlb/relax_perms/
+	# classes from KVM's history (docs/planted-bugs.md names the commits)
+	16 host_shares_mmio_with_hyp fuzz_pkvm return-code/host_share_hyp/core=0/ref=-1
+	17 hyp_mapping_left_on_donate_to_host fuzz_pkvm digest/hyp_donate_host/
+	18 teardown_frees_only_the_first_level fuzz_pkvm invariant/vm_teardown/
+	19 split_pages_made_at_the_block_level fuzz_pgtable digest/split/
+	20 relax_perms_drops_exec fuzz_pgtable digest/
+	21 memtype_change_made_in_place fuzz_pgtable bbm/map/
+	22 mkold_reports_young_from_the_new_entry fuzz_pgtable return-code/mkold/core=0/ref=1
+	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/)
+# The same by number: S2FUZZ_PLANTED_NUMBERS, and S2FUZZ_PLANTED_NAME_N,
+# S2FUZZ_PLANTED_TARGET_N and S2FUZZ_PLANTED_SIGNATURE_N for each. A row
+# missing a field would shift every row after it: stop at the first that
+# does not read as one.
 set(S2FUZZ_PLANTED_NUMBERS "")
 set(rows ${S2FUZZ_PLANTED_BUGS})
 while(rows)
-	list(POP_FRONT rows n name target)
+	list(POP_FRONT rows n name target signature)
+	if(NOT n MATCHES "^[0-9]+$" OR NOT target MATCHES "^fuzz_[a-z]+$"
+	   OR NOT signature MATCHES "^[a-z-]+/")
+		message(FATAL_ERROR "S2FUZZ_PLANTED_BUGS: '${n} ${name} ${target} ${signature}' is "
+			"not a row 'number name fuzz_target CHECK/...' (cmake/planted.cmake)")
+	endif()
 	list(APPEND S2FUZZ_PLANTED_NUMBERS ${n})
 	set(S2FUZZ_PLANTED_NAME_${n} ${name})
 	set(S2FUZZ_PLANTED_TARGET_${n} ${target})
+	set(S2FUZZ_PLANTED_SIGNATURE_${n} ${signature})
 endwhile()
 unset(rows)
 unset(n)
 unset(name)
 unset(target)
+unset(signature)
 
 # s2fuzz_patched_core(PLANT COPY CHANGED_VAR): COPY/core becomes a copy of
 # core/ with tests/planted/NN-*.patch applied, made at configure time; a change

@@ -1,30 +1,49 @@
 #!/usr/bin/env bash
 # Fuzz a core with one planted bug (docs/planted-bugs.md) from its fuzz
 # target's seed corpus with a fixed seed for at most SECONDS on one core. Exit
-# 0 and print the finding's signature when the fuzzer catches it and the
-# report is whole: the replay program (the one ./s2fuzz replay runs)
-# reproduces the finding from the saved input with the same signature line,
-# and its report shows the operation trace, the check, and for a digest
-# mismatch the first differing entry decoded.
+# 0 and print the finding's signature when the fuzzer catches it, the
+# signature starts with the one the catalogue pins for the bug (a finding of
+# another check is not this bug's root cause), and the report is whole: the
+# replay program (the one ./s2fuzz replay runs) reproduces the finding from
+# the saved input with the same signature line, and its report shows the
+# operation trace, the check, and for a digest mismatch the first differing
+# entry decoded.
+#
+# --from-header fuzzes from a corpus of one input, the target's header of
+# zero bytes with no records (docs/input-format.md), instead of the seed
+# corpus: how far the fuzzer gets on its own. --seed N gives libFuzzer
+# another seed (1 unless told).
 #
 # BUILD_DIR is a catalogue build (S2FUZZ_PLANTED_CATALOGUE, cmake/planted.cmake):
 # one tree with every bug's programs, fuzz_X_planted_N for the target X its
 # row names. The first form configures it and builds bug BUG's programs; the
 # second builds the whole catalogue (the suite's first step); with --built,
 # BUG's programs are taken as built.
-# usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS]
+# usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS]
 #        planted-bug.sh build BUILD_DIR
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
-usage="usage: planted-bug.sh [--built] BUG BUILD_DIR [SECONDS] | build BUILD_DIR"
-# The catalogue's rows, "N name target" (S2FUZZ_PLANTED_BUGS in cmake/planted.cmake).
+usage="usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | build BUILD_DIR"
+# The catalogue's rows, "N name target signature" (S2FUZZ_PLANTED_BUGS in
+# cmake/planted.cmake).
 catalogue()
 {
-	awk '$1 ~ /^[0-9]+$/ && NF == 3 && $3 ~ /^fuzz_/ { sub(/\)$/, "", $3); print }' \
+	awk '$1 ~ /^[0-9]+$/ && NF == 4 && $3 ~ /^fuzz_/ { sub(/\)$/, "", $4); print }' \
 		"$root/cmake/planted.cmake"
+}
+
+# The size of a target's header (docs/input-format.md): an input of that many
+# zero bytes is a valid header with no records.
+header_size()
+{
+	case $1 in
+	fuzz_parallel) echo 4 ;;
+	fuzz_pkvm | fuzz_hvc | fuzz_pgtable) echo 16 ;;
+	*) echo "planted-bug: no header size known for $1" >&2; return 1 ;;
+	esac
 }
 
 configure()
@@ -39,7 +58,7 @@ if [[ ${1:-} == build ]]; then
 	[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
 	configure "$2"
 	targets=()
-	while read -r n _ t; do
+	while read -r n _ t _; do
 		targets+=(--target "${t}_planted_$n" --target "${t/fuzz_/replay_}_planted_$n")
 	done < <(catalogue)
 	while read -r t; do
@@ -50,18 +69,27 @@ if [[ ${1:-} == build ]]; then
 	echo "planted-bug: the catalogue's $(catalogue | wc -l) bugs are built in $2"
 	exit 0
 fi
-built=false
-if [[ ${1:-} == --built ]]; then
-	built=true
+built=false from_header=false seed=1
+while (($#)); do
+	case $1 in
+	--built) built=true ;;
+	--from-header) from_header=true ;;
+	--seed)
+		[[ ${2:-} =~ ^[0-9]+$ ]] || { echo "planted-bug: --seed takes a number" >&2; exit 2; }
+		seed=$2
+		shift
+		;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 [[ $# -ge 2 && $# -le 3 ]] || { echo "$usage" >&2; exit 2; }
 bug=$1 dir=$2 seconds=${3:-60}
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "planted-bug: SECONDS must be a number" >&2; exit 2; }
 bug=$((10#$bug))
-target=$(catalogue | awk -v n="$bug" '$1 == n { print $3 }')
-[[ -n $target ]] ||
+read -r target pinned < <(catalogue | awk -v n="$bug" '$1 == n { print $3, $4 }') || true
+[[ -n ${target:-} && -n ${pinned:-} ]] ||
 	{ echo "planted-bug: bug $bug is not in the catalogue (cmake/planted.cmake)" >&2; exit 2; }
 fuzzer=$dir/fuzzers/${target}_planted_$bug
 replayer=$dir/fuzzers/${target/fuzz_/replay_}_planted_$bug
@@ -75,10 +103,22 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-log=$dir/planted-$bug.log
+mkdir "$work/corpus"
+# Runs of one bug under other seeds or from the header keep logs of their own.
+tag=
+((seed == 1)) || tag+=-seed$seed
+! $from_header || tag+=-header
+log=$dir/planted-$bug$tag.log
+from=$dir/corpora/$target/seeds
+if $from_header; then
+	from=$work/header
+	mkdir "$from"
+	size=$(header_size "$target")
+	head -c "$size" /dev/zero >"$from/header"
+fi
 start=$(date +%s)
-if "$fuzzer" -seed=1 -max_total_time="$seconds" -timeout=10 -len_control=0 \
-	-max_len=2048 -artifact_prefix="$work/" "$work" "$dir/corpora/$target/seeds" \
+if "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
+	-max_len=2048 -artifact_prefix="$work/" "$work/corpus" "$from" \
 	>"$log" 2>&1; then
 	echo "planted bug $bug: NOT caught within ${seconds}s" >&2
 	exit 1
@@ -95,13 +135,15 @@ elapsed=$(($(date +%s) - start))
 # The finding must replay, whole, from the input the fuzzer saved.
 crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
 [[ -n $crash ]] || { echo "planted bug $bug: no reproducer was saved" >&2; exit 1; }
-report=$dir/planted-$bug-replay.log
+report=$dir/planted-$bug$tag-replay.log
 # (The braces keep the shell's "Aborted" notice out of the test log.)
 if { "$replayer" "$crash" >"$report" 2>&1; } 2>/dev/null; then
 	echo "planted bug $bug: the replay of $(basename "$crash") ran clean" >&2
 	exit 1
 fi
 problems=()
+[[ $signature == "$pinned"* ]] ||
+	problems+=("the signature '$signature' does not start with the catalogue's '$pinned'")
 replayed=$(sed -n 's/^s2fuzz-signature: //p' "$report" | head -1)
 [[ $replayed == "$signature" ]] ||
 	problems+=("the replay's signature is '$replayed', the fuzzer's '$signature'")
@@ -114,12 +156,13 @@ if [[ $signature == digest/* ]]; then
 		problems+=("the differing entry is not decoded on both sides")
 fi
 if ((${#problems[@]})); then
-	echo "planted bug $bug: caught, but the report is not whole:" >&2
+	echo "planted bug $bug: caught, but not as the catalogue says, or the report is not whole:" >&2
 	printf '  %s\n' "${problems[@]}" >&2
 	cat "$report" >&2
 	exit 1
 fi
 how="on a seed input"
+$from_header && how="on the header"
 [[ -z $execs ]] || how="${execs#\#} executions"
 echo "planted bug $bug: caught after ${elapsed}s ($how): $signature"
 echo "  replayed from $(basename "$crash"): same signature, trace and decoded report"

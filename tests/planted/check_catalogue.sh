@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The catalogue is whole: every patch tests/planted/NN-name.patch has its
 # planted_bug_N_name_is_caught test (the list S2FUZZ_PLANTED_BUGS in cmake/planted.cmake,
-# passed here as number, name, target triples) and its row in
-# docs/planted-bugs.md, and every test and every row has its patch.
-# usage: check_catalogue.sh ROOT [NUMBER NAME TARGET]...
+# passed here as number, name, target, signature rows) and its row in
+# docs/planted-bugs.md, and every test and every row has its patch; each row
+# names a fuzz target and pins a signature CHECK/..., and the docs' row shows
+# the same signature.
+# usage: check_catalogue.sh ROOT [NUMBER NAME TARGET SIGNATURE]...
 set -uo pipefail
 
 root=$1
@@ -11,7 +13,7 @@ shift
 # shellcheck source=tests/planted/fail.sh
 source "$(dirname "${BASH_SOURCE[0]}")/fail.sh"
 
-declare -A patch_of test_of row_of
+declare -A patch_of test_of row_of signature_of
 shopt -s nullglob
 for p in "$root"/tests/planted/*.patch; do
 	f=${p##*/}
@@ -20,16 +22,26 @@ for p in "$root"/tests/planted/*.patch; do
 	[[ -z ${patch_of[$n]:-} ]] || fail "two patches for bug $n: ${patch_of[$n]} and $f"
 	patch_of[$n]=$f
 done
-while (($# >= 3)); do
-	n=$1 name=$2
-	shift 3
+while (($# >= 4)); do
+	n=$1 name=$2 target=$3 signature=$4
+	shift 4
 	[[ -z ${test_of[$n]:-} ]] || fail "two tests for bug $n"
+	[[ $target =~ ^fuzz_[a-z]+$ ]] || fail "bug $n: '$target' is not a fuzz target"
+	[[ $signature =~ ^[a-z-]+/[^[:space:]]*$ ]] ||
+		fail "bug $n: '$signature' is not the start of a signature CHECK/OPERATION/WHAT"
 	test_of[$n]=$name
+	signature_of[$n]=$signature
 done
-(($# == 0)) || fail "the list of tests is not made of (number, name, target) triples"
-while read -r n; do
+(($# == 0)) || fail "the list of tests is not made of (number, name, target, signature) rows"
+# The docs' table: | N | bug | where | caught by | `signature` |
+while IFS='|' read -r _ n _ _ _ sig _; do
+	n=${n// /}
+	[[ $n =~ ^[0-9]+$ ]] || continue
 	row_of[$n]=1
-done < <(sed -n 's/^| \([0-9][0-9]*\) |.*/\1/p' "$root/docs/planted-bugs.md")
+	sig=${sig//[ \`]/}
+	[[ -z ${signature_of[$n]:-} || $sig == "${signature_of[$n]}" ]] ||
+		fail "docs/planted-bugs.md pins '$sig' for bug $n, cmake/planted.cmake '${signature_of[$n]}'"
+done < <(grep -E '^\| [0-9]+ \|' "$root/docs/planted-bugs.md")
 
 for n in $(printf '%s\n' "${!patch_of[@]}" | sort -n); do
 	want=$(printf '%02d-%s.patch' "$n" "${test_of[$n]:-}")
