@@ -9,8 +9,11 @@
  * map as a running host would.
  */
 #include "dual.h"
+#include "mutator.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_hvc_harness, data, size);
 }
+
+FZ_MUTATOR_HOOKS(fz_world_hvc)

@@ -8,8 +8,11 @@
  * program from this one source.
  */
 #include "tables.h"
+#include "mutator.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_tables_harness, data, size);
 }
+
+FZ_MUTATOR_HOOKS(fz_world_tables)

@@ -6,8 +6,11 @@
  * libFuzzer, AFL++ and as a replay program from this one source.
  */
 #include "dual.h"
+#include "mutator.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	return fz_run(&fz_pkvm_harness, data, size);
 }
+
+FZ_MUTATOR_HOOKS(fz_world_pkvm)

@@ -15,6 +15,7 @@ enum {
 	FB_VM = 1024,	  /* the operated VM's state, and how many VMs live and dead */
 	FB_TABLES = 1280, /* per table kind: grew, shrank or not, by how many pages */
 	FB_LIFE = 1408,	  /* lifecycle milestones met: 64 */
+	FB_DEPTH = 1472,  /* how many different operations succeeded in this run: 64 */
 	FB_SIZE = 2048,
 };
 
@@ -135,6 +136,7 @@ static struct {
 	uint64_t reclaimed[8]; /* pages reclaimed this run, for FZ_LIFE_RETOUCHED */
 	unsigned nr_reclaimed;
 	unsigned before; /* the operated page's state before the operation */
+	uint64_t succeeded; /* operations (by index) that returned 0 this run */
 	uint64_t tables[2 + PKVM_MAX_VMS];
 } run;
 
@@ -195,14 +197,18 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 	fz_feedback_hit(FB_PAGE + run.before * 16 + page_state(&d->ref, c.pfn));
 	if (c.vm < d->m.nr_vm_slots) {
 		const struct ref_vm *vm = &d->ref.vm[c.vm];
+		uint64_t cache = ref_pool_free(&d->ref, REF_POOL_VM(c.vm));
 
-		fz_feedback_hit(FB_VM + (vm->state % 3) * 12 + bucket(vm->owned) + (rc ? 0U : 36U));
+		/* Its state, the pages it owns and its memcache's free pages, each up to a few. */
+		unsigned owned = vm->owned < 11 ? (unsigned)vm->owned : 11;
+
+		fz_feedback_hit(FB_VM + ((vm->state % 3) * 12 + owned) * 4 + (cache < 3 ? (unsigned)cache : 3));
 	}
 	for (unsigned v = 0; v < d->m.nr_vm_slots; v++) {
 		live += d->ref.vm[v].state == REF_VM_LIVE;
 		dead += d->ref.vm[v].state == REF_VM_DEAD;
 	}
-	fz_feedback_hit(FB_VM + 128 + (live > 3 ? 3 : live) * 4 + (dead > 3 ? 3 : dead));
+	fz_feedback_hit(FB_VM + 160 + (live > 3 ? 3 : live) * 4 + (dead > 3 ? 3 : dead));
 	for (unsigned i = 0; i < 2 + d->m.nr_vm_slots; i++) {
 		uint64_t n = d->slot[i].tables;
 		unsigned dir = n > run.tables[i] ? 1 : n < run.tables[i] ? 2 : 0;
@@ -210,9 +216,12 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 		run.tables[i] = n;
 		fz_feedback_hit(FB_TABLES + ((i < 2 ? i : 2) * 3 + dir) * 12 + bucket(n));
 	}
-	if (!rc)
+	if (!rc) {
 		lifecycle(&c);
+		run.succeeded |= 1ULL << (c.row - fz_pkvm_ops);
+	}
 	fz_feedback_hit(FB_LIFE + run.life);
+	fz_feedback_hit(FB_DEPTH + (unsigned)__builtin_popcountll(run.succeeded));
 }
 
 unsigned fz_feedback_lifecycle(void)

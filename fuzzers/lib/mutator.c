@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/* Structure-aware mutation (mutator.h): records as units, fields copied between them. */
+#include "mutator.h"
+
+#include <string.h>
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max) __attribute__((weak));
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+static unsigned below(struct rng *r, size_t n)
+{
+	return n ? (unsigned)(next(r) % n) : 0;
+}
+
+struct input {
+	const struct fz_world *w;
+	uint8_t *data;
+	size_t n; /* whole records */
+	size_t cap; /* records that fit */
+};
+
+static uint8_t *rec(const struct input *in, size_t i)
+{
+	return in->data + in->w->header_size + i * in->w->record_size;
+}
+
+static size_t input_size(const struct input *in)
+{
+	return in->w->header_size + in->n * in->w->record_size;
+}
+
+static const struct fz_op_def *def_of(const struct fz_world *w, const uint8_t *r)
+{
+	return &w->op[w->select ? w->select(r, w->nr_ops) : r[0] % w->nr_ops];
+}
+
+/* A field's bits, small more often than not: small pages, VMs, counts. */
+static void draw_field(struct rng *r, uint8_t *record, const struct fz_field *f)
+{
+	static const uint64_t ranges[] = { 4, 256, 1 << 16, 0 };
+	uint64_t range = ranges[below(r, 4)];
+	uint64_t v = range ? next(r) % range : next(r);
+
+	fz_wr(record + f->off, f->width, v ^ f->xor);
+}
+
+/*
+ * Make field @f of record @i what an earlier record had in the same bytes
+ * (the page it donated, the VM it created); false when none had.
+ */
+static bool retarget(struct rng *r, const struct input *in, size_t i, const struct fz_field *f)
+{
+	const struct fz_world *w = in->w;
+	size_t start = below(r, i);
+
+	for (size_t k = 0; k < i; k++) {
+		const uint8_t *src = rec(in, (start + i - k) % i);
+		const struct fz_op_def *d = def_of(w, src);
+
+		for (unsigned g = 0; g < w->nr_fields; g++) {
+			if (!(d->fields & (1U << g)) || w->field[g].off != f->off ||
+			    w->field[g].width != f->width)
+				continue;
+			memcpy(rec(in, i) + f->off, src + f->off, f->width);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One of @d's fields, at random; NULL when it takes none. */
+static const struct fz_field *some_field(struct rng *r, const struct fz_world *w,
+					 const struct fz_op_def *d)
+{
+	unsigned n = (unsigned)__builtin_popcount(d->fields), pick;
+
+	if (!n)
+		return NULL;
+	pick = below(r, n);
+	for (unsigned f = 0; f < w->nr_fields; f++)
+		if ((d->fields & (1U << f)) && !pick--)
+			return &w->field[f];
+	return NULL;
+}
+
+/* Record @i becomes a new operation, its fields drawn or taken from earlier records. */
+static void new_record(struct rng *r, const struct input *in, size_t i)
+{
+	const struct fz_world *w = in->w;
+	unsigned index = below(r, w->nr_ops);
+	const struct fz_op_def *d = &w->op[index];
+	uint8_t *p = rec(in, i);
+
+	for (size_t b = 0; b < w->record_size; b++)
+		p[b] = (uint8_t)next(r);
+	for (unsigned f = 0; f < w->nr_fields; f++) {
+		if (!(d->fields & (1U << f)))
+			continue;
+		if (below(r, 3) || !retarget(r, in, i, &w->field[f]))
+			draw_field(r, p, &w->field[f]);
+	}
+	/* The selector last; a field in its byte keeps any value that still selects @index. */
+	for (unsigned tries = 0; def_of(w, p) != d && tries < 16; tries++)
+		p[0] = (uint8_t)next(r);
+	if (def_of(w, p) != d)
+		p[0] = w->encode_select ? w->encode_select(index) : (uint8_t)index;
+}
+
+static void move_records(const struct input *in, size_t to, size_t from, size_t n)
+{
+	memmove(rec(in, to), rec(in, from), n * in->w->record_size);
+}
+
+static void bytes_mutation(struct rng *r, uint8_t *data, size_t *size, size_t max)
+{
+	if (LLVMFuzzerMutate) {
+		*size = LLVMFuzzerMutate(data, *size, max);
+		return;
+	}
+	if (*size)
+		data[below(r, *size)] ^= (uint8_t)(1U << below(r, 8));
+}
+
+size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t max, unsigned seed)
+{
+	struct rng r = { seed * 0x9e3779b97f4a7c15ULL | 1 };
+	struct input in = { w, data, 0, 0 };
+	size_t rs = w->record_size, i, j;
+	const struct fz_field *f;
+
+	if (max < w->header_size + rs)
+		return size;
+	if (size < w->header_size) {
+		memset(data + size, 0, w->header_size - size);
+		size = w->header_size;
+	}
+	in.n = (size - w->header_size) / rs;
+	in.cap = (max - w->header_size) / rs;
+	i = below(&r, in.n);
+	switch (in.n ? below(&r, 16) : 0) {
+	case 0: case 1: case 2: /* a new operation, at the end as often as not */
+		if (in.n == in.cap)
+			in.n--;
+		i = below(&r, 2) ? in.n : below(&r, in.n + 1);
+		move_records(&in, i + 1, i, in.n - i);
+		in.n++;
+		new_record(&r, &in, i);
+		break;
+	case 3: /* one fewer */
+		move_records(&in, i, i + 1, in.n - i - 1);
+		in.n--;
+		break;
+	case 4: /* one again, later */
+		if (in.n == in.cap)
+			break;
+		j = i + 1 + below(&r, in.n - i);
+		move_records(&in, j + 1, j, in.n - j);
+		in.n++;
+		memcpy(rec(&in, j), rec(&in, i), rs);
+		break;
+	case 5: { /* two swap places */
+		uint8_t tmp[FZ_MAX_RECORD];
+
+		j = below(&r, in.n);
+		memcpy(tmp, rec(&in, i), rs);
+		memcpy(rec(&in, i), rec(&in, j), rs);
+		memcpy(rec(&in, j), tmp, rs);
+		break;
+	}
+	case 6: case 7: case 8: /* about what an earlier one was about */
+		f = some_field(&r, w, def_of(w, rec(&in, i)));
+		if (f && !retarget(&r, &in, i, f))
+			draw_field(&r, rec(&in, i), f);
+		break;
+	case 9: case 10: /* a field anew */
+		f = some_field(&r, w, def_of(w, rec(&in, i)));
+		if (f)
+			draw_field(&r, rec(&in, i), f);
+		break;
+	case 11: /* another operation in its place */
+		new_record(&r, &in, i);
+		break;
+	case 12: /* another machine */
+		data[below(&r, w->header_size)] = (uint8_t)next(&r);
+		break;
+	default:
+		bytes_mutation(&r, data, &size, max);
+		return size;
+	}
+	return input_size(&in);
+}
+
+size_t fz_cross_over(const struct fz_world *w, const uint8_t *a, size_t a_size, const uint8_t *b,
+		     size_t b_size, uint8_t *out, size_t max, unsigned seed)
+{
+	struct rng r = { seed * 0x9e3779b97f4a7c15ULL | 1 };
+	size_t hs = w->header_size, rs = w->record_size;
+	size_t na = a_size < hs ? 0 : (a_size - hs) / rs, nb = b_size < hs ? 0 : (b_size - hs) / rs;
+	size_t cap, keep, from, take;
+
+	if (max < hs)
+		return 0;
+	cap = (max - hs) / rs;
+	memset(out, 0, hs);
+	memcpy(out, a, a_size < hs ? a_size : hs);
+	/* @a's first records, then @b's from some record on: one lifecycle into another. */
+	keep = below(&r, na + 1);
+	keep = keep < cap ? keep : cap;
+	memcpy(out + hs, a + hs, keep * rs);
+	from = below(&r, nb + 1);
+	take = nb - from < cap - keep ? nb - from : cap - keep;
+	memcpy(out + hs + keep * rs, b + hs + from * rs, take * rs);
+	return hs + (keep + take) * rs;
+}
