@@ -42,7 +42,9 @@ set(S2FUZZ_PLANTED_BUGS
 	20 relax_perms_drops_exec fuzz_pgtable digest/
 	21 memtype_change_made_in_place fuzz_pgtable bbm/map/
 	22 mkold_reports_young_from_the_new_entry fuzz_pgtable return-code/mkold/core=0/ref=1
-	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/)
+	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/
+	# a plain store in a shared walk: only fuzz_parallel's shared-store check
+	30 fault_changes_a_leaf_with_a_plain_store fuzz_parallel shared-store/fault_map/plain-store)
 # The same by number: S2FUZZ_PLANTED_NUMBERS, and S2FUZZ_PLANTED_NAME_N,
 # S2FUZZ_PLANTED_TARGET_N and S2FUZZ_PLANTED_SIGNATURE_N for each. A row
 # missing a field would shift every row after it: stop at the first that

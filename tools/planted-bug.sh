@@ -148,7 +148,8 @@ replayed=$(sed -n 's/^s2fuzz-signature: //p' "$report" | head -1)
 [[ $replayed == "$signature" ]] ||
 	problems+=("the replay's signature is '$replayed', the fuzzer's '$signature'")
 grep -q '^==== s2fuzz: .* ====$' "$report" || problems+=("no report header")
-grep -qE '^ +0  ' "$report" || problems+=("no operation trace")
+# The trace: fz_report numbers the operations; fuzz_parallel lists each vCPU's.
+grep -qE '^ +0  |^  vcpu[0-9]+#0 ' "$report" || problems+=("no operation trace")
 grep -q '^check: ' "$report" || problems+=("no check line")
 if [[ $signature == digest/* ]]; then
 	grep -q '^first difference in ' "$report" || problems+=("no first differing entry")

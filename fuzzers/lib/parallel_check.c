@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The checks after a fuzz_parallel run (SPEC §9, docs/fuzz_parallel.md),
- * cheapest first: the table's invariants, faults that lost with nobody to
- * lose to, break-before-make, then linearizability (parallel_serial.c);
- * and the report a failure prints.
+ * cheapest first: stores a shared walk must not make (parallel_store.c
+ * judged them as they happened), the table's invariants, faults that lost
+ * with nobody to lose to, break-before-make, then linearizability
+ * (parallel_serial.c); and the report a failure prints.
  */
 #include "parallel_run.h"
 
@@ -87,9 +88,18 @@ static bool check_bbm(struct par_run *r, struct fz_failure *f)
 		       "rule");
 }
 
+/* Check 0: every store to an entry others can see was a swap from a read or a publish. */
+static bool check_stores(const struct par_run *r, struct fz_failure *f)
+{
+	if (!r->store_failed)
+		return true;
+	*f = r->store_failure;
+	return false;
+}
+
 bool par_check(struct par_run *r, struct fz_failure *f)
 {
-	return check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && check_tlb(r, f) &&
+	return check_stores(r, f) && check_table(r, f) && check_alone(r, f) && check_bbm(r, f) && check_tlb(r, f) &&
 	       par_check_serial(r, f);
 }
 
@@ -137,7 +147,8 @@ static void print_interleaving(const struct par_run *r, FILE *out)
 {
 	size_t col = 0;
 
-	fprintf(out, "interleaving (L load, C compare-and-swap, K after a LOCKED store):\n ");
+	fprintf(out, "interleaving (L load, C compare-and-swap, K after a LOCKED store, "
+		"S before a store):\n ");
 	for (size_t i = 0; i < r->nr_trace; i++) {
 		const struct par_point *pt = &r->trace[i];
 		bool start = !i || pt->vcpu != r->trace[i - 1].vcpu || pt->op != r->trace[i - 1].op;

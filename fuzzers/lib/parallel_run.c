@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Running one fuzz_parallel input. The platform's access hook (before every
- * shared-walk load and compare-and-swap) is a scheduling point; so is the
- * moment just after a walker swapped an entry to LOCKED, the window in which
- * real CPUs see a break-before-make in progress. The store hook classifies
- * each store by the table page it lands in:
+ * shared-walk load and compare-and-swap, and before every store into a table
+ * other walkers can reach) is a scheduling point; so is the moment just
+ * after a walker swapped an entry to LOCKED, the window in which real CPUs
+ * see a break-before-make in progress. The hooks also feed the shared-store
+ * check (parallel_store.c). The store hook classifies each store by the
+ * table page it lands in:
  *
  *  - live: the page is reachable from the root now. Fed to the
  *    break-before-make checker; it takes effect.
@@ -28,6 +30,26 @@
 /* Where the pool's pages sit in the simulated physical address space. */
 #define POOL_BASE 0x800000000ULL
 #define SIM_SLOTS 1024U
+
+/* @page's record in r->tables, or NULL for a page outside the pool. */
+static struct par_table *table_of(struct par_run *r, uint64_t page)
+{
+	uint64_t i = (page - POOL_BASE) >> PGT_PAGE_SHIFT;
+
+	return page >= POOL_BASE && i < FZP_POOL_FULL ? &r->tables[i] : NULL;
+}
+
+/* A store that makes an entry a table: remember where the table hangs. */
+static void note_link(struct par_run *r, const struct sim_event *ev)
+{
+	struct par_table *t;
+
+	if (!pte_is_table(ev->new_pte, ev->level))
+		return;
+	t = table_of(r, pa_addr(pte_table_pa(ev->new_pte)));
+	if (t)
+		*t = (struct par_table){ true, ev->level + 1, ev->ia };
+}
 
 /* Was @page unlinked? Its record (with the operation that did it), or NULL. */
 static struct par_dead *dead_find(struct par_run *r, uint64_t page)
@@ -69,6 +91,20 @@ static bool reachable(struct par_run *r, uint64_t page, u64 ia, u32 level)
 		t = sim_phys_to_virt(&r->sim, pte_table_pa(e));
 	}
 	return pa == page;
+}
+
+/*
+ * Other walkers can reach a table that hangs on the path from the root now,
+ * or one a shared walk unlinked (they may still be inside). A table never
+ * linked since it was allocated is private to the walker filling it.
+ */
+bool par_page_visible(struct par_run *r, uint64_t page)
+{
+	const struct par_table *t = table_of(r, page);
+
+	if (dead_find(r, page))
+		return true;
+	return t && t->linked && reachable(r, page, t->ia, t->level);
 }
 
 static void feed_bbm(struct par_run *r, const struct sim_event *ev)
@@ -126,7 +162,23 @@ static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_ac
 
 	if (v < 0)
 		return;
+	if (kind == PGT_ACCESS_STORE) {
+		const struct pgt_mm *mm = sim_mm(&r->sim);
+		void *va = (void *)((uintptr_t)ptep & ~(uintptr_t)(PGT_PAGE_SIZE - 1));
+		uint64_t page = pa_addr(mm->ops->virt_to_phys(mm->ctx, va));
+
+		/*
+		 * A store into a table no other walker can reach gets no point:
+		 * nobody could see the difference, and filling a split table
+		 * would cost 512 of them.
+		 */
+		if (par_page_visible(r, page))
+			schedule(r, v, 'S');
+		par_store_access(r, (unsigned)v, ptep, kind);
+		return;
+	}
 	schedule(r, v, kind == PGT_ACCESS_LOAD ? 'L' : 'C');
+	par_store_access(r, (unsigned)v, ptep, kind);
 	o = &r->ops[r->cur_op[v]];
 	r->clock++;
 	if (o->start == UINT64_MAX)
@@ -158,6 +210,7 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 	const struct par_dead *d;
 	struct par_op *o;
 
+	note_link(r, ev);
 	if (v < 0) {
 		feed_bbm(r, ev); /* the exclusive prelude */
 		return;
@@ -168,6 +221,7 @@ static void on_store(struct par_run *r, const struct sim_event *ev)
 	d = dead_find(r, pa_addr(ev->table));
 	unlinker = d ? d->unlinker : PAR_NO_OP;
 	live = !d && reachable(r, pa_addr(ev->table), ev->ia, ev->level);
+	par_store_event(r, (unsigned)v, ev, live || d);
 	if (live)
 		feed_bbm(r, ev);
 	else if (d && was_table)
@@ -210,8 +264,14 @@ static void on_event(void *arg, const struct sim_event *ev)
 		on_store(r, ev);
 		return;
 	}
-	if (ev->kind == SIM_EV_PAGE_FREE && (d = dead_find(r, pa_addr(ev->page))))
-		*d = r->dead[--r->nr_dead];
+	if (ev->kind == SIM_EV_PAGE_FREE) {
+		struct par_table *t = table_of(r, pa_addr(ev->page));
+
+		if (t)
+			t->linked = false;
+		if ((d = dead_find(r, pa_addr(ev->page))))
+			*d = r->dead[--r->nr_dead];
+	}
 	feed_bbm(r, ev);
 }
 
@@ -252,6 +312,7 @@ static void run_op(struct par_run *r, struct par_op *o)
 		unsigned locked = o->locked_seen;
 
 		o->attempts++;
+		par_store_attempt(r, o->vcpu);
 		o->start = UINT64_MAX;
 		o->stores = o->split_stores = 0;
 		o->reach_lo = o->reach_hi = 0;
@@ -299,6 +360,7 @@ static void vcpu_body(void *arg, unsigned v)
 bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 {
 	struct sim_observer obs = { .event = on_event, .access = on_access, .arg = r };
+	struct par_table *root;
 
 	if (!fzp_decode(data, size, &r->in))
 		return false;
@@ -307,6 +369,9 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 	r->clock = r->nr_eagain = r->nr_locked = r->nr_effects = 0;
 	r->nr_ops = r->nr_dead = r->nr_splits = 0;
 	r->nr_trace = 0;
+	r->store_failed = false;
+	memset(r->tables, 0, sizeof(r->tables));
+	memset(r->walker, 0, sizeof(r->walker));
 	r->sched.cur = -1;
 	for (unsigned v = 0; v < r->in.setup.nr_vcpus; v++)
 		for (unsigned i = 0; i < r->in.nr_ops[v]; i++)
@@ -326,6 +391,9 @@ bool par_run(struct par_run *r, const uint8_t *data, size_t size)
 	if (pgt_init(&r->pgt, PGT_GUEST_S2, r->in.setup.ia_bits, 1, sim_mm(&r->sim), &r->pool,
 		     NULL))
 		abort(); /* the pool always holds the root */
+	if (!(root = table_of(r, pa_addr(r->pgt.root_pa))))
+		abort(); /* from the pool too */
+	*root = (struct par_table){ true, r->pgt.start_level, 0 };
 	for (unsigned i = 0; i < r->in.nr_prelude; i++) {
 		r->prelude_rc[i] = run_core(r, &r->in.prelude[i]);
 		if (!diff_bbm_end_op(&r->bbm) && !r->bbm_failed)

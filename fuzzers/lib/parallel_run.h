@@ -70,8 +70,36 @@ struct par_split {
 /* One scheduling point, as it resolved. */
 struct par_point {
 	uint8_t vcpu;
-	uint8_t kind; /* 'L' load, 'C' compare-and-swap, 'K' after a LOCKED store */
+	/* 'L' load, 'C' compare-and-swap, 'K' after a LOCKED store, 'S' before a store */
+	uint8_t kind;
 	uint8_t op;
+};
+
+/* Entries a walker read lately, for the shared-store check (parallel_store.c). */
+#define PAR_READS 16
+
+/*
+ * What the shared-store check keeps of one vCPU's walk: what it read, the
+ * access the core announced and has not made yet, and the entry it holds
+ * LOCKED.
+ */
+struct par_walker {
+	struct {
+		pte_t *ptep;
+		pte_t val;
+	} read[PAR_READS]; /* a ring, this attempt's loads and own stores */
+	unsigned nr_read;
+	pte_t *pending; /* the entry of an announced compare-and-swap or store */
+	enum pgt_access pending_kind;
+	pte_t before; /* the entry just before an announced plain store */
+	pte_t *locked; /* the entry this vCPU swapped to LOCKED and has not published */
+};
+
+/* Where a table page of the pool hangs: the entry that last linked it. */
+struct par_table {
+	bool linked;
+	u32 level; /* the page's own level */
+	u64 ia;	   /* an address it translates */
 };
 
 /* A table page a shared walk unlinked, and the operation that did it. */
@@ -108,6 +136,10 @@ struct par_run {
 	size_t nr_trace;
 	uint64_t nr_eagain, nr_locked;
 	uint64_t nr_effects; /* stores into reachable or unlinked tables, by anyone */
+	struct par_table tables[FZP_POOL_FULL]; /* by page index in the pool */
+	struct par_walker walker[FZP_MAX_VCPUS];
+	bool store_failed;	    /* a shared walker broke the store rule... */
+	struct fz_failure store_failure; /* ...the first time, in words */
 };
 
 /*
@@ -123,6 +155,22 @@ struct diff_table par_view(struct par_run *r);
 
 /* Which operation a global index is, in words ("vcpu1#2 fault_map ..."). */
 void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len);
+
+/* Is the table page at @page one other walkers can reach (live or unlinked)? */
+bool par_page_visible(struct par_run *r, uint64_t page);
+
+/*
+ * The shared-store check (parallel_store.c, SPEC §9): in a shared walk, a
+ * store to an entry other walkers can see is a compare-and-swap from the
+ * value the walker read, or the publish over the walker's own LOCKED entry.
+ * par_store_attempt: vCPU @v begins an attempt (what it read before is
+ * stale). par_store_access: @v is about to make the access @kind to @ptep,
+ * nobody else runs before it does. par_store_event: @v's store @ev happened,
+ * into a table other walkers can see (@visible) or not.
+ */
+void par_store_attempt(struct par_run *r, unsigned v);
+void par_store_access(struct par_run *r, unsigned v, pte_t *ptep, enum pgt_access kind);
+void par_store_event(struct par_run *r, unsigned v, const struct sim_event *ev, bool visible);
 
 /* All checks (parallel_check.c); false with @f filled at the first that fails. */
 bool par_check(struct par_run *r, struct fz_failure *f);

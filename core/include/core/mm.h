@@ -17,6 +17,7 @@ struct pgt_pool;
 enum pgt_access {
 	PGT_ACCESS_LOAD,
 	PGT_ACCESS_CAS,
+	PGT_ACCESS_STORE, /* a plain store, not a compare-and-swap */
 };
 
 struct pgt_mm_ops {
@@ -60,8 +61,13 @@ struct pgt_mm_ops {
 	void (*shared_exit)(void *ctx);
 	void (*free_unlinked)(void *ctx, struct pgt *pgt, void *table, u32 level);
 
-	/* Observation hooks, may be NULL: every store to an entry, and every
-	 * load or compare-and-swap of a shared walk (before it happens). */
+	/*
+	 * Observation hooks, may be NULL. on_store: every store to an entry,
+	 * after it. on_access: before it happens, every load of a shared walk,
+	 * every compare-and-swap and every plain store. Plain stores are
+	 * reported from exclusive walks too: the platform knows whether shared
+	 * walks are running (they never overlap exclusive ones, SPEC §9).
+	 */
 	void (*on_store)(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte,
 			 u64 ia, u32 level);
 	void (*on_access)(void *ctx, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind);

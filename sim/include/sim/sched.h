@@ -4,10 +4,11 @@
  * input, not the host scheduler, decides the interleaving of shared walks
  * (SPEC §9) and every run of an input is the same run. A vCPU gives up the
  * processor only at a scheduling point (sim_sched_point), which the harness
- * calls from the platform's hooks before each shared-walk load and
- * compare-and-swap. At each point one scheduling byte names the vCPU that
- * continues (modulo the number of vCPUs; a finished one passes to the next
- * unfinished in order); once the bytes run out the vCPUs take turns.
+ * calls from the platform's hooks before each shared-walk load,
+ * compare-and-swap and store to an entry other walkers can see. At each
+ * point one scheduling byte names the vCPU that continues (modulo the
+ * number of vCPUs; a finished one passes to the next unfinished in order);
+ * once the bytes run out the vCPUs take turns.
  */
 #ifndef SIM_SCHED_H
 #define SIM_SCHED_H

@@ -42,7 +42,10 @@ struct sim_event {
 
 struct sim_observer {
 	void (*event)(void *arg, const struct sim_event *ev);
-	/* Before every load or CAS of a shared walk (the parallel scheduler). */
+	/*
+	 * Before every load of a shared walk, every compare-and-swap and every
+	 * plain store (the parallel scheduler and its store check).
+	 */
 	void (*access)(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_access kind);
 	void *arg;
 };
