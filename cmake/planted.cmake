@@ -176,27 +176,36 @@ endfunction()
 # tree holds the whole catalogue and compiles the rest once (a tree per bug
 # compiled the project fifteen times). A patch may change only core/src/*.c:
 # a header would change what everything else was compiled against.
+# s2fuzz_patched_core_objects(PLANT OBJECTS): OBJECTS becomes an object library
+# of the core files planted bug PLANT changes, patched (a copy under the build
+# tree), compiled as s2fuzz_core compiles them. A program that lists them
+# before it links s2fuzz_core runs the patched code: the linker takes these
+# definitions before the archive's. Only core/src/*.c may change (a header
+# would change what everything else was compiled against).
+function(s2fuzz_patched_core_objects bug objects)
+	set(copy ${CMAKE_BINARY_DIR}/planted/${bug})
+	s2fuzz_patched_core(${bug} ${copy} changed)
+	set(sources "")
+	foreach(f ${changed})
+		if(NOT f MATCHES "^src/[^/]+\\.c$")
+			message(FATAL_ERROR "planted bug ${bug} changes core/${f}: only core/src/*.c "
+				"can be compiled into one program (build it alone, -DS2FUZZ_PLANT=${bug})")
+		endif()
+		list(APPEND sources ${copy}/core/${f})
+	endforeach()
+	add_library(${objects} OBJECT ${sources})
+	target_compile_options(${objects} PRIVATE $<TARGET_PROPERTY:s2fuzz_core,COMPILE_OPTIONS>)
+	target_include_directories(${objects} PRIVATE ${S2FUZZ_PLANTED_ROOT}/core/src
+		$<TARGET_PROPERTY:s2fuzz_core,INTERFACE_INCLUDE_DIRECTORIES>)
+	target_compile_definitions(${objects} PRIVATE
+		$<TARGET_PROPERTY:s2fuzz_core,COMPILE_DEFINITIONS>)
+endfunction()
+
 function(s2fuzz_planted_catalogue)
 	foreach(bug ${S2FUZZ_PLANTED_NUMBERS})
 		set(target ${S2FUZZ_PLANTED_TARGET_${bug}})
-		set(copy ${CMAKE_BINARY_DIR}/planted/${bug})
-		s2fuzz_patched_core(${bug} ${copy} changed)
-		set(sources "")
-		foreach(f ${changed})
-			if(NOT f MATCHES "^src/[^/]+\\.c$")
-				message(FATAL_ERROR "planted bug ${bug} changes core/${f}: a catalogue "
-					"build takes only core/src/*.c from a patch (build it alone, "
-					"-DS2FUZZ_PLANT=${bug})")
-			endif()
-			list(APPEND sources ${copy}/core/${f})
-		endforeach()
 		set(objects ${target}_planted_${bug}_core)
-		add_library(${objects} OBJECT ${sources})
-		target_compile_options(${objects} PRIVATE $<TARGET_PROPERTY:s2fuzz_core,COMPILE_OPTIONS>)
-		target_include_directories(${objects} PRIVATE ${S2FUZZ_PLANTED_ROOT}/core/src
-			$<TARGET_PROPERTY:s2fuzz_core,INTERFACE_INCLUDE_DIRECTORIES>)
-		target_compile_definitions(${objects} PRIVATE
-			$<TARGET_PROPERTY:s2fuzz_core,COMPILE_DEFINITIONS>)
+		s2fuzz_patched_core_objects(${bug} ${objects})
 		string(REPLACE "fuzz_" "replay_" replay ${target})
 		foreach(program ${target} ${replay})
 			set(name ${program}_planted_${bug})
