@@ -132,11 +132,15 @@ static unsigned bucket(uint64_t n)
 }
 
 static struct {
-	unsigned life;
-	uint64_t reclaimed[8]; /* pages reclaimed this run, for FZ_LIFE_RETOUCHED */
+	unsigned life[PKVM_MAX_VMS]; /* per VM slot, the milestones its VMs met */
+	struct {
+		uint64_t pfn;
+		unsigned vm;
+	} reclaimed[8]; /* pages reclaimed this run, and whose they were */
 	unsigned nr_reclaimed;
-	unsigned before; /* the operated page's state before the operation */
-	uint64_t succeeded; /* operations (by index) that returned 0 this run */
+	unsigned before;     /* the operated page's state before the operation */
+	unsigned before_vm;  /* and the VM that owned it, or ~0 */
+	uint64_t succeeded;  /* operations (by index) that returned 0 this run */
 	uint64_t tables[2 + PKVM_MAX_VMS];
 } run;
 
@@ -150,34 +154,32 @@ static bool named(const struct fz_op_def *row, const char *name)
 	return !strcmp(row->name, name);
 }
 
-static bool was_reclaimed(uint64_t pfn)
-{
-	for (unsigned i = 0; i < run.nr_reclaimed && i < 8; i++)
-		if (run.reclaimed[i] == pfn)
-			return true;
-	return false;
-}
-
-/* The milestones @c's success meets, given those met before. */
+/*
+ * The milestone @c's success meets, for the VM it is about: for a reclaim
+ * the VM that owned the page, for a host operation on a page reclaimed this
+ * run the VM it came from. Each VM's milestones count as a set, in any order:
+ * each new set is a state reached.
+ */
 static void lifecycle(const struct pkvm_call *c)
 {
-	const char *n = c->row->name;
+	static const char *const calls[] = { "vm_create", "host_donate_guest", "host_share_guest",
+					     "vm_teardown" };
+	unsigned vm = c->vm;
 
-	if (named(c->row, "vm_create"))
-		run.life |= FZ_LIFE_CREATED;
-	else if (named(c->row, "host_donate_guest"))
-		run.life |= FZ_LIFE_DONATED;
-	else if (named(c->row, "host_share_guest"))
-		run.life |= FZ_LIFE_SHARED;
-	else if (named(c->row, "vm_teardown") && (run.life & (FZ_LIFE_DONATED | FZ_LIFE_SHARED)))
-		run.life |= FZ_LIFE_TORN_DOWN;
-	else if (named(c->row, "host_reclaim_page") && (run.life & FZ_LIFE_TORN_DOWN)) {
-		run.life |= FZ_LIFE_RECLAIMED;
-		run.reclaimed[run.nr_reclaimed++ % 8] = c->pfn;
-	} else if (!strncmp(n, "host_", 5) && (run.life & FZ_LIFE_RECLAIMED) &&
-		   was_reclaimed(c->pfn)) {
-		run.life |= FZ_LIFE_RETOUCHED;
+	for (unsigned i = 0; i < 4; i++)
+		if (named(c->row, calls[i]) && vm < PKVM_MAX_VMS)
+			run.life[vm] |= 1U << i;
+	if (named(c->row, "host_reclaim_page") && run.before_vm < PKVM_MAX_VMS) {
+		run.life[run.before_vm] |= FZ_LIFE_RECLAIMED;
+		run.reclaimed[run.nr_reclaimed % 8].pfn = c->pfn;
+		run.reclaimed[run.nr_reclaimed++ % 8].vm = run.before_vm;
+		return;
 	}
+	if (strncmp(c->row->name, "host_", 5))
+		return;
+	for (unsigned i = 0; i < run.nr_reclaimed && i < 8; i++)
+		if (run.reclaimed[i].pfn == c->pfn)
+			run.life[run.reclaimed[i].vm] |= FZ_LIFE_RETOUCHED;
 }
 
 void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_op *op, int rc,
@@ -187,7 +189,15 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 	unsigned live = 0, dead = 0;
 
 	if (!done) {
+		struct ref_page_state st;
+
 		run.before = page_state(&d->ref, c.pfn);
+		run.before_vm = ~0U;
+		if (c.pfn != ~0ULL) {
+			ref_page(&d->ref, c.pfn, &st);
+			if (st.memory && st.owner == REF_OWNER_GUEST)
+				run.before_vm = st.vm;
+		}
 		return;
 	}
 	if (w != &fz_world_pkvm)
@@ -198,10 +208,9 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 	if (c.vm < d->m.nr_vm_slots) {
 		const struct ref_vm *vm = &d->ref.vm[c.vm];
 		uint64_t cache = ref_pool_free(&d->ref, REF_POOL_VM(c.vm));
-
-		/* Its state, the pages it owns and its memcache's free pages, each up to a few. */
 		unsigned owned = vm->owned < 11 ? (unsigned)vm->owned : 11;
 
+		/* Its state, the pages it owns and its memcache's free pages, each up to a few. */
 		fz_feedback_hit(FB_VM + ((vm->state % 3) * 12 + owned) * 4 + (cache < 3 ? (unsigned)cache : 3));
 	}
 	for (unsigned v = 0; v < d->m.nr_vm_slots; v++) {
@@ -220,23 +229,31 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 		lifecycle(&c);
 		run.succeeded |= 1ULL << (c.row - fz_pkvm_ops);
 	}
-	fz_feedback_hit(FB_LIFE + run.life);
+	for (unsigned v = 0; v < d->m.nr_vm_slots; v++)
+		if (run.life[v])
+			fz_feedback_hit(FB_LIFE + run.life[v]);
 	fz_feedback_hit(FB_DEPTH + (unsigned)__builtin_popcountll(run.succeeded));
 }
 
 unsigned fz_feedback_lifecycle(void)
 {
-	return run.life;
+	unsigned best = 0;
+
+	for (unsigned v = 0; v < PKVM_MAX_VMS; v++)
+		if (__builtin_popcount(run.life[v]) > __builtin_popcount(best))
+			best = run.life[v];
+	return best;
 }
 
 void fz_feedback_print_lifecycle(FILE *out)
 {
 	static const char *const words[] = { "created", "donated",   "shared",
 					     "torn-down", "reclaimed", "re-touched" };
+	unsigned life = fz_feedback_lifecycle();
 
 	fprintf(out, "lifecycle:");
 	for (unsigned i = 0; i < 6; i++)
-		if (run.life & (1U << i))
+		if (life & (1U << i))
 			fprintf(out, " %s", words[i]);
-	fprintf(out, "%s\n", run.life == FZ_LIFE_WHOLE ? " (whole)" : "");
+	fprintf(out, "%s\n", life == FZ_LIFE_WHOLE ? " (whole)" : "");
 }

@@ -17,14 +17,14 @@
 
 #include <stdio.h>
 
-/* The milestones of a guest's lifecycle, in the order a whole one meets them. */
+/* The milestones of a guest's lifecycle, met in this order by a whole one (per VM slot). */
 enum {
-	FZ_LIFE_CREATED = 1 << 0,    /* a VM was created */
-	FZ_LIFE_DONATED = 1 << 1,    /* a page was donated to a live VM */
-	FZ_LIFE_SHARED = 1 << 2,     /* a page was shared with a live VM */
-	FZ_LIFE_TORN_DOWN = 1 << 3,  /* a VM holding pages was torn down */
-	FZ_LIFE_RECLAIMED = 1 << 4,  /* the host reclaimed a dead VM's page */
-	FZ_LIFE_RETOUCHED = 1 << 5,  /* the host touched a reclaimed page again */
+	FZ_LIFE_CREATED = 1 << 0,    /* the VM was created */
+	FZ_LIFE_DONATED = 1 << 1,    /* a page was donated to it */
+	FZ_LIFE_SHARED = 1 << 2,     /* a page was shared with it */
+	FZ_LIFE_TORN_DOWN = 1 << 3,  /* it was torn down */
+	FZ_LIFE_RECLAIMED = 1 << 4,  /* the host reclaimed one of its pages */
+	FZ_LIFE_RETOUCHED = 1 << 5,  /* the host used a page reclaimed from it again */
 	FZ_LIFE_WHOLE = (1 << 6) - 1,
 };
 
@@ -39,7 +39,7 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 		      bool done);
 /* A new run on @d: its milestones start over. */
 void fz_feedback_pkvm_start(void);
-/* The milestones this run has met (FZ_LIFE_*), and them in words on @out. */
+/* The most milestones one VM slot met this run (FZ_LIFE_*), and them in words on @out. */
 unsigned fz_feedback_lifecycle(void);
 void fz_feedback_print_lifecycle(FILE *out);
 

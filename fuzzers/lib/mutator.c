@@ -55,27 +55,33 @@ static void draw_field(struct rng *r, uint8_t *record, const struct fz_field *f)
 	fz_wr(record + f->off, f->width, v ^ f->xor);
 }
 
+/* Copy field @f into record @i from record @src, if @src's operation has it; true if so. */
+static bool copy_field(const struct input *in, size_t i, size_t src, const struct fz_field *f)
+{
+	const struct fz_world *w = in->w;
+	const struct fz_op_def *d = def_of(w, rec(in, src));
+
+	for (unsigned g = 0; g < w->nr_fields; g++) {
+		if ((d->fields & (1U << g)) && w->field[g].off == f->off &&
+		    w->field[g].width == f->width) {
+			memcpy(rec(in, i) + f->off, rec(in, src) + f->off, f->width);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Make field @f of record @i what an earlier record had in the same bytes
  * (the page it donated, the VM it created); false when none had.
  */
 static bool retarget(struct rng *r, const struct input *in, size_t i, const struct fz_field *f)
 {
-	const struct fz_world *w = in->w;
 	size_t start = below(r, i);
 
-	for (size_t k = 0; k < i; k++) {
-		const uint8_t *src = rec(in, (start + i - k) % i);
-		const struct fz_op_def *d = def_of(w, src);
-
-		for (unsigned g = 0; g < w->nr_fields; g++) {
-			if (!(d->fields & (1U << g)) || w->field[g].off != f->off ||
-			    w->field[g].width != f->width)
-				continue;
-			memcpy(rec(in, i) + f->off, src + f->off, f->width);
+	for (size_t k = 0; k < i; k++)
+		if (copy_field(in, i, (start + i - k) % i, f))
 			return true;
-		}
-	}
 	return false;
 }
 
@@ -94,18 +100,27 @@ static const struct fz_field *some_field(struct rng *r, const struct fz_world *w
 	return NULL;
 }
 
-/* Record @i becomes a new operation, its fields drawn or taken from earlier records. */
+/*
+ * Record @i becomes a new operation. Most often it continues what one
+ * earlier record did: every field they share is copied from it (the page a
+ * donation gave, the VM and gfn it used), so a reclaim follows a donation;
+ * other fields are drawn, or taken from any earlier record.
+ */
 static void new_record(struct rng *r, const struct input *in, size_t i)
 {
 	const struct fz_world *w = in->w;
 	unsigned index = below(r, w->nr_ops);
 	const struct fz_op_def *d = &w->op[index];
+	bool follow = i && below(r, 4);
+	size_t src = follow ? i - 1 - below(r, below(r, 2) ? i : (i < 4 ? i : 4)) : 0;
 	uint8_t *p = rec(in, i);
 
 	for (size_t b = 0; b < w->record_size; b++)
 		p[b] = (uint8_t)next(r);
 	for (unsigned f = 0; f < w->nr_fields; f++) {
 		if (!(d->fields & (1U << f)))
+			continue;
+		if (follow && copy_field(in, i, src, &w->field[f]))
 			continue;
 		if (below(r, 3) || !retarget(r, in, i, &w->field[f]))
 			draw_field(r, p, &w->field[f]);
@@ -149,7 +164,7 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	in.cap = (max - w->header_size) / rs;
 	i = below(&r, in.n);
 	switch (in.n ? below(&r, 16) : 0) {
-	case 0: case 1: case 2: /* a new operation, at the end as often as not */
+	case 0: case 1: case 2: case 13: /* a new operation, at the end as often as not */
 		if (in.n == in.cap)
 			in.n--;
 		i = below(&r, 2) ? in.n : below(&r, in.n + 1);
@@ -157,9 +172,10 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 		in.n++;
 		new_record(&r, &in, i);
 		break;
-	case 3: /* one fewer */
-		move_records(&in, i, i + 1, in.n - i - 1);
-		in.n--;
+	case 3: /* one fewer, or a few */
+		j = 1 + (below(&r, 2) ? 0 : below(&r, (in.n - i + 3) / 4));
+		move_records(&in, i, i + j, in.n - i - j);
+		in.n -= j;
 		break;
 	case 4: /* one again, later */
 		if (in.n == in.cap)
@@ -207,19 +223,29 @@ size_t fz_cross_over(const struct fz_world *w, const uint8_t *a, size_t a_size, 
 	struct rng r = { seed * 0x9e3779b97f4a7c15ULL | 1 };
 	size_t hs = w->header_size, rs = w->record_size;
 	size_t na = a_size < hs ? 0 : (a_size - hs) / rs, nb = b_size < hs ? 0 : (b_size - hs) / rs;
-	size_t cap, keep, from, take;
+	size_t cap, at, from, take, rest;
+	unsigned how = below(&r, 3);
 
 	if (max < hs)
 		return 0;
 	cap = (max - hs) / rs;
+	na = na < cap ? na : cap;
 	memset(out, 0, hs);
 	memcpy(out, a, a_size < hs ? a_size : hs);
-	/* @a's first records, then @b's from some record on: one lifecycle into another. */
-	keep = below(&r, na + 1);
-	keep = keep < cap ? keep : cap;
-	memcpy(out + hs, a + hs, keep * rs);
+	memcpy(out + hs, a + hs, na * rs);
+	if (how == 2) /* as often, only @a mutated: crossing over all the time grows inputs */
+		return fz_mutate(w, out, hs + na * rs, max, seed);
+	/*
+	 * A run of @b's records into @a at some record, so that @a's lifecycle
+	 * goes on around it; or @a up to there and @b from there on.
+	 */
+	at = below(&r, na + 1);
 	from = below(&r, nb + 1);
-	take = nb - from < cap - keep ? nb - from : cap - keep;
-	memcpy(out + hs + keep * rs, b + hs + from * rs, take * rs);
-	return hs + (keep + take) * rs;
+	take = 1 + below(&r, nb - from + 1);
+	take = take < nb - from ? take : nb - from;
+	rest = how ? 0 : na - at;
+	take = take < cap - at - rest ? take : cap - at - rest;
+	memmove(out + hs + (at + take) * rs, out + hs + at * rs, rest * rs);
+	memcpy(out + hs + at * rs, b + hs + from * rs, take * rs);
+	return hs + (at + take + rest) * rs;
 }
