@@ -110,10 +110,20 @@ static void new_record(struct rng *r, const struct input *in, size_t i)
 {
 	const struct fz_world *w = in->w;
 	unsigned index = below(r, w->nr_ops);
-	const struct fz_op_def *d = &w->op[index];
 	bool follow = i && below(r, 4);
 	size_t src = follow ? i - 1 - below(r, below(r, 2) ? i : (i < 4 ? i : 4)) : 0;
+	const struct fz_op_def *d = &w->op[index];
 	uint8_t *p = rec(in, i);
+
+	/* Following a record, as often as not an operation on what it was about. */
+	for (unsigned tries = 0; follow && tries < 8 && below(r, 2); tries++) {
+		uint32_t shared = def_of(w, rec(in, src))->fields;
+
+		if (w->op[index].fields & shared)
+			break;
+		index = below(r, w->nr_ops);
+	}
+	d = &w->op[index];
 
 	for (size_t b = 0; b < w->record_size; b++)
 		p[b] = (uint8_t)next(r);
@@ -155,7 +165,8 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	const struct fz_field *f;
 
 	if (max < w->header_size + rs)
-		return size;
+		return size < max ? size : max;
+	size = size < max ? size : max;
 	if (size < w->header_size) {
 		memset(data + size, 0, w->header_size - size);
 		size = w->header_size;

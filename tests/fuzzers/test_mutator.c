@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Structure-aware mutation (fuzzers/lib/mutator.h) and state feedback
+ * (feedback.h): mutations keep inputs whole records, new records continue
+ * what earlier ones were about, cross-over splices at record boundaries;
+ * the counters tell a run that took a guest through its whole life from
+ * one that did not.
+ */
+#include "dual.h"
+#include "feedback.h"
+#include "mutator.h"
+#include "ops_pkvm.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX 2048
+
+static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc,
+						 &fz_world_tables };
+
+static size_t encode(const struct fz_world *w, const char *script, uint8_t *out)
+{
+	char err[256] = "";
+	size_t n = fz_script_to_input(w, script, out, MAX, err, sizeof(err));
+
+	if (!n)
+		fail_msg("%s", err);
+	return n;
+}
+
+/* Every mutation, from a header alone or from a few records, is a header and whole records. */
+static void mutations_keep_whole_records(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(worlds) / sizeof(worlds[0]); k++) {
+		const struct fz_world *w = worlds[k];
+		uint8_t buf[MAX];
+		size_t size = w->header_size, grew = 0;
+
+		memset(buf, 0, sizeof(buf));
+		for (unsigned seed = 1; seed <= 20000; seed++) {
+			size_t before = size;
+
+			size = fz_mutate(w, buf, size, seed % 7 ? MAX : w->header_size + 3 * w->record_size,
+					 seed);
+			assert_true(size >= w->header_size);
+			assert_int_equal((size - w->header_size) % w->record_size, 0);
+			assert_true(size <= MAX);
+			grew += size > before;
+			if (seed % 7 == 0 && size > w->header_size + 3 * w->record_size)
+				fail_msg("%s: %zu bytes past the room given", w->target, size);
+		}
+		assert_true(grew > 1000);
+	}
+}
+
+/*
+ * Records after record @src taking a VM and a gfn: how many took both of
+ * @src's (byte 1, bytes 8-15), and how many only one of them.
+ */
+static void count_follows(const uint8_t *in, size_t size, size_t src, unsigned *both,
+			  unsigned *one)
+{
+	const struct fz_world *w = &fz_world_pkvm;
+	const uint8_t *s = in + w->header_size + src * w->record_size;
+	_Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+
+	w->decode_setup(in, setup);
+	for (size_t off = w->header_size + (src + 1) * w->record_size; off + w->record_size <= size;
+	     off += w->record_size) {
+		const uint8_t *r = in + off;
+		struct fz_op op;
+		bool vm, gfn;
+
+		fz_decode_op(w, setup, r, &op);
+		if (op.def->fields != ((1U << PK_VM) | (1U << PK_GFN)))
+			continue; /* host_unshare_guest, guest_relinquish, guest_access */
+		vm = r[1] == s[1];
+		gfn = !memcmp(r + 8, s + 8, 8);
+		*both += vm && gfn;
+		*one += vm != gfn;
+	}
+}
+
+/*
+ * A new record mostly continues one earlier record: every field they share
+ * comes from it, so after a donation the relinquish or unshare names the
+ * same VM and gfn together (fields taken one by one would agree on one of
+ * the two more often than on both).
+ */
+static void new_records_continue_what_an_earlier_one_did(void **state)
+{
+	static const char script[] = "machine preset=virt\n"
+				     "host_donate_guest vm=1 pfn=mem:4660 gfn=0x1234\n";
+	uint8_t in[MAX], buf[MAX];
+	size_t n = encode(&fz_world_pkvm, script, in);
+	unsigned both = 0, one = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 20000; seed++) {
+		memcpy(buf, in, n);
+		count_follows(buf, fz_mutate(&fz_world_pkvm, buf, n, MAX, seed), 0, &both, &one);
+	}
+	assert_true(both > 100);
+	assert_true(both > 2 * one);
+}
+
+/* Cross-over: @a's header, then records each whole from @a or @b, in a few runs. */
+static void cross_over_splices_whole_records(void **state)
+{
+	static const char a_script[] = "machine preset=phone vm_slots=4\n"
+				       "vm_create vm=0 ia_bits=40 pgd=mem:8192\n"
+				       "vm_topup vm=0 pfn=mem:8193\n"
+				       "host_donate_guest vm=0 pfn=mem:100 gfn=0x1\n";
+	static const char b_script[] = "machine preset=virt\n"
+				       "vm_teardown vm=0\n"
+				       "host_reclaim_page pfn=mem:100\n"
+				       "host_access pfn=mem:100\n";
+	const struct fz_world *w = &fz_world_pkvm;
+	uint8_t a[MAX], b[MAX], out[MAX];
+	size_t na = encode(w, a_script, a), nb = encode(w, b_script, b);
+	unsigned with_b = 0, same_header = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 3000; seed++) {
+		size_t size = fz_cross_over(w, a, na, b, nb, out, MAX, seed);
+		bool from_b = false;
+
+		assert_int_equal((size - w->header_size) % w->record_size, 0);
+		same_header += !memcmp(out, a, w->header_size);
+		for (size_t off = w->header_size; off < size; off += w->record_size) {
+			bool in_a = false, in_b = false;
+
+			for (size_t o = w->header_size; o < na; o += w->record_size)
+				in_a |= !memcmp(out + off, a + o, w->record_size);
+			for (size_t o = w->header_size; o < nb; o += w->record_size)
+				in_b |= !memcmp(out + off, b + o, w->record_size);
+			/* A third of the time it is @a mutated: anything whole goes. */
+			from_b |= in_b && !in_a;
+		}
+		with_b += from_b;
+	}
+	assert_true(with_b > 500);
+	/* Only @a's own mutations (a third) change its header, and then rarely. */
+	assert_true(same_header > 2900);
+}
+
+static unsigned counters_hit(const uint8_t *in, size_t n)
+{
+	extern uint8_t __start___libfuzzer_extra_counters[], __stop___libfuzzer_extra_counters[];
+	unsigned hit = 0;
+
+	memset(__start___libfuzzer_extra_counters, 0,
+	       (size_t)(__stop___libfuzzer_extra_counters - __start___libfuzzer_extra_counters));
+	LLVMFuzzerTestOneInput(in, n);
+	for (uint8_t *c = __start___libfuzzer_extra_counters; c < __stop___libfuzzer_extra_counters;
+	     c++)
+		hit += *c != 0;
+	return hit;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fz_run(&fz_pkvm_harness, data, size);
+}
+
+/*
+ * A guest's whole life, met in one VM slot, is told apart by the counters
+ * from the same run stopped before the host uses the reclaimed page again.
+ */
+static void counters_tell_a_whole_guest_lifecycle(void **state)
+{
+	static const char life[] = "machine preset=virt vm_slots=4\n"
+				   "vm_create vm=0 ia_bits=40 pgd=mem:8192\n"
+				   "vm_topup vm=0 pfn=mem:8193\n"
+				   "vm_topup vm=0 pfn=mem:8194\n"
+				   "vm_topup vm=0 pfn=mem:8195\n"
+				   "host_donate_guest vm=0 pfn=mem:100 gfn=0x0\n"
+				   "host_share_guest vm=0 pfn=mem:200 gfn=0x10 prot=6\n"
+				   "vm_teardown vm=0\n"
+				   "host_reclaim_page pfn=mem:100\n";
+	char whole[sizeof(life) + 64];
+	uint8_t a[MAX], b[MAX];
+	size_t na, nb;
+	unsigned part, all;
+
+	(void)state;
+	snprintf(whole, sizeof(whole), "%shost_access pfn=mem:100\n", life);
+	na = encode(&fz_world_pkvm, life, a);
+	nb = encode(&fz_world_pkvm, whole, b);
+	part = counters_hit(a, na);
+	assert_int_equal(fz_feedback_lifecycle(), FZ_LIFE_WHOLE & ~FZ_LIFE_RETOUCHED);
+	all = counters_hit(b, nb);
+	assert_int_equal(fz_feedback_lifecycle(), FZ_LIFE_WHOLE);
+	assert_true(all > part);
+	/* The same milestones in another VM slot are that slot's: none is whole. */
+	b[fz_world_pkvm.header_size + 1] = 1; /* vm_create now makes VM 1 */
+	counters_hit(b, nb);
+	assert_int_not_equal(fz_feedback_lifecycle(), FZ_LIFE_WHOLE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mutations_keep_whole_records),
+		cmocka_unit_test(new_records_continue_what_an_earlier_one_did),
+		cmocka_unit_test(cross_over_splices_whole_records),
+		cmocka_unit_test(counters_tell_a_whole_guest_lifecycle),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
