@@ -21,8 +21,13 @@ enum {
 
 /* libFuzzer clears and reads these around every input. */
 __attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t counters[FB_SIZE];
-/* AFL++'s coverage map, when this program is built for it. */
-extern uint8_t *__afl_area_ptr __attribute__((weak));
+/*
+ * AFL++'s coverage map, when this program is built for it: its runtime's
+ * call that sets one byte of the map, and the map's size. (Not the map
+ * pointer itself: AFL++'s compiler pass declares that name in every file
+ * it instruments, and a second declaration would be renamed away from it.)
+ */
+void __afl_coverage_interesting(uint8_t val, uint32_t id) __attribute__((weak));
 extern uint32_t __afl_map_size __attribute__((weak));
 
 void fz_feedback_hit(unsigned id)
@@ -31,8 +36,8 @@ void fz_feedback_hit(unsigned id)
 
 	if (*c != 0xff)
 		(*c)++;
-	if (&__afl_area_ptr && __afl_area_ptr && &__afl_map_size && __afl_map_size > 1)
-		__afl_area_ptr[1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_map_size - 1)]++;
+	if (__afl_coverage_interesting && &__afl_map_size && __afl_map_size > 1)
+		__afl_coverage_interesting(*c, 1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_map_size - 1));
 }
 
 static unsigned rc_class(int rc)
