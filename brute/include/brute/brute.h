@@ -71,6 +71,22 @@ void brute_add_region(struct brute *b, uint64_t base, uint64_t size);
 void brute_reset(struct brute *b, bool host, unsigned int ia_bits);
 void brute_fini(struct brute *b);
 
+/*
+ * A machine is small enough for a check after every operation when it has
+ * at most BRUTE_SMALL_MEMORY bytes of memory (where guest tables' pages come
+ * from; 0 for §5b tables) and every table pool at most BRUTE_SMALL_POOL
+ * pages. A check rebuilds each table the operation changed, at a cost that
+ * follows its table pages (docs/brute.md has the measurements).
+ */
+#define BRUTE_SMALL_MEMORY (64ull << 20)
+#define BRUTE_SMALL_POOL   64u
+
+static inline bool brute_small_enough(uint64_t memory_bytes, uint64_t pool_a, uint64_t pool_b)
+{
+	return memory_bytes <= BRUTE_SMALL_MEMORY && pool_a <= BRUTE_SMALL_POOL &&
+	       pool_b <= BRUTE_SMALL_POOL;
+}
+
 /* ---- Driven by operations (brute_install.c) ---- */
 
 /*
