@@ -156,6 +156,12 @@ bool ref_vm_live(const struct ref *r, unsigned int vm)
 	return vm < r->desc.nr_vm_slots && r->vm[vm].state == REF_VM_LIVE;
 }
 
+/* A table's leaves, for oracles (ref.h). */
+const struct ref_lmap *ref_table_lmap(const struct ref *r, unsigned int kind, unsigned int vm)
+{
+	return table_of(r, kind, vm);
+}
+
 /* Table pages of a table, root included (§4.3). */
 uint64_t ref_table_pages(const struct ref *r, unsigned int kind, unsigned int vm)
 {

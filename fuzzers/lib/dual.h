@@ -8,6 +8,7 @@
 #ifndef FUZZ_DUAL_H
 #define FUZZ_DUAL_H
 
+#include "brute/brute.h"
 #include "core/pkvm.h"
 #include "checks.h"
 #include "machine.h"
@@ -38,6 +39,9 @@ struct dual {
 	/* Last, as dual_init clears all before it: kept by dual_end for the next run. */
 	struct sim sim;
 	bool sim_up;
+	/* The brute-force model of each slot, kept too (its nodes are reused). */
+	struct brute brute[2 + PKVM_MAX_VMS];
+	bool brute_on; /* the machine is small enough for it (brute.h) */
 };
 
 /* fuzz_hvc's comparisons after a call (ABI registers first) and its trace words. */

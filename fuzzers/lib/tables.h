@@ -10,6 +10,7 @@
 #ifndef FUZZ_TABLES_H
 #define FUZZ_TABLES_H
 
+#include "brute/brute.h"
 #include "checks.h"
 #include "ops_tables.h"
 #include "ref/ref_table.h"
@@ -45,6 +46,9 @@ struct fz_tables {
 	 */
 	struct sim sim;
 	bool sim_up;
+	/* The brute-force model of each table, on small pools (brute.h), kept likewise. */
+	struct brute brute[FZ_T_NR];
+	bool brute_on;
 };
 
 extern const struct fz_harness fz_tables_harness;

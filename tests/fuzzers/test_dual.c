@@ -3,10 +3,13 @@
  * The dual runner's own checks, where both sides could agree and still be
  * wrong: host stage-2 must never map a page the host does not own (SPEC §11).
  * And both sides on a machine with private hyp ranges (S32), which fuzz
- * inputs cannot describe yet: their whole-state digests (S27) agree.
+ * inputs cannot describe yet: their whole-state digests (S27) agree. And the
+ * third oracle (brute/): a reference whose derived shape is wrong is caught
+ * through the normal failure path, in both worlds.
  */
 #include "dual.h"
 #include "ops_pkvm.h"
+#include "tables.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,11 +194,112 @@ static void private_hyp_ranges_digests_agree_after_init_and_transitions(void **s
 	dual_fini(&d);
 }
 
+/* The first leaf run of @lm at @level with a valid template, or NULL. */
+static struct ref_run *valid_run_at(struct ref_lmap *lm, unsigned level)
+{
+	for (size_t i = 0; i < lm->leaves.nr; i++) {
+		if (lm->leaves.run[i].level == level && (lm->leaves.run[i].val & 1))
+			return &lm->leaves.run[i];
+	}
+	return NULL;
+}
+
+/*
+ * The reference's own state corrupted by hand (a test-only mutation): the
+ * brute-force model must say so before anything is compared with the core,
+ * and stay quiet once the state is put back.
+ */
+static void oracle_catches_a_reference_shape_that_is_wrong(void **state)
+{
+	static struct dual d;
+	static const uint8_t tiny[FZ_HEADER_SIZE] = { 2 }, virt[FZ_HEADER_SIZE] = { 0 };
+	struct ref_lmap *host = &d.ref.host;
+	struct fz_failure f;
+	struct fz_machine m;
+	struct ref_run *block, saved;
+
+	fz_decode_machine(virt, &m);
+	assert_int_equal(dual_init(&d, &m, &f), 0);
+	assert_false(d.brute_on); /* 2 GiB, 192-page pools: too big */
+	fz_decode_machine(tiny, &m);
+	assert_int_equal(dual_init(&d, &m, &f), 0);
+	assert_true(d.brute_on);
+	/* A host abort maps a 2 MiB default block; the oracle ran and agreed. */
+	assert_true(step(&d, "host_mem_abort", V([PK_ADDR] = 0x40400000), &f));
+	assert_true(d.brute[0].known);
+	block = valid_run_at(host, 2);
+	assert_non_null(block);
+
+	/* One table page too many, as merged intervals gone wrong would count. */
+	host->nr_tables++;
+	host->generation++;
+	assert_false(dual_check(&d, "test", 0, 0, &f));
+	assert_string_equal(f.signature, "oracle/test/tables");
+	assert_non_null(strstr(f.detail, "host stage-2"));
+	host->nr_tables--;
+	host->generation++;
+	assert_true(dual_check(&d, "test", 0, 0, &f));
+
+	/* A leaf at level 0, where no leaf may be. */
+	saved = *block;
+	block->level = 0;
+	host->generation++;
+	assert_false(dual_check(&d, "test", 0, 0, &f));
+	assert_string_equal(f.signature, "oracle/test/leaves");
+
+	/* The block no longer a host default (AF clear): §4.1 allows only pages. */
+	*block = saved;
+	block->val &= ~(1ULL << 10);
+	host->generation++;
+	assert_false(dual_check(&d, "test", 0, 0, &f));
+	assert_string_equal(f.signature, "oracle/test/host-block");
+	*block = saved;
+	host->generation++;
+	assert_true(dual_check(&d, "test", 0, 0, &f));
+	dual_fini(&d);
+}
+
+/* fuzz_pgtable's world: the same check after its operations. */
+static void oracle_catches_a_wrong_table_count_in_fuzz_pgtable(void **state)
+{
+	struct fz_tables *d = fz_tables_harness.state;
+	struct fz_tables_setup s = { { 39, FZ_TABLES_HYP_IA_BITS }, { 64, 64 }, FZ_WIN_GIB };
+	struct fz_op op = { .def = fz_op_find(&fz_world_tables, "map") };
+	struct ref_lmap *guest = &d->ref[FZ_T_GUEST].map;
+	struct fz_failure f;
+
+	assert_non_null(op.def);
+	assert_int_equal(fz_tables_harness.init(d, &s, &f), 0);
+	assert_true(d->brute_on);
+	/* Three pages at 1 GiB: a level-2 and a level-3 table under the root. */
+	assert_int_equal(ref_table_map(&d->ref[FZ_T_GUEST], 1ULL << 30, 3, 0x1000,
+				       REF_PROT_R | REF_PROT_W, REF_MT_NORMAL),
+			 0);
+	assert_int_equal(pgt_s2_map(&d->pgt[FZ_T_GUEST], ipa_init(1ULL << 30), 3, pa_init(0x1000),
+				    PGT_PROT_RW, PGT_MEM_NORMAL),
+			 0);
+	assert_true(fz_tables_harness.check(d, &op, 0, 0, &f));
+	assert_true(d->brute[FZ_T_GUEST].known);
+	assert_int_equal(brute_tables(&d->brute[FZ_T_GUEST]), 3);
+
+	guest->nr_tables--;
+	guest->generation++;
+	assert_false(fz_tables_harness.check(d, &op, 0, 0, &f));
+	assert_string_equal(f.signature, "oracle/map/tables");
+	assert_non_null(strstr(f.detail, "counts 2 table pages, its leaves need 3"));
+	guest->nr_tables++;
+	guest->generation++;
+	assert_true(fz_tables_harness.check(d, &op, 0, 0, &f));
+	fz_tables_harness.fini(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(host_mapping_a_guest_page_is_caught),
 		cmocka_unit_test(private_hyp_ranges_digests_agree_after_init_and_transitions),
+		cmocka_unit_test(oracle_catches_a_reference_shape_that_is_wrong),
+		cmocka_unit_test(oracle_catches_a_wrong_table_count_in_fuzz_pgtable),
 	};
 
 	return cmocka_run_group_tests_name("dual", tests, NULL, NULL);

@@ -234,6 +234,12 @@ bool ref_vm_live(const struct ref *r, unsigned int vm);
  * differ can skip re-hashing a table neither side touched.
  */
 uint64_t ref_table_generation(const struct ref *r, unsigned int kind, unsigned int vm);
+/*
+ * One table as its leaves, or NULL for a VM slot without one: for an oracle
+ * that rebuilds the shape from them (brute/) and checks what the reference
+ * derives. Read only.
+ */
+const struct ref_lmap *ref_table_lmap(const struct ref *r, unsigned int kind, unsigned int vm);
 /* Table pages including the root; 0 for a VM slot without a root. */
 uint64_t ref_table_pages(const struct ref *r, unsigned int kind, unsigned int vm);
 /* Where a walk for byte address ia stops: its level and descriptor. */
