@@ -19,16 +19,29 @@ enum {
 	FB_SIZE = 2048,
 };
 
-/* libFuzzer clears and reads these around every input. */
+/*
+ * libFuzzer clears and reads these around every input. Not in AFL++'s
+ * builds: its compiler pass (4.04c) reads one guard past the end of its
+ * guard section where an instrumented select picks between two edges, and
+ * the linker puts this section right after that one, so a counter's value
+ * became an edge's index into the map (a crash in diff_walk.c, from AFL++'s
+ * own inline counting). AFL++ gets the counters through its map (below).
+ */
+#if defined(__AFL_COMPILER)
+static uint8_t counters[FB_SIZE];
+#else
 __attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t counters[FB_SIZE];
+#endif
 /*
  * AFL++'s coverage map, when this program is built for it: its runtime's
- * call that sets one byte of the map, and the map's size. (Not the map
- * pointer itself: AFL++'s compiler pass declares that name in every file
- * it instruments, and a second declaration would be renamed away from it.)
+ * call that sets one byte of the map, and how many edges the program has.
+ * The counters share the edges' bytes (hashed over them): the map afl-fuzz
+ * shares is sized to the edges, and __afl_map_size may say more than that.
+ * (Not the map pointer itself: AFL++'s compiler pass declares that name in
+ * every file it instruments, and a second declaration is renamed away.)
  */
 void __afl_coverage_interesting(uint8_t val, uint32_t id) __attribute__((weak));
-extern uint32_t __afl_map_size __attribute__((weak));
+extern uint32_t __afl_final_loc __attribute__((weak));
 
 void fz_feedback_hit(unsigned id)
 {
@@ -36,8 +49,8 @@ void fz_feedback_hit(unsigned id)
 
 	if (*c != 0xff)
 		(*c)++;
-	if (__afl_coverage_interesting && &__afl_map_size && __afl_map_size > 1)
-		__afl_coverage_interesting(*c, 1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_map_size - 1));
+	if (__afl_coverage_interesting && &__afl_final_loc && __afl_final_loc > 1)
+		__afl_coverage_interesting(*c, 1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_final_loc - 1));
 }
 
 static unsigned rc_class(int rc)
