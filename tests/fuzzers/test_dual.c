@@ -221,6 +221,7 @@ static void oracle_catches_a_reference_shape_that_is_wrong(void **state)
 	fz_decode_machine(virt, &m);
 	assert_int_equal(dual_init(&d, &m, &f), 0);
 	assert_false(d.brute_on); /* 2 GiB, 192-page pools: too big */
+	dual_end(&d);
 	fz_decode_machine(tiny, &m);
 	assert_int_equal(dual_init(&d, &m, &f), 0);
 	assert_true(d.brute_on);
