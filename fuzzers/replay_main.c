@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 extern int s2fuzz_verbose;
 
 static int run_file(const char *path)
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 	int bad = 0, first = argc > 1 && !strcmp(argv[1], "-v") ? 2 : 1;
 
 	s2fuzz_verbose = first == 2;
+	LLVMFuzzerInitialize(&argc, &argv); /* as a fuzzer would: the watchdog */
 	if (first >= argc) {
 		fprintf(stderr, "usage: %s [-v] INPUT|DIR...\n", argv[0]);
 		return 2;

@@ -37,11 +37,14 @@ __attribute__((section("__libfuzzer_extra_counters"), used)) static uint8_t coun
  * call that sets one byte of the map, and how many edges the program has.
  * The counters share the edges' bytes (hashed over them): the map afl-fuzz
  * shares is sized to the edges, and __afl_map_size may say more than that.
- * (Not the map pointer itself: AFL++'s compiler pass declares that name in
- * every file it instruments, and a second declaration is renamed away.)
+ * The call goes through a pointer: AFL++'s pass gives every direct call to
+ * it an edge id of its own, in place of the one passed. (And not the map
+ * pointer itself: the pass declares that name in every file it instruments,
+ * and a second declaration is renamed away from it.)
  */
 void __afl_coverage_interesting(uint8_t val, uint32_t id) __attribute__((weak));
 extern uint32_t __afl_final_loc __attribute__((weak));
+static void (*volatile afl_set)(uint8_t val, uint32_t id) = __afl_coverage_interesting;
 
 void fz_feedback_hit(unsigned id)
 {
@@ -49,8 +52,8 @@ void fz_feedback_hit(unsigned id)
 
 	if (*c != 0xff)
 		(*c)++;
-	if (__afl_coverage_interesting && &__afl_final_loc && __afl_final_loc > 1)
-		__afl_coverage_interesting(*c, 1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_final_loc - 1));
+	if (afl_set && &__afl_final_loc && __afl_final_loc > 1)
+		afl_set(*c, 1 + (uint32_t)((id + 1) * 2654435761u) % (__afl_final_loc - 1));
 }
 
 static unsigned rc_class(int rc)
@@ -167,6 +170,13 @@ void fz_feedback_pkvm_start(void)
 	memset(&run, 0, sizeof(run));
 }
 
+void fz_feedback_start(void)
+{
+	/* libFuzzer clears its counters itself; AFL++'s persistent loop does not. */
+	if (afl_set)
+		memset(counters, 0, sizeof(counters));
+}
+
 static bool named(const struct fz_op_def *row, const char *name)
 {
 	return !strcmp(row->name, name);
@@ -187,7 +197,9 @@ static void lifecycle(const struct pkvm_call *c)
 	for (unsigned i = 0; i < 4; i++)
 		if (named(c->row, calls[i]) && vm < PKVM_MAX_VMS)
 			run.life[vm] |= 1U << i;
-	if (named(c->row, "host_reclaim_page") && run.before_vm < PKVM_MAX_VMS) {
+	if (named(c->row, "host_reclaim_page")) {
+		if (run.before_vm >= PKVM_MAX_VMS)
+			return;
 		run.life[run.before_vm] |= FZ_LIFE_RECLAIMED;
 		run.reclaimed[run.nr_reclaimed % 8].pfn = c->pfn;
 		run.reclaimed[run.nr_reclaimed++ % 8].vm = run.before_vm;
@@ -218,8 +230,8 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 		}
 		return;
 	}
-	if (w != &fz_world_pkvm)
-		fz_feedback_op(c.row ? (unsigned)(c.row - fz_pkvm_ops) : PK_NR_OPS, rc);
+	if (w != &fz_world_pkvm) /* the runner counted the hvc world's own index (0, 1) */
+		fz_feedback_op(32 + (c.row ? (unsigned)(c.row - fz_pkvm_ops) : PK_NR_OPS), rc);
 	if (!c.row)
 		return;
 	fz_feedback_hit(FB_PAGE + run.before * 16 + page_state(&d->ref, c.pfn));

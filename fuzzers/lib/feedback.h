@@ -17,7 +17,11 @@
 
 #include <stdio.h>
 
-/* The milestones of a guest's lifecycle, met in this order by a whole one (per VM slot). */
+/*
+ * The milestones of a guest's lifecycle, per VM slot. They count as a set,
+ * in whatever order a run meets them (each new set is a state reached); a
+ * whole lifecycle meets them all, in this order.
+ */
 enum {
 	FZ_LIFE_CREATED = 1 << 0,    /* the VM was created */
 	FZ_LIFE_DONATED = 1 << 1,    /* a page was donated to it */
@@ -30,8 +34,10 @@ enum {
 
 /* Count abstract state @id (any number: it is folded into the counters). */
 void fz_feedback_hit(unsigned id);
-/* Every target: operation @index of its world returned @rc. */
+/* Every target: operation @index of its world returned @rc (@index below 64). */
 void fz_feedback_op(unsigned index, int rc);
+/* A new input: counters start at zero (libFuzzer's do by themselves). */
+void fz_feedback_start(void);
 
 struct dual;
 /* fuzz_pkvm and fuzz_hvc: before (@done false) and after one operation ran on both sides. */

@@ -39,10 +39,11 @@ void fz_libfuzzer_death(void) __asm__("_ZN6fuzzer6Fuzzer19StaticDeathCallbackEv"
 void __ubsan_on_report(void);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static const struct fz_live *live; /* the run being watched, or NULL */
+static const struct fz_live *volatile live; /* the run being watched, or NULL */
 static volatile unsigned long runs; /* moves at every fz_live_begin */
 static unsigned watchdog = 60;
 static bool installed;
+static bool watched; /* a fuzzer or the replay program runs the inputs: arm the watchdog */
 static char ubsan_what[160]; /* the last UBSan report, as a signature's WHAT */
 
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
@@ -151,7 +152,9 @@ static void on_tick(int sig)
 	if (++ticks < watchdog)
 		return;
 	die("timeout", "watchdog", "one input ran for %u seconds of CPU time", watchdog);
-	abort();
+	/* libFuzzer stops the run at its -timeout and saves it as a timeout: leave it to it. */
+	if (!fz_libfuzzer_death)
+		abort();
 }
 
 static void forget_after_fork(void)
@@ -174,7 +177,7 @@ static void install(void)
 		sim_assert_hook = on_assert;
 		if (__sanitizer_set_death_callback)
 			__sanitizer_set_death_callback(on_sanitizer_death);
-		/* A stack overflow on a vCPU's stack still gets its report. */
+		/* Fatal signals run on a stack of their own, whichever stack the run was on. */
 		if (!sigaltstack(NULL, &ss) && (ss.ss_flags & SS_DISABLE)) {
 			ss = (stack_t){ .ss_sp = alt_stack, .ss_size = sizeof(alt_stack) };
 			sigaltstack(&ss, NULL);
@@ -191,8 +194,8 @@ static void install(void)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGPROF, &sa, NULL);
 	}
-	fz_watchdog_seconds();
-	setitimer(ITIMER_PROF, &tick, NULL);
+	if (watched)
+		setitimer(ITIMER_PROF, &tick, NULL);
 }
 
 unsigned fz_watchdog_seconds(void)
@@ -213,9 +216,14 @@ unsigned fz_watchdog_seconds(void)
 	return watchdog;
 }
 
-/* libFuzzer (and AFL++'s driver) call this with the command line: take -timeout from it. */
+/*
+ * libFuzzer and AFL++'s driver call this with the command line, and so does
+ * the replay program: take -timeout from it, and arm the watchdog (a unit
+ * test that runs inputs has none).
+ */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	watched = true;
 	for (int i = 1; i < *argc; i++) {
 		const char *a = (*argv)[i];
 		char *end;
@@ -227,6 +235,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (!*end && v)
 			watchdog = v > 2 ? (unsigned)(v / 2) : 1;
 	}
+	fz_watchdog_seconds(); /* the environment says last, and a bad value stops us here */
 	return 0;
 }
 

@@ -119,6 +119,7 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		return 0;
 	w->decode_setup(data, setup);
 	now = (struct report){ h, setup };
+	fz_feedback_start();
 	phase = IN_SETUP;
 	fz_live_begin(&watch);
 	up = h->init(h->state, setup, &f);

@@ -74,7 +74,8 @@ static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_ac
 	struct race *r = arg;
 	int v = r->sched.cur;
 
-	if (v < 0)
+	/* Plain stores are points too since the core announces them; only loads and swaps here. */
+	if (v < 0 || kind == PGT_ACCESS_STORE)
 		return;
 	sim_sched_point(&r->sched);
 	if (kind == PGT_ACCESS_LOAD && pte_is_locked(__atomic_load_n(ptep, __ATOMIC_RELAXED)))

@@ -57,17 +57,22 @@ if [[ $mode == sanitized ]]; then
 	expect bad-shift 0x7e54 "ubsan/host_share_hyp/invalid-shift-exponent:report_probe.c:" ubsan
 fi
 
-# Under libFuzzer the report comes first, and the fuzzer still saves the input.
+# Under libFuzzer the report comes first, once, and the fuzzer still saves the
+# input: as a crash, or (an operation that never returns) as a timeout, at
+# libFuzzer's own -timeout after the watchdog's report at half of it.
 if [[ -n $fuzzer ]]; then
-	for name in assertion use-after-free; do
-		out=$work/fuzzer-$name
+	for name in assertion use-after-free wild-read never-returns; do
+		out=$work/fuzzer-$name saved=crash-*
+		[[ $name == never-returns ]] && saved=timeout-*
 		mkdir -p "$out/corpus"
 		cp "$work/$name.bin" "$out/corpus/"
-		"$fuzzer" -runs=10 -artifact_prefix="$out/" "$out/corpus" >"$out/log" 2>&1 &&
+		"$fuzzer" -runs=10 -timeout=4 -artifact_prefix="$out/" "$out/corpus" >"$out/log" 2>&1 &&
 			fail "libFuzzer, $name: the probe ran clean"
-		grep -q '^s2fuzz-signature: ' "$out/log" || fail "libFuzzer, $name: no signature line"
-		cmp -s "$(find "$out" -name 'crash-*' | head -1)" "$work/$name.bin" ||
-			{ fail "libFuzzer, $name: the input was not saved as crash-*"; cat "$out/log" >&2; }
+		[[ $(grep -c '^s2fuzz-signature: ' "$out/log") -eq 1 ]] ||
+			fail "libFuzzer, $name: not one signature line"
+		# shellcheck disable=SC2086 # $saved is a pattern
+		cmp -s "$(find "$out" -name "$saved" | head -1)" "$work/$name.bin" ||
+			{ fail "libFuzzer, $name: the input was not saved as $saved"; cat "$out/log" >&2; }
 	done
 fi
 ((failed == 0)) || exit 1
