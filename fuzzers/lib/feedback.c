@@ -93,12 +93,10 @@ static struct pkvm_call as_pkvm_call(const struct fz_world *w, const struct fz_o
 		c.row = fz_op_find(&fz_world_pkvm, "host_mem_abort");
 		v[PK_ADDR] = op->v[HV_ADDR];
 	} else {
-		unsigned reg = HV_X1;
+		struct fz_op call;
 
-		c.row = fz_hvc_id_row(op->v[HV_X0]);
-		for (unsigned f = 0; c.row && f < PK_NR_FIELDS && reg <= HV_X4; f++)
-			if (c.row->fields & (1U << f))
-				v[f] = op->v[reg++];
+		c.row = fz_hvc_call(&op->v[HV_X0], &call);
+		memcpy(v, call.v, sizeof(v));
 	}
 	if (!c.row)
 		return c;

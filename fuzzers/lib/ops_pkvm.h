@@ -47,6 +47,8 @@ struct ref;
  * call runs nothing (0). Returns the call's result.
  */
 int fz_hvc_ref(struct ref *r, const uint64_t *x);
+/* A hypercall's registers @x (x0-x4) as its row's operation: @call's fields in register order. */
+const struct fz_op_def *fz_hvc_call(const uint64_t *x, struct fz_op *call);
 
 /* The setup of a world on a machine description (machine.h): fuzz_pkvm's and fuzz_hvc's. */
 void fz_machine_setup(const uint8_t *hdr, void *setup);

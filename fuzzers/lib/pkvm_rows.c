@@ -11,6 +11,8 @@
  */
 #include "ops_pkvm.h"
 
+#include <string.h>
+
 #if defined(FZ_CODEC_ONLY)
 #define CORE_CALL(name) NULL
 #define REF_CALL(name)	NULL
@@ -131,23 +133,30 @@ const char *fz_hvc_call_name(uint64_t x0)
 	return row ? row->name : NULL;
 }
 
+const struct fz_op_def *fz_hvc_call(const uint64_t *x, struct fz_op *call)
+{
+	const struct fz_op_def *row = fz_hvc_id_row(x[0]);
+	unsigned reg = 1;
+
+	memset(call, 0, sizeof(*call));
+	call->def = row;
+	for (unsigned f = 0; row && f < PK_NR_FIELDS; f++)
+		if (row->fields & (1U << f))
+			call->v[f] = x[reg++];
+	return row;
+}
+
 #if !defined(FZ_CODEC_ONLY)
 int fz_hvc_ref(struct ref *r, const uint64_t *x)
 {
 	static const bool abi32[PK_NR_FIELDS] = { [PK_VM] = 1, [PK_IA_BITS] = 1, [PK_PROT] = 1 };
-	const struct fz_op_def *row = fz_hvc_id_row(x[0]);
-	struct fz_op call = { .def = row };
-	unsigned reg = 1;
+	struct fz_op call;
 
-	if (!row)
+	if (!fz_hvc_call(x, &call))
 		return 0;
-	for (unsigned f = 0; f < PK_NR_FIELDS; f++) {
-		if (!(row->fields & (1U << f)))
-			continue;
-		call.v[f] = x[reg++];
-		if (abi32[f] && call.v[f] > 0xffffffffULL)
+	for (unsigned f = 0; f < PK_NR_FIELDS; f++)
+		if ((call.def->fields & (1U << f)) && abi32[f] && call.v[f] > 0xffffffffULL)
 			return -REF_EINVAL;
-	}
-	return row->ref(r, &call);
+	return call.def->ref(r, &call);
 }
 #endif

@@ -94,7 +94,7 @@ static inline bool brute_small_enough(uint64_t memory_bytes, uint64_t pool_a, ui
  * (output page - input page) over pages [lo, hi), by §4 rules 1-3 and S11.
  */
 void brute_install(struct brute *b, uint64_t lo, uint64_t hi, uint64_t tmpl, uint64_t aux);
-/* §4.4 over pages [lo, hi); false if it would zap the root (never allowed). */
+/* §4.4 over pages [lo, hi): only level-2 and level-3 tables are zapped, never the root (always true). */
 bool brute_coalesce(struct brute *b, uint64_t lo, uint64_t hi);
 
 /* ---- The tables (brute_table.c) ---- */

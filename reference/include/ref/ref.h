@@ -237,7 +237,8 @@ uint64_t ref_table_generation(const struct ref *r, unsigned int kind, unsigned i
 /*
  * One table as its leaves, or NULL for a VM slot without one: for an oracle
  * that rebuilds the shape from them (brute/) and checks what the reference
- * derives. Read only.
+ * derives. Read only. A dead VM's table still has its leaves here, though
+ * ref_stream() emits nothing for it: compare live tables only.
  */
 const struct ref_lmap *ref_table_lmap(const struct ref *r, unsigned int kind, unsigned int vm);
 /* Table pages including the root; 0 for a VM slot without a root. */
