@@ -35,15 +35,15 @@ catalogue()
 		"$root/cmake/planted.cmake"
 }
 
-# The size of a target's header (docs/input-format.md): an input of that many
-# zero bytes is a valid header with no records.
+# The size of a target's header, as the operation table says it (s2script doc's
+# first line, "T: a N-byte header ..."): that many zero bytes are a valid
+# header with no records.
 header_size()
 {
-	case $1 in
-	fuzz_parallel) echo 4 ;;
-	fuzz_pkvm | fuzz_hvc | fuzz_pgtable) echo 16 ;;
-	*) echo "planted-bug: no header size known for $1" >&2; return 1 ;;
-	esac
+	local n
+	n=$("$dir/tools/s2script" doc --target "$1" | sed -n '1s/^[a-z_]*: a \([0-9]*\)-byte header.*/\1/p')
+	[[ -n $n ]] || { echo "planted-bug: no header size known for $1" >&2; return 1; }
+	echo "$n"
 }
 
 configure()
