@@ -178,15 +178,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
  */
 static void counters_tell_a_whole_guest_lifecycle(void **state)
 {
-	static const char life[] = "machine preset=virt vm_slots=4\n"
-				   "vm_create vm=0 ia_bits=40 pgd=mem:8192\n"
-				   "vm_topup vm=0 pfn=mem:8193\n"
-				   "vm_topup vm=0 pfn=mem:8194\n"
-				   "vm_topup vm=0 pfn=mem:8195\n"
-				   "host_donate_guest vm=0 pfn=mem:100 gfn=0x0\n"
-				   "host_share_guest vm=0 pfn=mem:200 gfn=0x10 prot=6\n"
-				   "vm_teardown vm=0\n"
-				   "host_reclaim_page pfn=mem:100\n";
+	/* VM 0 created, its memcache topped up, a page donated and one shared. */
+#define VM0_DONATED_AND_SHARED                                    \
+	"machine preset=virt vm_slots=4\n"                        \
+	"vm_create vm=0 ia_bits=40 pgd=mem:8192\n"                \
+	"vm_topup vm=0 pfn=mem:8193\n"                            \
+	"vm_topup vm=0 pfn=mem:8194\n"                            \
+	"vm_topup vm=0 pfn=mem:8195\n"                            \
+	"host_donate_guest vm=0 pfn=mem:100 gfn=0x0\n"            \
+	"host_share_guest vm=0 pfn=mem:200 gfn=0x10 prot=6\n"
+	static const char life[] = VM0_DONATED_AND_SHARED "vm_teardown vm=0\n"
+							  "host_reclaim_page pfn=mem:100\n";
 	char whole[sizeof(life) + 64];
 	uint8_t a[MAX], b[MAX];
 	size_t na, nb;
@@ -203,14 +205,7 @@ static void counters_tell_a_whole_guest_lifecycle(void **state)
 	assert_true(all > part);
 	/* Milestones met by two VM slots between them make neither whole. */
 	nb = encode(&fz_world_pkvm,
-		    "machine preset=virt vm_slots=4\n"
-		    "vm_create vm=0 ia_bits=40 pgd=mem:8192\n"
-		    "vm_topup vm=0 pfn=mem:8193\n"
-		    "vm_topup vm=0 pfn=mem:8194\n"
-		    "vm_topup vm=0 pfn=mem:8195\n"
-		    "host_donate_guest vm=0 pfn=mem:100 gfn=0x0\n"
-		    "host_share_guest vm=0 pfn=mem:200 gfn=0x10 prot=6\n"
-		    "vm_create vm=1 ia_bits=40 pgd=mem:9192\n"
+		    VM0_DONATED_AND_SHARED "vm_create vm=1 ia_bits=40 pgd=mem:9192\n"
 		    "vm_teardown vm=1\n"
 		    "host_reclaim_page pfn=mem:9192\n"
 		    "host_access pfn=mem:9192\n",
@@ -219,6 +214,7 @@ static void counters_tell_a_whole_guest_lifecycle(void **state)
 	/* The most one slot met: VM 1's four (VM 0's three, together, would be all six). */
 	assert_int_equal(fz_feedback_lifecycle(),
 			 FZ_LIFE_CREATED | FZ_LIFE_TORN_DOWN | FZ_LIFE_RECLAIMED | FZ_LIFE_RETOUCHED);
+#undef VM0_DONATED_AND_SHARED
 }
 
 int main(void)
