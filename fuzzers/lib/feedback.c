@@ -111,14 +111,21 @@ static struct pkvm_call as_pkvm_call(const struct fz_world *w, const struct fz_o
 	return c;
 }
 
-/* A page's state in a few words: who owns it, who else sees it, what for. */
-static unsigned page_state(const struct ref *r, uint64_t pfn)
+/*
+ * A page's state in a few words: who owns it, who else sees it, what for;
+ * and in @guest_vm (when given) the VM that owns it, or ~0.
+ */
+static unsigned page_state(const struct ref *r, uint64_t pfn, unsigned *guest_vm)
 {
 	struct ref_page_state st;
 
+	if (guest_vm)
+		*guest_vm = ~0U;
 	if (pfn == ~0ULL)
 		return 15;
 	ref_page(r, pfn, &st);
+	if (guest_vm && st.memory && st.owner == REF_OWNER_GUEST)
+		*guest_vm = st.vm;
 	if (!st.memory)
 		return 0;
 	switch (st.owner) {
@@ -217,22 +224,14 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 	unsigned live = 0, dead = 0;
 
 	if (!done) {
-		struct ref_page_state st;
-
-		run.before = page_state(&d->ref, c.pfn);
-		run.before_vm = ~0U;
-		if (c.pfn != ~0ULL) {
-			ref_page(&d->ref, c.pfn, &st);
-			if (st.memory && st.owner == REF_OWNER_GUEST)
-				run.before_vm = st.vm;
-		}
+		run.before = page_state(&d->ref, c.pfn, &run.before_vm);
 		return;
 	}
 	if (w != &fz_world_pkvm) /* the runner counted the hvc world's own index (0, 1) */
 		fz_feedback_op(32 + (c.row ? (unsigned)(c.row - fz_pkvm_ops) : PK_NR_OPS), rc);
 	if (!c.row)
 		return;
-	fz_feedback_hit(FB_PAGE + run.before * 16 + page_state(&d->ref, c.pfn));
+	fz_feedback_hit(FB_PAGE + run.before * 16 + page_state(&d->ref, c.pfn, NULL));
 	if (c.vm < d->m.nr_vm_slots) {
 		const struct ref_vm *vm = &d->ref.vm[c.vm];
 		uint64_t cache = ref_pool_free(&d->ref, REF_POOL_VM(c.vm));

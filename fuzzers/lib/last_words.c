@@ -198,7 +198,8 @@ static void install(void)
 		setitimer(ITIMER_PROF, &tick, NULL);
 }
 
-unsigned fz_watchdog_seconds(void)
+/* The watchdog's seconds from the environment, when it says (a bad value stops the program). */
+static void watchdog_from_env(void)
 {
 	const char *env = getenv("S2FUZZ_WATCHDOG_SECONDS");
 
@@ -213,7 +214,6 @@ unsigned fz_watchdog_seconds(void)
 		}
 		watchdog = (unsigned)v;
 	}
-	return watchdog;
 }
 
 /*
@@ -235,7 +235,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (!*end && v)
 			watchdog = v > 2 ? (unsigned)(v / 2) : 1;
 	}
-	fz_watchdog_seconds(); /* the environment says last, and a bad value stops us here */
+	watchdog_from_env(); /* the environment says last */
 	return 0;
 }
 

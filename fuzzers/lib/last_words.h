@@ -26,12 +26,11 @@ void fz_live_begin(const struct fz_live *live);
 void fz_live_end(void);
 
 /*
- * CPU seconds one input may run before the watchdog reports it as a timeout:
- * S2FUZZ_WATCHDOG_SECONDS when set, else half of libFuzzer's -timeout, else
- * 60. Then it aborts, but under libFuzzer, which ends the run at its own
- * -timeout and saves it as a timeout. Armed once LLVMFuzzerInitialize ran
- * (every fuzzer driver and the replay program call it).
+ * The watchdog: an input that runs for S2FUZZ_WATCHDOG_SECONDS of CPU time
+ * (else half libFuzzer's -timeout, else 60) is reported as a timeout, then
+ * aborted, but under libFuzzer, which ends the run at its own -timeout and
+ * saves it as a timeout. Armed once LLVMFuzzerInitialize ran (every fuzzer
+ * driver and the replay program call it).
  */
-unsigned fz_watchdog_seconds(void);
 
 #endif /* FUZZ_LAST_WORDS_H */

@@ -174,11 +174,12 @@ static void on_access(void *arg, const struct pgt *pgt, pte_t *ptep, enum pgt_ac
 		 */
 		if (par_page_visible(r, page))
 			schedule(r, v, 'S');
-		par_store_access(r, (unsigned)v, ptep, kind);
-		return;
+	} else {
+		schedule(r, v, kind == PGT_ACCESS_LOAD ? 'L' : 'C');
 	}
-	schedule(r, v, kind == PGT_ACCESS_LOAD ? 'L' : 'C');
 	par_store_access(r, (unsigned)v, ptep, kind);
+	if (kind == PGT_ACCESS_STORE)
+		return;
 	o = &r->ops[r->cur_op[v]];
 	r->clock++;
 	if (o->start == UINT64_MAX)
