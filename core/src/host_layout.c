@@ -26,7 +26,8 @@ bool host_layout_valid(const struct host_layout *l)
 
 		if (r->size == 0 || ((r->base | r->size) & (PGT_PAGE_SIZE - 1)))
 			return false;
-		if (r->base < prev_end || r->size > (1ULL << l->ia_bits) - r->base)
+		if (r->base < prev_end || r->base > (1ULL << l->ia_bits) ||
+		    r->size > (1ULL << l->ia_bits) - r->base)
 			return false;
 		prev_end = region_end(r);
 	}

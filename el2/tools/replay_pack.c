@@ -112,7 +112,7 @@ static void pack_one(FILE *out, const char *path)
 		put64(out, i < m.nr_regions ? m.regions[i].size : 0);
 	}
 	put64(out, m.carve_base);
-	put64(out, m.carve_pages);
+	put64(out, m.carve_size >> 12);
 	put64(out, m.host_ia_bits);
 	put64(out, m.nr_vm_slots);
 	for (size_t s = 0; s < steps; s++) {

@@ -71,7 +71,7 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 	struct pkvm_desc cd = {
 		.layout = { .nr_regions = m->nr_regions, .ia_bits = m->host_ia_bits },
 		.carveout_base = m->carve_base,
-		.carveout_size = m->carve_pages << 12,
+		.carveout_size = m->carve_size,
 		.host_pool_pages = m->host_pool,
 		.hyp_pool_pages = m->hyp_pool,
 		.hyp_va_offset = m->hyp_va_offset,
@@ -79,7 +79,7 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 	};
 	struct ref_desc rd = {
 		.nr_mem = m->nr_regions,
-		.carveout = { m->carve_base, m->carve_pages << 12 },
+		.carveout = { m->carve_base, m->carve_size },
 		.host_pool_pages = m->host_pool,
 		.hyp_pool_pages = m->hyp_pool,
 		.hyp_va_offset = m->hyp_va_offset,
@@ -87,7 +87,7 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 		.nr_vm_slots = m->nr_vm_slots,
 	};
 
-	for (unsigned i = 0; i < m->nr_regions; i++) {
+	for (unsigned i = 0; i < fz_machine_regions(m); i++) {
 		cd.layout.regions[i] =
 			(struct host_region){ m->regions[i].base, m->regions[i].size };
 		rd.mem[i] = (struct ref_region){ m->regions[i].base, m->regions[i].size };
@@ -95,10 +95,41 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 	return dual_init_descs(d, m, &cd, &rd, f);
 }
 
+/* The most memory a valid machine has: all of a 48-bit address space, in pages. */
+#define MAX_MEMORY_PAGES (1ULL << 36)
+
+/*
+ * The core's side of init. A description the core rejects builds nothing
+ * (pkvm_init would only return the same error); one it accepts gets its
+ * pools and its page array, unless its memory could not exist (more than a
+ * 48-bit space holds: the reference will have said -EINVAL).
+ */
+static int core_init(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd)
+{
+	struct pgt_pool *mc[PKVM_MAX_VMS];
+	int rc = pkvm_desc_check(cd);
+	u64 pages = pkvm_desc_memory_pages(cd);
+	bool build = !rc && pages <= MAX_MEMORY_PAGES;
+
+	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), build ? m->host_pool : 0);
+	sim_pool_init(&d->sim, &d->hyp_pool, pa_init(m->carve_base + (m->host_pool << 12)),
+		      build ? m->hyp_pool : 0);
+	for (unsigned i = 0; i < PKVM_MAX_VMS; i++) {
+		sim_pool_init_empty(&d->sim, &d->memcache[i]);
+		mc[i] = &d->memcache[i];
+	}
+	if (!build)
+		return rc;
+	d->pages_bytes = (pages + 1) * sizeof(*d->pages);
+	d->pages = sim_zalloc_big(d->pages_bytes);
+	if (!d->pages)
+		abort();
+	return pkvm_init(&d->pkvm, cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc, d->pages);
+}
+
 int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkvm_desc *cd,
 		    const struct ref_desc *rd, struct fz_failure *f)
 {
-	struct pgt_pool *mc[PKVM_MAX_VMS];
 	struct sim_observer obs = { .event = feed_bbm, .arg = d };
 	int core_rc, ref_rc;
 
@@ -111,22 +142,10 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	else if (sim_init(&d->sim, 1U << 16))
 		abort();
 	d->sim_up = true;
-	sim_pool_init(&d->sim, &d->host_pool, pa_init(m->carve_base), m->host_pool);
-	sim_pool_init(&d->sim, &d->hyp_pool, pa_init(m->carve_base + (m->host_pool << 12)),
-		      m->hyp_pool);
-	for (unsigned i = 0; i < PKVM_MAX_VMS; i++) {
-		sim_pool_init_empty(&d->sim, &d->memcache[i]);
-		mc[i] = &d->memcache[i];
-	}
-	d->pages_bytes = (pkvm_desc_memory_pages(cd) + 1) * sizeof(*d->pages);
-	d->pages = sim_zalloc_big(d->pages_bytes);
-	if (!d->pages)
-		abort();
 	diff_bbm_init(&d->bbm);
 	diff_tlb_init(&d->tlb);
 	sim_set_observer(&d->sim, &obs);
-	core_rc =
-		pkvm_init(&d->pkvm, cd, sim_mm(&d->sim), &d->host_pool, &d->hyp_pool, mc, d->pages);
+	core_rc = core_init(d, m, cd);
 	if (!ref_arena && !(ref_arena = malloc(REF_ARENA_BYTES)))
 		abort();
 	ref_rc = ref_init(&d->ref, rd, ref_arena, REF_ARENA_BYTES);
@@ -134,13 +153,18 @@ int dual_init_descs(struct dual *d, const struct fz_machine *m, const struct pkv
 	d->brute_on = brute_small_enough(fz_memory_pages(m) << 12, m->host_pool, m->hyp_pool);
 	for (unsigned i = 0; i < 2 + PKVM_MAX_VMS; i++)
 		brute_forget(&d->brute[i]);
-	d->layout.nr_regions = m->nr_regions;
-	for (unsigned i = 0; i < m->nr_regions; i++) {
+	d->layout.nr_regions = fz_machine_regions(m);
+	for (unsigned i = 0; i < fz_machine_regions(m); i++) {
 		d->layout.regions[i].base = m->regions[i].base;
 		d->layout.regions[i].size = m->regions[i].size;
 	}
+	if (core_rc == ref_rc && core_rc) {
+		/* Nothing to run: what is left only reads the slots a machine can have. */
+		d->m.nr_vm_slots = d->m.nr_vm_slots < PKVM_MAX_VMS ? d->m.nr_vm_slots : PKVM_MAX_VMS;
+		return 1;
+	}
 	if (core_rc == ref_rc)
-		return core_rc ? 1 : 0;
+		return dual_check(d, "init", 0, 0, f) ? 0 : -1;
 	fz_failed(f, "init", "machine", "rc", "machine description: core returned %d, reference %d",
 		  core_rc, ref_rc);
 	snprintf(f->signature, sizeof(f->signature), "init/core=%d/ref=%d", core_rc, ref_rc);

@@ -157,6 +157,18 @@ static void bytes_mutation(struct rng *r, uint8_t *data, size_t *size, size_t ma
 		data[below(r, *size)] ^= (uint8_t)(1U << below(r, 8));
 }
 
+/* A field of the header that means something to the world, or else a byte. */
+static void another_machine(struct rng *r, const struct fz_world *w, uint8_t *data)
+{
+	if (w->mutate_setup && below(r, 4)) {
+		uint64_t v[4] = { next(r), next(r), next(r), next(r) };
+
+		w->mutate_setup(data, v);
+		return;
+	}
+	data[below(r, w->header_size)] = (uint8_t)next(r);
+}
+
 size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t max, unsigned seed)
 {
 	struct rng r = { seed * 0x9e3779b97f4a7c15ULL | 1 };
@@ -164,12 +176,16 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	size_t rs = w->record_size, i, j;
 	const struct fz_field *f;
 
-	if (max < w->header_size + rs)
+	if (max < w->header_size)
 		return size < max ? size : max;
 	size = size < max ? size : max;
 	if (size < w->header_size) {
 		memset(data + size, 0, w->header_size - size);
 		size = w->header_size;
+	}
+	if (max < w->header_size + rs) { /* only a machine fits: fuzz that */
+		another_machine(&r, w, data);
+		return w->header_size;
 	}
 	in.n = (size - w->header_size) / rs;
 	in.cap = (max - w->header_size) / rs;
@@ -218,12 +234,13 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	case 11: /* another operation in its place */
 		new_record(&r, &in, i);
 		break;
-	case 12: /* another machine */
-		data[below(&r, w->header_size)] = (uint8_t)next(&r);
+	case 12:
+		another_machine(&r, w, data);
 		break;
-	default:
-		bytes_mutation(&r, data, &size, max);
-		return size;
+	default: /* the engine's own, on the records: the machine changes by case 12 */
+		size -= w->header_size;
+		bytes_mutation(&r, data + w->header_size, &size, max - w->header_size);
+		return w->header_size + size;
 	}
 	return input_size(&in);
 }

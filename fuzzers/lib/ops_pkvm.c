@@ -19,54 +19,124 @@ static uint64_t nr_pools(const void *s)
 	return 2 + ((const struct fz_machine *)s)->nr_vm_slots;
 }
 
-/* Page selectors, bytes 4-7: the top two bits choose what the rest means. */
+/*
+ * Page selectors, bytes 4-7: the top two bits choose what the rest means.
+ * Anchored selectors name a place relative to the machine: a region's
+ * first page or the page just past it, or the 2 MiB, 1 GiB or 512 GiB
+ * boundary around it (the block an abort there would map), then a signed
+ * offset of up to 2^23 pages.
+ */
+#define ANCHOR_OFF_BITS 24
+enum { ANCHOR_START, ANCHOR_END, ANCHOR_START_2M, ANCHOR_START_1G, ANCHOR_START_512G,
+       ANCHOR_END_2M, ANCHOR_END_1G, ANCHOR_END_512G };
+
+static uint64_t anchor_pfn(const struct fz_machine *m, unsigned region, unsigned kind)
+{
+	uint64_t first = m->regions[region].base >> 12;
+	uint64_t end = first + (m->regions[region].size >> 12);
+	static const unsigned shift[8] = { 0, 0, 9, 18, 27, 9, 18, 27 };
+	uint64_t mask = (1ULL << shift[kind]) - 1;
+
+	if (kind == ANCHOR_START || kind == ANCHOR_END)
+		return kind == ANCHOR_START ? first : end;
+	return kind < ANCHOR_END_2M ? first & ~mask : (end + mask) & ~mask;
+}
+
+/* Fraction @x / 2^29 of the @top pages below the address space. */
+static uint64_t spread(uint64_t x, uint64_t top)
+{
+	return (uint64_t)(((unsigned __int128)x * top) >> 29);
+}
+
 static uint64_t pick_pfn(const struct fz_machine *m, uint32_t s)
 {
-	uint64_t low = s & 0x3fffffff, pfn = 0;
+	uint64_t low = s & 0x3fffffff, pfn = 0, top = fz_machine_top_pfn(m);
+	unsigned regions = fz_machine_regions(m);
 
 	switch (s >> 30) {
 	case 0: /* memory, by index */
-		fz_memory_pfn(m, low % fz_memory_pages(m), &pfn);
+		if (fz_memory_pages(m))
+			fz_memory_pfn(m, low % fz_memory_pages(m), &pfn);
 		return pfn;
 	case 1: /* around the carve-out's start */
 		return (m->carve_base >> 12) + (low & 0xffff) - 0x8000;
-	case 2: /* any page below the address space: MMIO mostly */
-		return low % (1ULL << (m->host_ia_bits - 12));
-	default: /* at and past the end of the address space */
-		return (1ULL << (m->host_ia_bits - 12)) + (low & 0xff) - 4;
+	case 2: /* near a region's edges, or the blocks around them */
+		if (!regions)
+			return low;
+		return anchor_pfn(m, (low >> ANCHOR_OFF_BITS & 7) % regions, low >> 27 & 7) +
+		       (uint64_t)((int64_t)(low << (64 - ANCHOR_OFF_BITS)) >> (64 - ANCHOR_OFF_BITS));
+	default: /* anywhere below the address space, or at and past its end */
+		if (low >> 29)
+			return spread(low & 0x1fffffff, top);
+		return top + (low & 0xff) - 4;
 	}
 }
+
+/* Page numbers of a 64-bit address space: a machine past its end wraps. */
+#define PFN_MASK ((1ULL << 52) - 1)
 
 static uint64_t dec_pfn(const void *s, const uint8_t *r, const struct fz_op *o)
 {
 	(void)o;
-	return pick_pfn(s, (uint32_t)fz_rd(r + 4, 4));
+	return pick_pfn(s, (uint32_t)fz_rd(r + 4, 4)) & PFN_MASK;
 }
 
-/* A selector that decodes to exactly @pfn: by memory index, else by address. */
+/* A memory selector for @pfn: its index, counting through the regions. */
+static bool enc_memory(const struct fz_machine *m, uint64_t pfn, uint32_t *sel)
+{
+	uint64_t index = 0;
+
+	for (unsigned i = 0; i < fz_machine_regions(m); i++) {
+		uint64_t pages = m->regions[i].size >> 12;
+		uint64_t off = (pfn - (m->regions[i].base >> 12)) & PFN_MASK;
+
+		if (off < pages) {
+			*sel = (uint32_t)(index + off);
+			return index + off < (1U << 30);
+		}
+		index += pages;
+	}
+	return false;
+}
+
+/* An anchored selector for @pfn, if some anchor lies within 2^23 pages of it. */
+static bool enc_anchored(const struct fz_machine *m, uint64_t pfn, uint32_t *sel)
+{
+	for (unsigned i = 0; i < fz_machine_regions(m); i++) {
+		for (unsigned kind = 0; kind < 8; kind++) {
+			uint64_t off = (pfn - anchor_pfn(m, i, kind)) & PFN_MASK;
+
+			if (off < (1ULL << 23) || off >= PFN_MASK + 1 - (1ULL << 23)) {
+				*sel = 2U << 30 | kind << 27 | i << ANCHOR_OFF_BITS |
+				       (uint32_t)(off & ((1U << ANCHOR_OFF_BITS) - 1));
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* A selector that decodes to exactly @pfn: by memory index, anchor, address or carve-out. */
 static bool enc_pfn(const void *s, uint64_t pfn, uint8_t *r, const struct fz_op *o,
 		    struct fz_err *e)
 {
 	const struct fz_machine *m = s;
-	uint64_t top = 1ULL << (m->host_ia_bits - 12), index = 0;
+	uint64_t top = fz_machine_top_pfn(m), carve = m->carve_base >> 12;
+	uint32_t sel;
 
 	(void)o;
-	for (unsigned i = 0; i < m->nr_regions; i++) {
-		uint64_t first = m->regions[i].base >> 12, pages = m->regions[i].size >> 12;
-
-		if (pfn >= first && pfn - first < pages && index + pfn - first < (1U << 30)) {
-			fz_wr(r + 4, 4, index + pfn - first);
-			return true;
-		}
-		index += pages;
-	}
-	if (pfn < top && pfn < (1U << 30))
+	if (enc_memory(m, pfn, &sel) || enc_anchored(m, pfn, &sel))
+		fz_wr(r + 4, 4, sel);
+	else if (!fz_machine_regions(m) && pfn < (1U << 30))
 		fz_wr(r + 4, 4, 2ULL << 30 | pfn);
-	else if (pfn + 4 >= top && pfn + 4 - top < 256)
-		fz_wr(r + 4, 4, 3ULL << 30 | (pfn + 4 - top));
-	else if (pfn + 0x8000 >= m->carve_base >> 12 && pfn + 0x8000 - (m->carve_base >> 12) < 0x10000)
-		fz_wr(r + 4, 4, 1ULL << 30 | (pfn + 0x8000 - (m->carve_base >> 12)));
-	else
+	else if (((pfn + 4 - top) & PFN_MASK) < 256)
+		fz_wr(r + 4, 4, 3ULL << 30 | ((pfn + 4 - top) & PFN_MASK));
+	else if (((pfn + 0x8000 - carve) & PFN_MASK) < 0x10000)
+		fz_wr(r + 4, 4, 1ULL << 30 | ((pfn + 0x8000 - carve) & PFN_MASK));
+	else if (pfn < top && spread((uint64_t)(((unsigned __int128)pfn << 29) / top), top) == pfn)
+		fz_wr(r + 4, 4, 7ULL << 29 | (uint64_t)(((unsigned __int128)pfn << 29) / top));
+	/* Whichever way was found, the selector must decode to exactly @pfn. */
+	if ((pick_pfn(m, (uint32_t)fz_rd(r + 4, 4)) & PFN_MASK) != pfn)
 		return fz_fail(e, "page %#llx cannot be expressed for this machine",
 			       (unsigned long long)pfn);
 	return true;
@@ -107,10 +177,14 @@ static bool enc_addr(const void *s, uint64_t v, uint8_t *r, const struct fz_op *
 	return enc_pfn(s, v >> 12, r, o, e);
 }
 
-#define PFN_DOC                                                                           \
-	"bytes 4-7, a page selector: the top two bits choose 0 a memory page by index, 1 a " \
-	"page near the carve-out's start (low 16 bits - 0x8000), 2 any page below the host " \
-	"address space, 3 pages at and past its end"
+#define PFN_DOC                                                                            \
+	"bytes 4-7, a page selector: the top two bits choose 0 a memory page by index, 1 a "  \
+	"page near the carve-out's start (low 16 bits - 0x8000), 2 an anchored page (bits "   \
+	"27-29: a region's first page, the page past its end, its start rounded down to 2 "   \
+	"MiB, 1 GiB or 512 GiB, its end rounded up to them; bits 24-26 the region, mod the "  \
+	"regions; bits 0-23 a signed page offset), 3 with bit 29 set any page below the "     \
+	"host address space (bits 0-28 as a fraction of it), else pages at and past its end " \
+	"(low byte - 4)"
 
 /* a16: the 16-bit field at bytes 2-3, shared by nr, prot, ia_bits and pool. */
 static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {

@@ -55,6 +55,7 @@ void fz_machine_setup(const uint8_t *hdr, void *setup);
 #define FZ_MACHINE_WORLD                                                            \
 	.setup_name = "machine", .header_size = FZ_HEADER_SIZE,                       \
 	.setup_size = sizeof(struct fz_machine), .decode_setup = fz_machine_setup,     \
-	.parse_setup = fz_machine_parse, .format_setup = fz_machine_line
+	.parse_setup = fz_machine_parse, .format_setup = fz_machine_line,            \
+	.mutate_setup = fz_machine_mutate
 
 #endif /* FUZZ_OPS_PKVM_H */

@@ -108,6 +108,8 @@ struct fz_world {
 	bool (*parse_setup)(struct fz_kvline *kv, uint8_t *hdr, struct fz_err *e);
 	/* The setup line, as a script writes it, from the header bytes. */
 	int (*format_setup)(const uint8_t *hdr, char *buf, size_t len);
+	/* Optional: change one field of the header to a value that means something (@r random). */
+	void (*mutate_setup)(uint8_t *hdr, uint64_t r[4]);
 	/* Which operation a record selects (NULL: byte 0 mod the operations), and a
 	 * byte 0 that selects @index (NULL: the index itself; a field may refine it). */
 	unsigned (*select)(const uint8_t *rec, unsigned nr_ops);

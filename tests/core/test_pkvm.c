@@ -344,6 +344,7 @@ static void bad_description_is_einval(void **state)
 {
 	static const struct host_region overlap[] = { { SZ_1G, SZ_1G }, { SZ_1G + SZ_2M, SZ_1G } };
 	static const struct host_region mem[] = { { SZ_1G, SZ_1G } };
+	static const struct host_region past_ia[] = { { SZ_1G, SZ_1G }, { 8 * SZ_1G, SZ_2M } };
 	struct pkvm_desc d;
 
 	d = machine_desc(40, 2, overlap, SZ_1G, 16, 4, 4);
@@ -359,6 +360,9 @@ static void bad_description_is_einval(void **state)
 	d.nr_vm_slots = 17;
 	assert_int_equal(pkvm_desc_check(&d), -EINVAL);
 	d = machine_desc(30, 1, mem, SZ_1G, 16, 4, 4);
+	assert_int_equal(pkvm_desc_check(&d), -EINVAL);
+	/* A region that starts past 2^ia_bits (fuzz_pkvm's generated machines found it). */
+	d = machine_desc(32, 2, past_ia, SZ_1G, 16, 4, 4);
 	assert_int_equal(pkvm_desc_check(&d), -EINVAL);
 	d = machine_desc(40, 1, mem, SZ_1G, 16, 4, 4);
 	assert_int_equal(pkvm_desc_check(&d), 0);

@@ -84,7 +84,7 @@ static void el2_machine(struct fz_machine *m, struct pkvm_desc *cd, struct ref_d
 		.nr_regions = 1,
 		.regions = { { 0x40000000ULL, 0x40000000ULL } },
 		.carve_base = EL2_CARVE,
-		.carve_pages = 2048,
+		.carve_size = 2048 << 12,
 		.host_pool = 256,
 		.hyp_pool = 256,
 		.hyp_va_offset = 1ULL << 47,
@@ -212,16 +212,21 @@ static struct ref_run *valid_run_at(struct ref_lmap *lm, unsigned level)
 static void oracle_catches_a_reference_shape_that_is_wrong(void **state)
 {
 	static struct dual d;
-	static const uint8_t tiny[FZ_HEADER_SIZE] = { 2 }, virt[FZ_HEADER_SIZE] = { 0 };
+	static const uint8_t virt[FZ_HEADER_SIZE] = { 0 };
+	char line[] = "machine preset=tiny", err[128];
+	struct fz_err e = { err, sizeof(err) };
+	uint8_t tiny[FZ_HEADER_SIZE];
 	struct ref_lmap *host = &d.ref.host;
 	struct fz_failure f;
 	struct fz_machine m;
 	struct ref_run *block, saved;
+	struct fz_kvline kv;
 
 	fz_decode_machine(virt, &m);
 	assert_int_equal(dual_init(&d, &m, &f), 0);
 	assert_false(d.brute_on); /* 2 GiB, 192-page pools: too big */
 	dual_end(&d);
+	assert_true(fz_kv_split(line, &kv, &e) && fz_machine_parse(&kv, tiny, &e));
 	fz_decode_machine(tiny, &m);
 	assert_int_equal(dual_init(&d, &m, &f), 0);
 	assert_true(d.brute_on);
