@@ -45,11 +45,16 @@ seeds=$dir/corpora/$target/seeds
 regressions=$root/corpora/$target/regressions
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# 512 bytes of records, after fuzz_pkvm's and fuzz_hvc's 160-byte machine header.
+case $target in
+fuzz_pkvm | fuzz_hvc) max_len=672 ;;
+*) max_len=512 ;;
+esac
 start=$(date +%s)
 if [[ $engine == libfuzzer ]]; then
 	# Two workers, half the runs each, one shared corpus.
 	(cd "$work" && "$dir/fuzzers/$target" -seed=1 -runs=$((runs / 2)) -jobs=2 -workers=2 \
-		-max_len=512 -timeout=20 -artifact_prefix="$work/" "$work" "$seeds" "$regressions" \
+		-max_len=$max_len -timeout=20 -artifact_prefix="$work/" "$work" "$seeds" "$regressions" \
 		>"$work/log" 2>&1) || true
 	execs=$(cat "$work"/fuzz-*.log 2>/dev/null |
 		awk '/^#[0-9]+.*DONE/ { sub("#", "", $1); n += $1 } END { print n + 0 }')
@@ -59,12 +64,12 @@ if [[ $engine == libfuzzer ]]; then
 else
 	mkdir -p "$work/in"
 	cp "$seeds"/* "$work/in/"
-	# Inputs at most 512 bytes, as libFuzzer's above; calibration cut short (AFL_FAST_CAL):
+	# Inputs at most max_len bytes, as libFuzzer's above; calibration cut short (AFL_FAST_CAL):
 	# fuzz_pgtable's paths through a 1 GiB block split to pages take ~100 ms each, and a
 	# run spent most of its 600 s calibrating them (148,592 executions in the end). The
 	# limit is 840 s, inside ctest's 900.
 	AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
-		AFL_FAST_CAL=1 afl-fuzz -s 1 -G 512 -i "$work/in" -o "$work/out" -E "$runs" -V 840 \
+		AFL_FAST_CAL=1 afl-fuzz -s 1 -G "$max_len" -i "$work/in" -o "$work/out" -E "$runs" -V 840 \
 		-- "$dir/fuzzers/$target" \
 		>"$work/log" 2>&1 || true
 	execs=$(sed -n 's/^execs_done *: *//p' "$work/out/default/fuzzer_stats" 2>/dev/null || echo 0)

@@ -6,8 +6,9 @@
 set -euo pipefail
 replay=$1 work=$2
 mkdir -p "$work"
-# A header, then 5,000 records whose every byte is 0x10: operation 16, pool_unhide.
-head -c $((16 + 16 * 5000)) /dev/zero | tr '\0' '\020' >"$work/long.bin"
+# The zero header (QEMU virt, 160 bytes: docs/input-format.md), then 5,000 records
+# whose every byte is 0x10: operation 16, pool_unhide.
+{ head -c 160 /dev/zero; head -c $((16 * 5000)) /dev/zero | tr '\0' '\020'; } >"$work/long.bin"
 "$replay" -v "$work/long.bin" >"$work/trace.txt"
 indices=$(awk '/^ *[0-9]+  pool_unhide/ { print $1 }' "$work/trace.txt")
 expected=$(seq 0 4999)
