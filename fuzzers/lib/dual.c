@@ -67,7 +67,6 @@ static void feed_bbm(void *arg, const struct sim_event *ev)
 
 int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 {
-	/* fuzz machines have no private hyp ranges yet (S32) */
 	struct pkvm_desc cd = {
 		.layout = { .nr_regions = m->nr_regions, .ia_bits = m->host_ia_bits },
 		.carveout_base = m->carve_base,
@@ -91,6 +90,17 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 		cd.layout.regions[i] =
 			(struct host_region){ m->regions[i].base, m->regions[i].size };
 		rd.mem[i] = (struct ref_region){ m->regions[i].base, m->regions[i].size };
+	}
+	cd.nr_hyp_private = rd.nr_hyp_private = m->nr_private;
+	for (unsigned i = 0; i < fz_machine_privates(m); i++) {
+		cd.hyp_private[i] = (struct pkvm_hyp_private){
+			m->private_range[i].va, m->private_range[i].pa, m->private_range[i].nr,
+			m->private_range[i].prot, m->private_range[i].memtype
+		};
+		rd.hyp_private[i] = (struct ref_hyp_private){
+			m->private_range[i].va, m->private_range[i].pa, m->private_range[i].nr,
+			m->private_range[i].prot, m->private_range[i].memtype
+		};
 	}
 	return dual_init_descs(d, m, &cd, &rd, f);
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FZ_KV_MAX 16
+#define FZ_KV_MAX 24
 
 struct fz_err {
 	char *buf;

@@ -20,7 +20,12 @@ enum {
 	H_CARVE_BASE = 16,
 	H_CARVE_SIZE = 24,
 	H_REGION = 32, /* 16 bytes each: base, size */
+	H_PRIVATE = 32 + 16 * FZ_MAX_REGIONS, /* 24 bytes each: va, pa, nr (4), prot, memtype */
+	H_NR_PRIVATE = 3,
 };
+
+/* The count of private ranges S32 allows, plus one. */
+#define PRIVATE_PAST 17U
 
 /* Counts: most bytes give one in range, the top ones the values past it. */
 static unsigned dec_regions(uint8_t b)
@@ -36,6 +41,11 @@ static unsigned dec_ia_bits(uint8_t b)
 static unsigned dec_vm_slots(uint8_t b)
 {
 	return b < 0xe0 ? b % 17U : 17U + (b & 0x1fU);
+}
+
+static unsigned dec_privates(uint8_t b)
+{
+	return b < 0xf0 ? b % (FZ_MAX_PRIVATE + 1U) : PRIVATE_PAST;
 }
 
 /* Pool pages: up to 1023, or 4095 when the top nibble is all ones (each page costs a run). */
@@ -111,6 +121,24 @@ static bool encode_raw(const struct fz_machine *m, uint8_t *h)
 		return false;
 	fz_wr(h + H_HOST_POOL, 2, enc_pool(m->host_pool));
 	fz_wr(h + H_HYP_POOL, 2, enc_pool(m->hyp_pool));
+	if (m->nr_private <= FZ_MAX_PRIVATE)
+		h[H_NR_PRIVATE] = (uint8_t)m->nr_private;
+	else if (m->nr_private == PRIVATE_PAST)
+		h[H_NR_PRIVATE] = 0xf0;
+	else
+		return false;
+	for (unsigned i = 0; i < FZ_MAX_PRIVATE; i++) {
+		uint8_t *p = h + H_PRIVATE + 24 * i;
+
+		if (m->private_range[i].nr > UINT32_MAX || m->private_range[i].prot > 0xff ||
+		    m->private_range[i].memtype > 0xff)
+			return false;
+		fz_wr(p, 8, m->private_range[i].va);
+		fz_wr(p + 8, 8, m->private_range[i].pa);
+		fz_wr(p + 16, 4, m->private_range[i].nr);
+		p[20] = (uint8_t)m->private_range[i].prot;
+		p[21] = (uint8_t)m->private_range[i].memtype;
+	}
 	fz_wr(h + H_HYP_VA, 8, m->hyp_va_offset);
 	fz_wr(h + H_CARVE_BASE, 8, m->carve_base);
 	fz_wr(h + H_CARVE_SIZE, 8, m->carve_size);
@@ -156,6 +184,16 @@ void fz_decode_machine(const uint8_t *hdr, struct fz_machine *m)
 		m->regions[i].base = fz_rd(h + H_REGION + 16 * i, 8);
 		m->regions[i].size = fz_rd(h + H_REGION + 16 * i + 8, 8);
 	}
+	m->nr_private = dec_privates(h[H_NR_PRIVATE]);
+	for (unsigned i = 0; i < FZ_MAX_PRIVATE; i++) {
+		const uint8_t *p = h + H_PRIVATE + 24 * i;
+
+		m->private_range[i].va = fz_rd(p, 8);
+		m->private_range[i].pa = fz_rd(p + 8, 8);
+		m->private_range[i].nr = fz_rd(p + 16, 4);
+		m->private_range[i].prot = p[20];
+		m->private_range[i].memtype = p[21];
+	}
 }
 
 bool fz_encode_machine(const struct fz_machine *m, uint8_t *hdr)
@@ -172,6 +210,11 @@ bool fz_encode_machine(const struct fz_machine *m, uint8_t *hdr)
 unsigned fz_machine_regions(const struct fz_machine *m)
 {
 	return m->nr_regions < FZ_MAX_REGIONS ? m->nr_regions : FZ_MAX_REGIONS;
+}
+
+unsigned fz_machine_privates(const struct fz_machine *m)
+{
+	return m->nr_private < FZ_MAX_PRIVATE ? m->nr_private : FZ_MAX_PRIVATE;
 }
 
 uint64_t fz_machine_top_pfn(const struct fz_machine *m)
@@ -222,6 +265,14 @@ size_t fz_machine_format(const void *setup, char *buf, size_t len)
 		fz_appendf(buf, len, &used, " mem%u=%#llx+%#llx", i,
 			   (unsigned long long)m->regions[i].base,
 			   (unsigned long long)m->regions[i].size);
+	if (m->nr_private != fz_machine_privates(m))
+		fz_appendf(buf, len, &used, " privates=%u", m->nr_private);
+	for (unsigned i = 0; i < fz_machine_privates(m); i++)
+		fz_appendf(buf, len, &used, " private%u=%#llx:%#llx:%llu:%u:%u", i,
+			   (unsigned long long)m->private_range[i].va,
+			   (unsigned long long)m->private_range[i].pa,
+			   (unsigned long long)m->private_range[i].nr, m->private_range[i].prot,
+			   m->private_range[i].memtype);
 	return used < len ? used : len ? len - 1 : 0;
 }
 
@@ -249,6 +300,38 @@ static bool parse_span(const char *key, const char *v, uint64_t *base, uint64_t 
 	*plus = 0;
 	if (!fz_num(tmp, base) || !fz_num(plus + 1, size))
 		return fz_fail(e, "%s: '%s' is not BASE+SIZE (two numbers)", key, v);
+	return true;
+}
+
+/* VA:PA:NR:PROT:MEMTYPE, a private hyp range (S32), into range @r of @m. */
+static bool parse_private(const char *key, const char *v, struct fz_machine *m, unsigned r,
+			  struct fz_err *e)
+{
+	static const uint64_t max[5] = { UINT64_MAX, UINT64_MAX, UINT32_MAX, 0xff, 0xff };
+	uint64_t x[5];
+	char tmp[96], *next = tmp;
+
+	if (strlen(v) >= sizeof(tmp))
+		return fz_fail(e, "%s: '%s' is too long for VA:PA:NR:PROT:MEMTYPE", key, v);
+	strcpy(tmp, v);
+	for (unsigned i = 0; i < 5; i++) {
+		char *colon = strchr(next, ':');
+
+		if ((i < 4) != (colon != NULL))
+			return fz_fail(e, "%s: '%s' is not VA:PA:NR:PROT:MEMTYPE", key, v);
+		if (colon)
+			*colon = 0;
+		if (!fz_num(next, &x[i]) || x[i] > max[i])
+			return fz_fail(e, "%s: '%s' is not VA:PA:NR:PROT:MEMTYPE (NR up to 2^32 - 1, "
+				       "PROT and MEMTYPE up to 255)", key, v);
+		if (colon)
+			next = colon + 1;
+	}
+	m->private_range[r].va = x[0];
+	m->private_range[r].pa = x[1];
+	m->private_range[r].nr = x[2];
+	m->private_range[r].prot = (unsigned)x[3];
+	m->private_range[r].memtype = (unsigned)x[4];
 	return true;
 }
 
@@ -289,6 +372,22 @@ bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 				return false;
 			m.nr_regions = m.nr_regions > r + 1 ? m.nr_regions : r + 1;
 		}
+	}
+	for (unsigned r = 0; r < FZ_MAX_PRIVATE; r++) {
+		char key[12];
+
+		snprintf(key, sizeof(key), "private%u", r);
+		if ((v = fz_kv_take(l, key))) {
+			if (!parse_private(key, v, &m, r, e))
+				return false;
+			m.nr_private = m.nr_private > r + 1 ? m.nr_private : r + 1;
+		}
+	}
+	if ((v = fz_kv_take(l, "privates"))) {
+		if (!fz_num(v, &n) || (n > FZ_MAX_PRIVATE && n != PRIVATE_PAST))
+			return fz_fail(e, "privates: '%s' is not 0 to %u, or %u", v, FZ_MAX_PRIVATE,
+				       PRIVATE_PAST);
+		m.nr_private = (unsigned)n;
 	}
 	n = m.nr_regions;
 	ia = m.host_ia_bits;
@@ -373,6 +472,54 @@ static void mutate_region(struct fz_machine *m, unsigned k, uint64_t a, uint64_t
 	}
 }
 
+/*
+ * A private hyp range (S32): its VA on a region's linear map or just past it,
+ * at another range, or out of the way; its PA anywhere; a few pages or too
+ * many; protections and memory types allowed or not.
+ */
+static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_t c)
+{
+	static const unsigned prots[8] = { 4, 6, 5, 4, 2, 7, 1, 0 }; /* R, RW, RX, ..., W, RWX, X */
+	unsigned i = (unsigned)(a >> 16) % FZ_MAX_PRIVATE;
+	unsigned region = (unsigned)(a >> 24) % (fz_machine_regions(m) ? fz_machine_regions(m) : 1);
+	__typeof__(m->private_range[0]) *p = &m->private_range[i];
+	uint64_t linear = m->regions[region].base + m->hyp_va_offset;
+
+	if (!(a & 7)) {
+		m->nr_private = a & 8 ? PRIVATE_PAST : (unsigned)(a >> 4) % (FZ_MAX_PRIVATE + 1);
+		return;
+	}
+	m->nr_private = m->nr_private > i ? m->nr_private : i + 1;
+	switch (b & 7) {
+	case 0: /* on a region's linear map, or touching its end */
+		p->va = b & 8 ? near(linear, b >> 4) : near(linear + m->regions[region].size, b >> 4);
+		break;
+	case 1: /* on or touching the other range */
+		p->va = near(m->private_range[!i].va + (b & 8 ? 0 : m->private_range[!i].nr << 12),
+			     b >> 4);
+		break;
+	case 2: /* identity, as el2 maps its own */
+		p->va = p->pa;
+		break;
+	case 3: /* at the top of the 48-bit VA space, or past it */
+		p->va = near((1ULL << 48) - (p->nr << 12), b >> 4);
+		break;
+	case 4:
+		p->pa = near(m->regions[region].base, b >> 4);
+		break;
+	case 5:
+		p->nr = b & 8 ? 1 + (b >> 4 & 15) : (b >> 4) & UINT32_MAX;
+		break;
+	case 6:
+		p->prot = prots[b >> 4 & 7];
+		p->memtype = b & 8 ? (unsigned)(b >> 8) & 3 : (b >> 8 & 1);
+		break;
+	default: /* somewhere out of the way: 2^47 up */
+		p->va = ((1ULL << 47) + (b >> 4 & 0xffffff) * 0x1000) & ~0xfffULL;
+		break;
+	}
+}
+
 void fz_machine_mutate(uint8_t *hdr, uint64_t r[4])
 {
 	struct fz_machine m;
@@ -382,7 +529,7 @@ void fz_machine_mutate(uint8_t *hdr, uint64_t r[4])
 	fz_decode_machine(hdr, &m);
 	k = (unsigned)(a >> 8) % (fz_machine_regions(&m) ? fz_machine_regions(&m) : 1);
 	carve_pages = m.carve_size >> 12;
-	switch (r[0] % 12) {
+	switch (r[0] % 13) {
 	case 0:
 		m.nr_regions = b & 15 ? 1 + (unsigned)(b >> 4) % FZ_MAX_REGIONS
 				      : (b & 16 ? FZ_MAX_REGIONS + 1 : 0);
@@ -422,6 +569,9 @@ void fz_machine_mutate(uint8_t *hdr, uint64_t r[4])
 	case 7: /* the carve-out and pools made to fit region k again */
 		m.carve_size = (m.host_pool + m.hyp_pool + 1 + (b & 63)) << 12;
 		m.carve_base = (m.regions[k].base + 0xfff) & ~0xfffULL;
+		break;
+	case 8:
+		mutate_private(&m, a, b, r[3]);
 		break;
 	default:
 		mutate_region(&m, k, a, b);

@@ -13,8 +13,9 @@
 
 #define FZ_MAX_REGIONS 8
 #define FZ_MAX_POOL 4095 /* pages a pool may have */
-/* Counts, ia_bits, VM slots, the two pools; hyp VA offset, carve-out; 8 regions. */
-#define FZ_HEADER_SIZE (8 + 3 * 8 + FZ_MAX_REGIONS * 16)
+#define FZ_MAX_PRIVATE 2 /* private hyp ranges stored (S32) */
+/* Counts, ia_bits, VM slots, the two pools; hyp VA offset, carve-out; 8 regions; 2 ranges. */
+#define FZ_HEADER_SIZE (8 + 3 * 8 + FZ_MAX_REGIONS * 16 + FZ_MAX_PRIVATE * 24)
 
 struct fz_machine {
 	unsigned nr_regions; /* as described: 0 and 9 are -EINVAL, only 8 are stored */
@@ -26,6 +27,11 @@ struct fz_machine {
 	uint64_t hyp_va_offset;
 	unsigned host_ia_bits;
 	unsigned nr_vm_slots;
+	unsigned nr_private; /* as described: 17 is -EINVAL, only 2 are stored */
+	struct {
+		uint64_t va, pa, nr;
+		unsigned prot, memtype;
+	} private_range[FZ_MAX_PRIVATE];
 };
 
 void fz_decode_machine(const uint8_t *hdr, struct fz_machine *m);
@@ -48,6 +54,8 @@ void fz_machine_mutate(uint8_t *hdr, uint64_t r[4]);
 
 /* The regions stored (at most FZ_MAX_REGIONS, whatever the count says). */
 unsigned fz_machine_regions(const struct fz_machine *m);
+/* The private hyp ranges stored (at most FZ_MAX_PRIVATE). */
+unsigned fz_machine_privates(const struct fz_machine *m);
 /* Pages below the host's address space: 2^(ia_bits - 12), ia_bits taken into 12..63. */
 uint64_t fz_machine_top_pfn(const struct fz_machine *m);
 uint64_t fz_memory_pages(const struct fz_machine *m);

@@ -267,7 +267,7 @@ size_t fz_script_to_input(const struct fz_world *w, const char *text, uint8_t *o
 	_Alignas(8) uint8_t setup[FZ_SETUP_MAX];
 	static uint8_t tail[4096];
 	struct fz_err e = { err, errlen };
-	char line[512], msg[384];
+	char line[1024], msg[384];
 	struct fz_err le = { msg, sizeof(msg) };
 	size_t len = 0, tail_len = 0;
 	unsigned nr = 0, records = 0;
