@@ -13,6 +13,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
+# shellcheck source=tools/afl-mutator.sh
+source "$root/tools/afl-mutator.sh"
 usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
 step=${1:-}
 engine=${2:-}
@@ -28,6 +30,9 @@ if [[ $step == build && $# -ge 4 ]]; then
 	targets=()
 	for t in "$@"; do
 		targets+=(--target "$t" --target "${t}_seeds" --target "${t/fuzz_/replay_}")
+		if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$root" "$t"; then
+			targets+=(--target "${t}_afl_mutator")
+		fi
 	done
 	s2fuzz_forget_other_compiler "$dir" "$cc"
 	CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -64,17 +69,30 @@ if [[ $engine == libfuzzer ]]; then
 else
 	mkdir -p "$work/in"
 	cp "$seeds"/* "$work/in/"
+	# The structure-aware mutator too, where the target has one (tools/afl-mutator.sh).
+	mutator=()
+	lib=$(s2fuzz_afl_mutator_env "$root" "$dir" "$target")
+	[[ -z $lib ]] || mutator=("$lib")
 	# Inputs at most max_len bytes, as libFuzzer's above; calibration cut short (AFL_FAST_CAL):
 	# fuzz_pgtable's paths through a 1 GiB block split to pages take ~100 ms each, and a
 	# run spent most of its 600 s calibrating them (148,592 executions in the end). The
 	# limit is 840 s, inside ctest's 900.
-	AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
-		AFL_FAST_CAL=1 afl-fuzz -s 1 -G "$max_len" -i "$work/in" -o "$work/out" -E "$runs" -V 840 \
-		-- "$dir/fuzzers/$target" \
-		>"$work/log" 2>&1 || true
+	env "${mutator[@]}" AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 afl-fuzz -s 1 -G "$max_len" -i "$work/in" -o "$work/out" \
+		-E "$runs" -V 840 -- "$dir/fuzzers/$target" >"$work/log" 2>&1 || true
 	execs=$(sed -n 's/^execs_done *: *//p' "$work/out/default/fuzzer_stats" 2>/dev/null || echo 0)
 	crashes=$(find "$work/out/default/crashes" -name 'id:*' 2>/dev/null | head -5)
 	logs=$(cat "$work/log")
+	# Queue entries the mutator made are named after it (its afl_custom_describe).
+	if [[ ${#mutator[@]} -gt 0 ]]; then
+		made=$(find "$work/out/default/queue" -name 'id:*,s2fuzz-*' 2>/dev/null | wc -l)
+		echo "$target under $engine: $made queue entries from the structure-aware mutator"
+		if [[ $made -eq 0 ]]; then
+			echo "$target under $engine: afl-fuzz kept nothing from ${mutator[0]#*=}" >&2
+			echo "$logs" | tail -20 >&2
+			exit 1
+		fi
+	fi
 fi
 echo "$target under $engine: ${execs:-0} executions in $(($(date +%s) - start))s"
 if [[ -n $crashes ]]; then

@@ -35,6 +35,9 @@ fuzz_build()
 	esac
 	for t in "${FUZZ_TARGETS[@]}"; do
 		targets+=(--target "$t" --target "${t/fuzz_/replay_}" --target "${t}_seeds")
+		if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$ROOT" "$t"; then
+			targets+=(--target "${t}_afl_mutator")
+		fi
 	done
 	echo "s2fuzz: building build/$engine" >&2
 	s2fuzz_forget_other_compiler "$dir" "$cc"
@@ -102,18 +105,24 @@ run_libfuzzer()
 	libfuzzer_stats "$dir/log"
 }
 
-# Runs one target under AFL++ (persistent mode, its libFuzzer driver).
+# Runs one target under AFL++ (persistent mode, its libFuzzer driver), with the
+# structure-aware mutator where the target has one (tools/afl-mutator.sh).
 run_afl()
 {
 	local target=$1 dir=$2 seconds=$3 findings=$4
 	local bin=$ROOT/build/afl/fuzzers/$target
 	local seeds=$ROOT/build/afl/corpora/$target/seeds
-	local dict=$ROOT/corpora/$target/$target.dict
-	local -a extra=()
+	local dict=$ROOT/corpora/$target/$target.dict lib
+	local -a extra=() mutator=()
 
 	[[ -f $dict ]] && extra+=(-x "$dict")
+	if ! lib=$(s2fuzz_afl_mutator_env "$ROOT" "$ROOT/build/afl" "$target"); then
+		echo "0 0 0 0"
+		return
+	fi
+	[[ -z $lib ]] || mutator=("$lib")
 	mkdir -p "$dir" "$findings"
-	AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+	env "${mutator[@]}" AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 		AFL_NO_AFFINITY=1 AFL_QUIET=1 \
 		afl-fuzz -i "$seeds" -o "$dir/out" -V "$seconds" "${extra[@]}" -- "$bin" \
 		>"$dir/log" 2>&1 &

@@ -6,7 +6,8 @@
 # Every target under every engine it is asked for:
 #   libfuzzer  libFuzzer with ASan+UBSan, -fork=J
 #   msan       libFuzzer with MemorySanitizer, -fork=J
-#   afl        AFL++: one main (-M) and J-1 CMPLOG secondaries (-S) over one sync dir
+#   afl        AFL++: one main (-M) and J-1 CMPLOG secondaries (-S) over one sync dir,
+#              each with the structure-aware mutator (tools/afl-mutator.sh)
 # from a working corpus kept between nights (WORK/corpus/<target>), merged and
 # minimized back into it afterwards; findings de-duplicated by signature,
 # minimized, decoded and given a replay command; llvm-cov source coverage of
@@ -97,9 +98,12 @@ nightly_make()
 nightly_build()
 {
 	local t e
-	local -a fuzz=() replay=() seeds=()
+	local -a fuzz=() replay=() seeds=() mutators=()
 	for t in "${NIGHTLY_TARGETS[@]}"; do
 		fuzz+=("$t")
+		if s2fuzz_has_afl_mutator "$ROOT" "$t"; then
+			mutators+=("${t}_afl_mutator")
+		fi
 		replay+=("${t/fuzz_/replay_}")
 		seeds+=("${t}_seeds")
 	done
@@ -122,7 +126,7 @@ nightly_build()
 			;;
 		afl)
 			nightly_make "$(nightly_tree afl afl-clang-fast -DS2FUZZ_ENGINE=afl)" \
-				"${fuzz[@]}" || return 1
+				"${fuzz[@]}" "${mutators[@]}" || return 1
 			AFL_LLVM_CMPLOG=1 nightly_make "$(AFL_LLVM_CMPLOG=1 nightly_tree afl-cmplog \
 				afl-clang-fast -DS2FUZZ_ENGINE=afl)" "${fuzz[@]}" || return 1
 			;;
@@ -220,6 +224,10 @@ nightly_run_afl()
 	done
 	local -a env=(AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 		      AFL_NO_AFFINITY=1 AFL_SKIP_CRASHES=1 AFL_QUIET=1)
+	# Every instance with the structure-aware mutator, where the target has one.
+	local lib
+	lib=$(s2fuzz_afl_mutator_env "$ROOT" "$NIGHTLY_BUILD/afl" "$t") || return 1
+	[[ -z $lib ]] || env+=("$lib")
 	env "${env[@]}" afl-fuzz -M main -i "$dir/in" -o "$dir/sync" -V "$seconds" -x "$dict" \
 		-- "$bin" >"$dir/log" 2>&1 &
 	pids+=($!)
