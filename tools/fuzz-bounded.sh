@@ -50,9 +50,9 @@ seeds=$dir/corpora/$target/seeds
 regressions=$root/corpora/$target/regressions
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# 512 bytes of records, after fuzz_pkvm's and fuzz_hvc's 160-byte machine header.
+# 512 bytes of records, after fuzz_pkvm's and fuzz_hvc's 208-byte machine header.
 case $target in
-fuzz_pkvm | fuzz_hvc) max_len=672 ;;
+fuzz_pkvm | fuzz_hvc) max_len=720 ;;
 *) max_len=512 ;;
 esac
 start=$(date +%s)

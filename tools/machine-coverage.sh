@@ -46,16 +46,23 @@ echo "machine-coverage: $runs descriptions in ${seconds}s, core and reference ag
 
 "$S2FUZZ_LLVM_PROFDATA" merge -sparse "$work"/*.profraw -o "$work/all.profdata"
 # The checks, and which way of their branches means -EINVAL: the condition
-# true for an if that returns the error, false for a region_ok() term.
+# true for an if that returns the error (or a term of prot_ok()'s last
+# refusal), false for a term of region_ok() and private_span_ok(), which
+# say what is fine.
 "$S2FUZZ_LLVM_COV" show -show-branches=count -instr-profile="$work/all.profdata" \
 	"$dir/fuzzers/fuzz_pkvm" -name=host_layout_valid -name=pkvm_desc_check \
-	-name=ref_mem_from_desc -name=region_ok >"$work/branches.txt"
+	-name=pkvm_desc_check_hyp_private -name=private_span_ok -name=ref_mem_from_desc \
+	-name=region_ok -name=ref_hyp_private_check -name=span_ok -name=prot_ok \
+	>"$work/branches.txt"
 awk '
 	BEGIN {
 		checked["host_layout_valid"]; checked["pkvm_desc_check"]
-		checked["ref_mem_from_desc"]; checked["region_ok"]
+		checked["pkvm_desc_check_hyp_private"]; checked["ref_mem_from_desc"]
+		checked["ref_hyp_private_check"]; checked["ref_hyp_private.c:span_ok"]
+		checked["ref_hyp_private.c:prot_ok"]
+		falsy["ref_mem.c:region_ok"]; falsy["pkvm_hyp_private.c:private_span_ok"]
 	}
-	/^[^ |].*:$/ { fn = substr($0, 1, length($0) - 1); sub(/^.*:/, "", fn); next }
+	/^[^ |].*:$/ { fn = substr($0, 1, length($0) - 1); next }
 	/^ *[0-9]+\|/ { n = $0 + 0; t = $0; sub(/^ *[0-9]+\|[^|]*\|/, "", t); text[n] = t; next }
 	/Branch \(/ {
 		s = $0
@@ -64,13 +71,13 @@ awk '
 		split(w[3], at, ":")
 		if (text[at[1]] ~ /^[ \t]*(for|while) \(/)
 			next
-		if (!(fn in checked))
+		if (!(fn in checked) && !(fn in falsy))
 			next
-		want = fn == "region_ok" ? w[8] : w[6]
-		way = fn == "region_ok" ? "false" : "true"
+		want = fn in falsy ? w[8] : w[6]
+		way = fn in falsy ? "false" : "true"
 		line = text[at[1]]
 		gsub(/^[ \t]+/, "", line)
-		printf "%-22s %4s:%-3s %-5s %6s  %s\n", fn, at[1], at[2], way, want, line
+		printf "%-27s %4s:%-3s %-5s %6s  %s\n", fn, at[1], at[2], way, want, line
 		total++
 		if (want == "0") { missed++; print "  ^ never taken" }
 	}

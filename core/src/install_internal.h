@@ -39,7 +39,10 @@ pte_t pgt_install_leaf(const struct pgt_install *ins, u64 addr, u32 level);
 /* Entry @i of the table that replaces leaf @old at @level (SPEC §4.2, S17). */
 pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32 i);
 
-/* How many new table pages the install needs (SPEC §7). */
+/*
+ * How many new table pages the install needs (SPEC §7), counted until it is
+ * more than the pool's free pages: compare it with pgt_pool_has() only.
+ */
 u64 pgt_install_need(struct pgt *pgt, const struct pgt_install *ins, bool shared);
 
 /* Do it; the caller has made sure the pool holds pgt_install_need() pages. */

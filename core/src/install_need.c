@@ -8,8 +8,19 @@
  */
 #include "install_internal.h"
 
-static u64 need_entry(struct pgt *pgt, const struct pgt_install *ins, pte_t old, u64 addr,
-		      u32 level, bool shared);
+/*
+ * One counting pass. It stops once more pages are needed than @limit (the
+ * pool's free pages): the install fails with -ENOMEM then whatever the rest
+ * would add, and a range of billions of pages is not walked page by page.
+ */
+struct need_walk {
+	struct pgt *pgt;
+	const struct pgt_install *ins;
+	bool shared;
+	u64 need, limit;
+};
+
+static void need_entry(struct need_walk *w, pte_t old, u64 addr, u32 level);
 
 /* Entries of a table at @level, based at @base, that meet the range. */
 static void table_bounds(const struct pgt_install *ins, u32 level, u64 base, u64 *first,
@@ -23,58 +34,58 @@ static void table_bounds(const struct pgt_install *ins, u32 level, u64 base, u64
 		*last = ins->end;
 }
 
-static u64 need_real_table(struct pgt *pgt, const struct pgt_install *ins, pte_t *table,
-			   u32 level, u64 base, bool shared)
+static void need_real_table(struct need_walk *w, pte_t *table, u32 level, u64 base)
 {
 	u64 span = pgt_level_span(level);
-	u64 first, last, need = 0;
+	u64 first, last;
 
-	table_bounds(ins, level, base, &first, &last);
-	for (u64 addr = first; addr < last; addr += span) {
-		pte_t e = pgt_load(pgt, &table[pgt_level_index(addr, level)], shared);
+	table_bounds(w->ins, level, base, &first, &last);
+	for (u64 addr = first; addr < last && w->need <= w->limit; addr += span) {
+		pte_t e = pgt_load(w->pgt, &table[pgt_level_index(addr, level)], w->shared);
 
-		need += need_entry(pgt, ins, e, addr, level, shared);
+		need_entry(w, e, addr, level);
 	}
-	return need;
 }
 
 /* The table that would replace @old (at @level, @addr): entries at level + 1. */
-static u64 need_virtual_table(struct pgt *pgt, const struct pgt_install *ins, pte_t old,
-			      u64 addr, u32 level, bool shared)
+static void need_virtual_table(struct need_walk *w, pte_t old, u64 addr, u32 level)
 {
 	u32 child_level = level + 1;
 	u64 span = pgt_level_span(child_level);
-	u64 first, last, need = 0;
+	u64 first, last;
 
-	table_bounds(ins, child_level, addr, &first, &last);
-	for (u64 a = first; a < last; a += span) {
+	table_bounds(w->ins, child_level, addr, &first, &last);
+	for (u64 a = first; a < last && w->need <= w->limit; a += span) {
 		u32 i = pgt_level_index(a, child_level);
 
-		need += need_entry(pgt, ins, pgt_split_child(pgt, old, addr, level, i), a,
-				   child_level, shared);
+		need_entry(w, pgt_split_child(w->pgt, old, addr, level, i), a, child_level);
 	}
-	return need;
 }
 
-static u64 need_entry(struct pgt *pgt, const struct pgt_install *ins, pte_t old, u64 addr,
-		      u32 level, bool shared)
+static void need_entry(struct need_walk *w, pte_t old, u64 addr, u32 level)
 {
-	switch (pgt_install_decide(pgt, ins, old, addr, level)) {
+	switch (pgt_install_decide(w->pgt, w->ins, old, addr, level)) {
 	case PGT_INS_DESCEND:
-		return need_real_table(pgt, ins, pgt_table_va(pgt, old), level + 1, addr, shared);
+		need_real_table(w, pgt_table_va(w->pgt, old), level + 1, addr);
+		break;
 	case PGT_INS_NEW_TABLE:
-		return 1 + need_virtual_table(pgt, ins, old, addr, level, shared);
+		w->need++;
+		need_virtual_table(w, old, addr, level);
+		break;
 	case PGT_INS_NOTHING:
 	case PGT_INS_WRITE:
 	case PGT_INS_REPLACE_TABLE:
 		break;
 	}
-	return 0;
 }
 
 u64 pgt_install_need(struct pgt *pgt, const struct pgt_install *ins, bool shared)
 {
-	return need_real_table(pgt, ins, pgt->root, pgt->start_level, 0, shared);
+	struct need_walk w = { pgt, ins, shared, 0,
+			       pgt_ops(pgt)->pool_free_pages(pgt_ctx(pgt), pgt->pool) };
+
+	need_real_table(&w, pgt->root, pgt->start_level, 0);
+	return w.need;
 }
 
 bool pgt_pool_has(const struct pgt *pgt, u64 need)

@@ -479,7 +479,8 @@ static void mutate_region(struct fz_machine *m, unsigned k, uint64_t a, uint64_t
  */
 static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_t c)
 {
-	static const unsigned prots[8] = { 4, 6, 5, 4, 2, 7, 1, 0 }; /* R, RW, RX, ..., W, RWX, X */
+	/* R, RW, RX (allowed); W, RWX, X, none, a bit past RWX */
+	static const unsigned prots[8] = { 4, 6, 5, 2, 7, 1, 0, 12 };
 	unsigned i = (unsigned)(a >> 16) % FZ_MAX_PRIVATE;
 	unsigned region = (unsigned)(a >> 24) % (fz_machine_regions(m) ? fz_machine_regions(m) : 1);
 	__typeof__(m->private_range[0]) *p = &m->private_range[i];
@@ -490,6 +491,18 @@ static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_
 		return;
 	}
 	m->nr_private = m->nr_private > i ? m->nr_private : i + 1;
+	if (c & 1) { /* a whole range that could be fine: a few pages */
+		p->pa = (m->regions[region].base + (c >> 8 & 0xff) * 0x1000) & ~0xfffULL;
+		/* Out of the way, as often as not; else identity, or on the other range. */
+		p->va = (1ULL << 47) + (uint64_t)i * (1ULL << 40) + (p->pa & ((1ULL << 39) - 1));
+		if (c & 4)
+			p->va = c & 8 ? p->pa : m->private_range[!i].va;
+		p->nr = 1 + (c >> 16 & 15);
+		p->prot = prots[c >> 20 & 7];
+		p->memtype = c >> 23 & 1 ? c >> 24 & 3 : c >> 24 & 1;
+		if (c & 2) /* as it is; else with one thing changed below */
+			return;
+	}
 	switch (b & 7) {
 	case 0: /* on a region's linear map, or touching its end */
 		p->va = b & 8 ? near(linear, b >> 4) : near(linear + m->regions[region].size, b >> 4);
@@ -507,8 +520,9 @@ static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_
 	case 4:
 		p->pa = near(m->regions[region].base, b >> 4);
 		break;
-	case 5:
-		p->nr = b & 8 ? 1 + (b >> 4 & 15) : (b >> 4) & UINT32_MAX;
+	case 5: /* a few pages, a 2 MiB or 1 GiB block's worth, none, past 2^48 */
+		p->nr = (uint64_t[]){ 1 + (b >> 8 & 15), 512, 1 << 18, 0, 1ULL << 32 }[(b >> 4 & 7) % 5];
+		p->nr = p->nr > UINT32_MAX ? UINT32_MAX : p->nr;
 		break;
 	case 6:
 		p->prot = prots[b >> 4 & 7];
