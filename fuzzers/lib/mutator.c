@@ -55,6 +55,18 @@ static void draw_field(struct rng *r, uint8_t *record, const struct fz_field *f)
 	fz_wr(record + f->off, f->width, v ^ f->xor);
 }
 
+/*
+ * A copied field, a third of the time one to eight further on: the page
+ * after the one an earlier record gave (a topup after the pgd, a second
+ * donation), the next gfn, the next VM.
+ */
+static void nudge(struct rng *r, uint8_t *record, const struct fz_field *f)
+{
+	if (below(r, 3))
+		return;
+	fz_wr(record + f->off, f->width, fz_rd(record + f->off, f->width) + 1 + below(r, 8));
+}
+
 /* Copy field @f into record @i from record @src, if @src's operation has it; true if so. */
 static bool copy_field(const struct input *in, size_t i, size_t src, const struct fz_field *f)
 {
@@ -80,8 +92,10 @@ static bool retarget(struct rng *r, const struct input *in, size_t i, const stru
 	size_t start = below(r, i);
 
 	for (size_t k = 0; k < i; k++)
-		if (copy_field(in, i, (start + i - k) % i, f))
+		if (copy_field(in, i, (start + i - k) % i, f)) {
+			nudge(r, rec(in, i), f);
 			return true;
+		}
 	return false;
 }
 
@@ -130,8 +144,10 @@ static void new_record(struct rng *r, const struct input *in, size_t i)
 	for (unsigned f = 0; f < w->nr_fields; f++) {
 		if (!(d->fields & (1U << f)))
 			continue;
-		if (follow && copy_field(in, i, src, &w->field[f]))
+		if (follow && copy_field(in, i, src, &w->field[f])) {
+			nudge(r, p, &w->field[f]);
 			continue;
+		}
 		if (below(r, 3) || !retarget(r, in, i, &w->field[f]))
 			draw_field(r, p, &w->field[f]);
 	}
