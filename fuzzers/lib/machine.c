@@ -411,7 +411,7 @@ bool fz_machine_parse(struct fz_kvline *l, uint8_t *hdr, struct fz_err *e)
 	return true;
 }
 
-/* A size of @unit (4 KiB to 512 GiB) blocks, give or take a page now and then. */
+/* @count blocks of 4 KiB to 512 GiB (@r picks), give or take a page now and then. */
 static uint64_t blocks(uint64_t r, uint64_t count)
 {
 	static const unsigned shift[4] = { 12, 21, 30, 39 };
@@ -445,9 +445,12 @@ static void mutate_region(struct fz_machine *m, unsigned k, uint64_t a, uint64_t
 	case 0: /* touching the region before, or a block boundary past it */
 		*base = prev_end + (b & 1 ? 0 : blocks(b >> 1, 1 + (b >> 8 & 3)));
 		break;
-	case 1: /* aligned up to a block size past the region before */
-		*base = (prev_end + blocks(b, 1) - 1) & ~(blocks(b, 1) - 1);
+	case 1: { /* aligned up to a block size past the region before */
+		uint64_t align = 1ULL << (uint64_t[]){ 12, 21, 30, 39 }[b & 3];
+
+		*base = (prev_end + align - 1) & ~(align - 1);
 		break;
+	}
 	case 2: /* overlapping the region before, or before it */
 		*base = k ? near(m->regions[k - 1].base + (b & 1 ? m->regions[k - 1].size / 2 : 0),
 				 b >> 1)

@@ -56,13 +56,13 @@ static void draw_field(struct rng *r, uint8_t *record, const struct fz_field *f)
 }
 
 /*
- * A copied field, a third of the time one to eight further on: the page
- * after the one an earlier record gave (a topup after the pgd, a second
- * donation), the next gfn, the next VM.
+ * A copied page, a third of the time one to eight pages further on: the
+ * page after the one an earlier record gave (a topup after the pgd, a
+ * second donation).
  */
 static void nudge(struct rng *r, uint8_t *record, const struct fz_field *f)
 {
-	if (below(r, 3))
+	if (!f->page || below(r, 3))
 		return;
 	fz_wr(record + f->off, f->width, fz_rd(record + f->off, f->width) + 1 + below(r, 8));
 }

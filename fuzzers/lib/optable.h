@@ -64,6 +64,8 @@ struct fz_field {
 	bool hex;
 	bool (*parse)(const void *setup, const char *text, uint64_t *v, struct fz_err *e);
 	int (*format)(uint64_t v, char *buf, size_t len);
+	/* A page: the mutator also tries the ones after a page an earlier record named. */
+	bool page;
 };
 
 /* A field's ways, in a designated initializer. */

@@ -110,6 +110,45 @@ static void new_records_continue_what_an_earlier_one_did(void **state)
 	assert_true(both > 2 * one);
 }
 
+/*
+ * A page a new record takes from an earlier one is now and then one of the
+ * next few pages: a topup after vm_create's pgd names a page of its own.
+ */
+static void new_records_try_the_pages_after_an_earlier_one(void **state)
+{
+	static const char script[] = "machine preset=virt\n"
+				     "vm_create vm=0 ia_bits=40 pgd=mem:100\n";
+	_Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+	const struct fz_world *w = &fz_world_pkvm;
+	uint8_t in[MAX], buf[MAX];
+	size_t n = encode(w, script, in);
+	unsigned same = 0, after = 0;
+	uint64_t pgd;
+
+	(void)state;
+	w->decode_setup(in, setup);
+	fz_memory_pfn((const struct fz_machine *)setup, 100, &pgd);
+	for (unsigned seed = 1; seed <= 20000; seed++) {
+		size_t size;
+
+		memcpy(buf, in, n);
+		size = fz_mutate(w, buf, n, MAX, seed);
+		for (size_t off = w->header_size + w->record_size; off + w->record_size <= size;
+		     off += w->record_size) {
+			struct fz_op op;
+
+			fz_decode_op(w, setup, buf + off, &op);
+			if (!(op.def->fields & (1U << PK_PFN)))
+				continue;
+			same += op.v[PK_PFN] == pgd;
+			after += op.v[PK_PFN] > pgd && op.v[PK_PFN] <= pgd + 8;
+		}
+	}
+	assert_true(after > 100);
+	/* The same page still most often: a share after a donation is about that page. */
+	assert_true(same > after);
+}
+
 /* Cross-over: @a's header, then records each whole from @a or @b, in a few runs. */
 static void cross_over_splices_whole_records(void **state)
 {
@@ -222,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mutations_keep_whole_records),
 		cmocka_unit_test(new_records_continue_what_an_earlier_one_did),
+		cmocka_unit_test(new_records_try_the_pages_after_an_earlier_one),
 		cmocka_unit_test(cross_over_splices_whole_records),
 		cmocka_unit_test(counters_tell_a_whole_guest_lifecycle),
 	};
