@@ -191,6 +191,7 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	struct input in = { w, data, 0, 0 };
 	size_t rs = w->record_size, i, j;
 	const struct fz_field *f;
+	unsigned how;
 
 	if (max < w->header_size)
 		return size < max ? size : max;
@@ -206,8 +207,13 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	in.n = (size - w->header_size) / rs;
 	in.cap = (max - w->header_size) / rs;
 	i = below(&r, in.n);
-	switch (in.n ? below(&r, 16) : 0) {
-	case 0: case 1: case 2: case 13: /* a new operation, at the end as often as not */
+	how = in.n ? below(&r, 32) : 0;
+	if (how == 31) { /* one in 32: machines are also fuzzed alone (machine-coverage.sh) */
+		another_machine(&r, w, data);
+		return input_size(&in);
+	}
+	switch (how / 2) {
+	case 0: case 1: case 2: case 12: case 13: /* a new operation, at the end as often as not */
 		if (in.n == in.cap)
 			in.n--;
 		i = below(&r, 2) ? in.n : below(&r, in.n + 1);
@@ -250,10 +256,7 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	case 11: /* another operation in its place */
 		new_record(&r, &in, i);
 		break;
-	case 12:
-		another_machine(&r, w, data);
-		break;
-	default: /* the engine's own, on the records: the machine changes by case 12 */
+	default: /* the engine's own, on the records (the machine changes above) */
 		size -= w->header_size;
 		bytes_mutation(&r, data + w->header_size, &size, max - w->header_size);
 		return w->header_size + size;
