@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc, &fz_world_tables,
@@ -102,6 +103,36 @@ static void scripts_encode_to_the_values_they_name(void **state)
 	assert_int_equal(val(t, &op, "pa"), 0x80200000);
 	assert_int_equal(val(t, &op, "prot"), 6);
 	assert_int_equal(val(t, &op, "memtype"), 1);
+}
+
+/*
+ * Page selectors reach every place that matters on the 48-bit machine (memory
+ * at 512 GiB and at 16 TiB + 2 MiB): the page past a region's end, the 1 GiB
+ * and 512 GiB boundaries around a region, MMIO far above 4 TiB, the last page
+ * below 2^48 and the first past it. Each encodes, and decodes to itself.
+ */
+static void page_selectors_reach_the_whole_machine(void **state)
+{
+	static const uint64_t pages[] = {
+		0x8040000,	 /* just past region 0 (512 GiB + 1 GiB) */
+		0x100000000,	 /* region 1's 1 GiB boundary below it: 16 TiB */
+		0x100040200,	 /* just past region 1 */
+		0x100080000,	 /* region 1's end rounded up to 1 GiB */
+		0x108000000,	 /* and to 512 GiB */
+		0x7ffffff80,	 /* MMIO 512 KiB below 2^47 */
+		0xfffffffff,	 /* the last page below 2^48 */
+		0x1000000000,	 /* the first past it */
+	};
+	char script[256];
+	struct fz_op op;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		snprintf(script, sizeof(script), "machine preset=wide\nhost_share_hyp pfn=%#llx\n",
+			 (unsigned long long)pages[i]);
+		nth_op(&fz_world_pkvm, script, 0, &op);
+		assert_int_equal(val(&fz_world_pkvm, &op, "pfn"), pages[i]);
+	}
 }
 
 /* Random bytes of every world: input -> script -> input -> the same script. */
@@ -273,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scripts_encode_to_the_values_they_name),
+		cmocka_unit_test(page_selectors_reach_the_whole_machine),
 		cmocka_unit_test(any_input_round_trips_through_its_script),
 		cmocka_unit_test(decoding_names_only_real_trailing_bytes),
 		cmocka_unit_test(near_misses_are_not_calls),
