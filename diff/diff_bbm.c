@@ -132,7 +132,7 @@ static void link_add(struct diff_bbm *b, uint64_t page, uint64_t parent, enum di
 static const struct diff_bbm_debt *unlink_debt(const struct diff_bbm *b, uint64_t page)
 {
 	for (unsigned i = 0; i < b->n; i++)
-		if (b->debt[i].page == page)
+		if (b->debt[i].table && b->debt[i].page == page)
 			return &b->debt[i];
 	return NULL;
 }
@@ -195,7 +195,7 @@ static bool on_tlbi(struct diff_bbm *b, const struct diff_event *e)
 		if (d->paid || !pays(d, e))
 			continue;
 		d->paid = true;
-		if (!d->page)
+		if (!d->table)
 			drop(b, i);
 	}
 	return true;
@@ -231,7 +231,7 @@ static bool on_free(struct diff_bbm *b, const struct diff_event *e)
 		page = up->parent & ~LINK_KIND;
 	}
 	for (unsigned i = 0; i < b->n; i++) {
-		if (b->debt[i].page == e->page) {
+		if (b->debt[i].table && b->debt[i].page == e->page) {
 			b->debt[i] = b->debt[--b->n];
 			break;
 		}
