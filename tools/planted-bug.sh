@@ -120,7 +120,8 @@ start=$(date +%s)
 if "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
 	-max_len=2048 -artifact_prefix="$work/" "$work/corpus" "$from" \
 	>"$log" 2>&1; then
-	echo "planted bug $bug: NOT caught within ${seconds}s" >&2
+	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
+	echo "planted bug $bug: NOT caught within ${seconds}s (${runs:-?} executions)" >&2
 	exit 1
 fi
 signature=$(sed -n 's/^s2fuzz-signature: //p' "$log" | head -1)
@@ -135,6 +136,9 @@ elapsed=$(($(date +%s) - start))
 # The finding must replay, whole, from the input the fuzzer saved.
 crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
 [[ -n $crash ]] || { echo "planted bug $bug: no reproducer was saved" >&2; exit 1; }
+# Kept beside the log, whatever the verdict below: a rejected finding is worth a look.
+cp "$crash" "$dir/planted-$bug$tag.crash"
+crash=$dir/planted-$bug$tag.crash
 report=$dir/planted-$bug$tag-replay.log
 # (The braces keep the shell's "Aborted" notice out of the test log.)
 if { "$replayer" "$crash" >"$report" 2>&1; } 2>/dev/null; then
