@@ -207,8 +207,14 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	in.n = (size - w->header_size) / rs;
 	in.cap = (max - w->header_size) / rs;
 	i = below(&r, in.n);
+	/*
+	 * The header changes in one mutation of 32 where it is a machine (they
+	 * are fuzzed alone too: machine-coverage.sh), else in one of 16 and by
+	 * the engine's byte mutations as well: a few bytes of pool sizes and
+	 * windows that every record depends on.
+	 */
 	how = in.n ? below(&r, 32) : 0;
-	if (how == 31) { /* one in 32: machines are also fuzzed alone (machine-coverage.sh) */
+	if (how == 31 || (how == 29 && !w->mutate_setup)) {
 		another_machine(&r, w, data);
 		return input_size(&in);
 	}
@@ -256,10 +262,13 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	case 11: /* another operation in its place */
 		new_record(&r, &in, i);
 		break;
-	default: /* the engine's own, on the records (the machine changes above) */
-		size -= w->header_size;
-		bytes_mutation(&r, data + w->header_size, &size, max - w->header_size);
-		return w->header_size + size;
+	default: { /* the engine's own, on the records (and a header that is no machine) */
+		size_t keep = w->mutate_setup ? w->header_size : 0;
+
+		size -= keep;
+		bytes_mutation(&r, data + keep, &size, max - keep);
+		return keep + size;
+	}
 	}
 	return input_size(&in);
 }
