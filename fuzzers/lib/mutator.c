@@ -208,13 +208,11 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	in.cap = (max - w->header_size) / rs;
 	i = below(&r, in.n);
 	/*
-	 * The header changes in one mutation of 32 where it is a machine (they
-	 * are fuzzed alone too: machine-coverage.sh), else in one of 16 and by
-	 * the engine's byte mutations as well: a few bytes of pool sizes and
-	 * windows that every record depends on.
+	 * The header changes in one mutation of 16; one that is no machine
+	 * (fuzz_pgtable's pools and window) by the engine's byte mutations too.
 	 */
 	how = in.n ? below(&r, 32) : 0;
-	if (how == 31 || (how == 29 && !w->mutate_setup)) {
+	if (how == 31 || how == 29) {
 		another_machine(&r, w, data);
 		return input_size(&in);
 	}
