@@ -14,6 +14,7 @@ enum {
 	H_REGIONS = 0,
 	H_IA_BITS = 1,
 	H_VM_SLOTS = 2,
+	H_NR_PRIVATE = 3,
 	H_HOST_POOL = 4,
 	H_HYP_POOL = 6,
 	H_HYP_VA = 8,
@@ -21,7 +22,6 @@ enum {
 	H_CARVE_SIZE = 24,
 	H_REGION = 32, /* 16 bytes each: base, size */
 	H_PRIVATE = 32 + 16 * FZ_MAX_REGIONS, /* 24 bytes each: va, pa, nr (4), prot, memtype */
-	H_NR_PRIVATE = 3,
 };
 
 /* The count of private ranges S32 allows, plus one. */
@@ -48,7 +48,10 @@ static unsigned dec_privates(uint8_t b)
 	return b < 0xf0 ? b % (FZ_MAX_PRIVATE + 1U) : PRIVATE_PAST;
 }
 
-/* Pool pages: up to 1023, or 4095 when the top nibble is all ones (each page costs a run). */
+/*
+ * Pool pages: up to 1023, or 4095 when the top nibble is all ones (the
+ * simulator registers every pool page at init, on every input).
+ */
 static uint64_t dec_pool(uint64_t v)
 {
 	return v < 0xf000 ? v & 0x3ff : v & 0xfff;
@@ -487,6 +490,7 @@ static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_
 	unsigned i = (unsigned)(a >> 16) % FZ_MAX_PRIVATE;
 	unsigned region = (unsigned)(a >> 24) % (fz_machine_regions(m) ? fz_machine_regions(m) : 1);
 	__typeof__(m->private_range[0]) *p = &m->private_range[i];
+	const __typeof__(m->private_range[0]) *other = &m->private_range[(i + 1) % FZ_MAX_PRIVATE];
 	uint64_t linear = m->regions[region].base + m->hyp_va_offset;
 
 	if (!(a & 7)) {
@@ -499,7 +503,7 @@ static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_
 		/* Out of the way, as often as not; else identity, or on the other range. */
 		p->va = (1ULL << 47) + (uint64_t)i * (1ULL << 40) + (p->pa & ((1ULL << 39) - 1));
 		if (c & 4)
-			p->va = c & 8 ? p->pa : m->private_range[!i].va;
+			p->va = c & 8 ? p->pa : other->va;
 		p->nr = 1 + (c >> 16 & 15);
 		p->prot = prots[c >> 20 & 7];
 		p->memtype = c >> 23 & 1 ? c >> 24 & 3 : c >> 24 & 1;
@@ -511,8 +515,7 @@ static void mutate_private(struct fz_machine *m, uint64_t a, uint64_t b, uint64_
 		p->va = b & 8 ? near(linear, b >> 4) : near(linear + m->regions[region].size, b >> 4);
 		break;
 	case 1: /* on or touching the other range */
-		p->va = near(m->private_range[!i].va + (b & 8 ? 0 : m->private_range[!i].nr << 12),
-			     b >> 4);
+		p->va = near(other->va + (b & 8 ? 0 : other->nr << 12), b >> 4);
 		break;
 	case 2: /* identity, as el2 maps its own */
 		p->va = p->pa;

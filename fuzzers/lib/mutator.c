@@ -217,7 +217,7 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 		return input_size(&in);
 	}
 	switch (how / 2) {
-	case 0: case 1: case 2: case 12: case 13: /* a new operation, at the end as often as not */
+	case 0: case 1: case 2: case 13: /* a new operation, at the end as often as not */
 		if (in.n == in.cap)
 			in.n--;
 		i = below(&r, 2) ? in.n : below(&r, in.n + 1);
