@@ -25,8 +25,7 @@ cmake --build "$dir" -j"$(nproc)" --target fuzz_pkvm fuzz_pkvm_seeds >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/seeds"
-header=$("$dir/tools/s2script" doc --target fuzz_pkvm | sed -n 's/^fuzz_pkvm: a \([0-9]*\)-byte header.*/\1/p')
-[[ -n $header ]] || { echo "machine-coverage: no header size in s2script doc" >&2; exit 1; }
+header=$("$dir/tools/s2script" header --target fuzz_pkvm)
 head -c "$header" /dev/zero >"$work/seeds/zero"
 for s in "$dir"/corpora/fuzz_pkvm/seeds/*.bin; do
 	head -c "$header" "$s" >"$work/seeds/$(basename "$s")"

@@ -35,15 +35,11 @@ catalogue()
 		"$root/cmake/planted.cmake"
 }
 
-# The size of a target's header, as the operation table says it (s2script doc's
-# first line, "T: a N-byte header ..."): that many zero bytes are a valid
-# header with no records.
+# The size of a target's header (s2script header): that many zero bytes are a
+# valid header with no records.
 header_size()
 {
-	local n
-	n=$("$dir/tools/s2script" doc --target "$1" | sed -n '1s/^[a-z_]*: a \([0-9]*\)-byte header.*/\1/p')
-	[[ -n $n ]] || { echo "planted-bug: no header size known for $1" >&2; return 1; }
-	echo "$n"
+	"$dir/tools/s2script" header --target "$1"
 }
 
 configure()

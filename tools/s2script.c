@@ -18,6 +18,7 @@ static int usage(void)
 	fprintf(stderr, "usage: s2script encode [--target T] SCRIPT OUTPUT\n"
 			"       s2script decode [--target T] INPUT\n"
 			"       s2script doc [--target T]\n"
+			"       s2script header [--target T]   (the header's size in bytes)\n"
 			"T is a fuzz target (default fuzz_pkvm)\n");
 	return 2;
 }
@@ -64,6 +65,10 @@ int main(int argc, char **argv)
 
 		fz_world_doc(w, doc, sizeof(doc));
 		fputs(doc, stdout);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "header")) {
+		printf("%zu\n", w->header_size);
 		return 0;
 	}
 	if (argc == 4 && !strcmp(argv[1], "encode")) {

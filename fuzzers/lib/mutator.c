@@ -191,7 +191,6 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	struct input in = { w, data, 0, 0 };
 	size_t rs = w->record_size, i, j;
 	const struct fz_field *f;
-	unsigned how;
 
 	if (max < w->header_size)
 		return size < max ? size : max;
@@ -207,16 +206,7 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 	in.n = (size - w->header_size) / rs;
 	in.cap = (max - w->header_size) / rs;
 	i = below(&r, in.n);
-	/*
-	 * The header changes in one mutation of 16; one that is no machine
-	 * (fuzz_pgtable's pools and window) by the engine's byte mutations too.
-	 */
-	how = in.n ? below(&r, 32) : 0;
-	if (how == 31 || how == 29) {
-		another_machine(&r, w, data);
-		return input_size(&in);
-	}
-	switch (how / 2) {
+	switch (in.n ? below(&r, 16) : 0) {
 	case 0: case 1: case 2: case 13: /* a new operation, at the end as often as not */
 		if (in.n == in.cap)
 			in.n--;
@@ -259,6 +249,9 @@ size_t fz_mutate(const struct fz_world *w, uint8_t *data, size_t size, size_t ma
 		break;
 	case 11: /* another operation in its place */
 		new_record(&r, &in, i);
+		break;
+	case 12:
+		another_machine(&r, w, data);
 		break;
 	default: { /* the engine's own, on the records (and a header that is no machine) */
 		size_t keep = w->mutate_setup ? w->header_size : 0;

@@ -8,7 +8,7 @@ replay=$1 s2script=$2 work=$3
 mkdir -p "$work"
 # The zero header (QEMU virt: docs/input-format.md), then 5,000 records whose every
 # byte is 0x10: operation 16, pool_unhide.
-header=$("$s2script" doc --target fuzz_pkvm | sed -n 's/^fuzz_pkvm: a \([0-9]*\)-byte header.*/\1/p')
+header=$("$s2script" header --target fuzz_pkvm)
 { head -c "$header" /dev/zero; head -c $((16 * 5000)) /dev/zero | tr '\0' '\020'; } >"$work/long.bin"
 "$replay" -v "$work/long.bin" >"$work/trace.txt"
 indices=$(awk '/^ *[0-9]+  pool_unhide/ { print $1 }' "$work/trace.txt")
