@@ -9,6 +9,7 @@
 #include "dual.h"
 
 #include "feedback.h"
+#include "ref_machine.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -76,28 +77,15 @@ int dual_init(struct dual *d, const struct fz_machine *m, struct fz_failure *f)
 		.hyp_va_offset = m->hyp_va_offset,
 		.nr_vm_slots = m->nr_vm_slots,
 	};
-	struct ref_desc rd = {
-		.nr_mem = m->nr_regions,
-		.carveout = { m->carve_base, m->carve_size },
-		.host_pool_pages = m->host_pool,
-		.hyp_pool_pages = m->hyp_pool,
-		.hyp_va_offset = m->hyp_va_offset,
-		.host_ia_bits = m->host_ia_bits,
-		.nr_vm_slots = m->nr_vm_slots,
-	};
+	struct ref_desc rd;
 
-	for (unsigned i = 0; i < fz_machine_regions(m); i++) {
+	fz_ref_desc(m, &rd);
+	for (unsigned i = 0; i < fz_machine_regions(m); i++)
 		cd.layout.regions[i] =
 			(struct host_region){ m->regions[i].base, m->regions[i].size };
-		rd.mem[i] = (struct ref_region){ m->regions[i].base, m->regions[i].size };
-	}
-	cd.nr_hyp_private = rd.nr_hyp_private = m->nr_private;
+	cd.nr_hyp_private = m->nr_private;
 	for (unsigned i = 0; i < fz_machine_privates(m); i++) {
 		cd.hyp_private[i] = (struct pkvm_hyp_private){
-			m->private_range[i].va, m->private_range[i].pa, m->private_range[i].nr,
-			m->private_range[i].prot, m->private_range[i].memtype
-		};
-		rd.hyp_private[i] = (struct ref_hyp_private){
 			m->private_range[i].va, m->private_range[i].pa, m->private_range[i].nr,
 			m->private_range[i].prot, m->private_range[i].memtype
 		};

@@ -45,13 +45,18 @@ static const struct fz_op_def *def_of(const struct fz_world *w, const uint8_t *r
 	return &w->op[w->select ? w->select(r, w->nr_ops) : r[0] % w->nr_ops];
 }
 
-/* A field's bits, small more often than not: small pages, VMs, counts. */
+/*
+ * A field's bits, small more often than not: small pages, VMs, counts; half
+ * the time, for a field that has its own draw, what that draws.
+ */
 static void draw_field(struct rng *r, uint8_t *record, const struct fz_field *f)
 {
 	static const uint64_t ranges[] = { 4, 256, 1 << 16, 0 };
 	uint64_t range = ranges[below(r, 4)];
 	uint64_t v = range ? next(r) % range : next(r);
 
+	if (f->draw && below(r, 2))
+		v = f->draw(next(r));
 	fz_wr(record + f->off, f->width, v ^ f->xor);
 }
 
@@ -115,22 +120,23 @@ static const struct fz_field *some_field(struct rng *r, const struct fz_world *w
 }
 
 /*
- * Record @i becomes a new operation. Most often it continues what one
- * earlier record did: every field they share is copied from it (the page a
- * donation gave, the VM and gfn it used), so a reclaim follows a donation;
- * other fields are drawn, or taken from any earlier record.
+ * A new operation for record @i (operation @want, unless it is -1). Most
+ * often it continues what one earlier record did: every field they share is
+ * copied from it (the page a donation gave, the VM and gfn it used), so a
+ * reclaim follows a donation; other fields are drawn, or taken from any
+ * earlier record.
  */
-static void new_record(struct rng *r, const struct input *in, size_t i)
+static void draw_record(struct rng *r, const struct input *in, size_t i, int want)
 {
 	const struct fz_world *w = in->w;
-	unsigned index = below(r, w->nr_ops);
+	unsigned index = want < 0 ? below(r, w->nr_ops) : (unsigned)want;
 	bool follow = i && below(r, 4);
 	size_t src = follow ? i - 1 - below(r, below(r, 2) ? i : (i < 4 ? i : 4)) : 0;
 	const struct fz_op_def *d = &w->op[index];
 	uint8_t *p = rec(in, i);
 
 	/* Following a record, as often as not an operation on what it was about. */
-	for (unsigned tries = 0; follow && tries < 8 && below(r, 2); tries++) {
+	for (unsigned tries = 0; want < 0 && follow && tries < 8 && below(r, 2); tries++) {
 		uint32_t shared = def_of(w, rec(in, src))->fields;
 
 		if (w->op[index].fields & shared)
@@ -156,6 +162,69 @@ static void new_record(struct rng *r, const struct input *in, size_t i)
 		p[0] = (uint8_t)next(r);
 	if (def_of(w, p) != d)
 		p[0] = w->encode_select ? w->encode_select(index) : (uint8_t)index;
+}
+
+/* The world's reference, and the setup its records decode against. */
+struct trial {
+	_Alignas(8) uint8_t setup[FZ_SETUP_MAX];
+	void *world;
+};
+
+/* @t's reference after records 0 to @i - 1 of @in ran on it; false when there is none. */
+static bool trial_after(const struct input *in, size_t i, struct trial *t)
+{
+	const struct fz_world *w = in->w;
+	struct fz_op op;
+
+	if (!w->trial_world)
+		return false;
+	w->decode_setup(in->data, t->setup);
+	t->world = w->trial_world(t->setup);
+	for (size_t k = 0; t->world && k < i; k++) {
+		fz_decode_op(w, t->setup, rec(in, k), &op);
+		op.def->ref(t->world, &op);
+	}
+	return t->world;
+}
+
+/* Whether @t's reference accepts record @i (and runs it: keep it, or try no more). */
+static bool trial_accepts(const struct input *in, size_t i, struct trial *t)
+{
+	struct fz_op op;
+
+	fz_decode_op(in->w, t->setup, rec(in, i), &op);
+	return op.def->ref(t->world, &op) == 0;
+}
+
+/* Draws for a record the reference accepts, before taking whatever the last one was. */
+#define TRIAL_DRAWS 16
+
+/*
+ * Record @i becomes a new operation, drawn as above. Half the time, when
+ * the world has a reference to try records on, the operation is picked
+ * first and its fields drawn until the state after the records before it
+ * accepts them, where a few draws find such: a donation once the VM has
+ * its memcache, a share of a page the host still owns, a reclaim of a
+ * dead VM's page. (Picking among operations by what is accepted would
+ * favour those nothing refuses, such as accesses.) Long lifecycles then
+ * grow a step at a time; the other half, and draws that found nothing,
+ * reach the errors.
+ */
+static void new_record(struct rng *r, const struct input *in, size_t i)
+{
+	struct trial t;
+	int want;
+
+	if (!below(r, 2) || !trial_after(in, i, &t)) {
+		draw_record(r, in, i, -1);
+		return;
+	}
+	want = (int)below(r, in->w->nr_ops);
+	for (unsigned draws = 0; draws < TRIAL_DRAWS; draws++) {
+		draw_record(r, in, i, want);
+		if (trial_accepts(in, i, &t))
+			return;
+	}
 }
 
 static void move_records(const struct input *in, size_t to, size_t from, size_t n)

@@ -72,6 +72,33 @@ static uint64_t pick_pfn(const struct fz_machine *m, uint32_t s)
 	}
 }
 
+/*
+ * A page selector that means something, from random @r: a few pages either
+ * side of a region's edge or of a block boundary around it (the last pages
+ * of a region, where an abort's block may reach past its end), or at and
+ * past the end of the address space, or around the carve-out.
+ */
+static uint64_t draw_pfn(uint64_t r)
+{
+	int64_t off = (int64_t)(r >> 8 & 15) - 8;
+
+	switch (r & 3) {
+	case 0:
+		return 3ULL << 30 | (r >> 8 & 0xff);
+	case 1:
+		return 1ULL << 30 | (uint64_t)(0x8000 + off);
+	default:
+		return 2ULL << 30 | (r >> 2 & 7) << 27 | (r >> 5 & 7) << ANCHOR_OFF_BITS |
+		       ((uint64_t)off & ((1U << ANCHOR_OFF_BITS) - 1));
+	}
+}
+
+/* An abort's address (a16, then the page selector): page-aligned, or a page + 8. */
+static uint64_t draw_addr(uint64_t r)
+{
+	return draw_pfn(r) << 16 | (r >> 12 & 1 ? 0xffff : 0);
+}
+
 /* Page numbers of a 64-bit address space: a machine past its end wraps. */
 #define PFN_MASK ((1ULL << 52) - 1)
 
@@ -195,9 +222,10 @@ static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {
 	[PK_IA_BITS] = { "ia_bits", 2, 2, "bytes 2-3 (a16): 28 + a16 mod 24",
 			 FZ_WAYS({ .mask = 0xffff, .unit = 1, .add = 28, .mod = 24 }) },
 	[PK_PFN] = { "pfn", 4, 4, PFN_DOC, .decode = dec_pfn, .encode = enc_pfn,
-		     .parse = parse_pfn, .hex = true, .page = true },
+		     .parse = parse_pfn, .hex = true, .page = true, .draw = draw_pfn },
 	[PK_PGD] = { "pgd", 4, 4, "bytes 4-7, a page selector (as pfn)", .decode = dec_pfn,
-		     .encode = enc_pfn, .parse = parse_pfn, .hex = true, .page = true },
+		     .encode = enc_pfn, .parse = parse_pfn, .hex = true, .page = true,
+		     .draw = draw_pfn },
 	[PK_NR] = { "nr", 2, 2, "a16 & 0x3ff, times 512 when bit 15 is set",
 		    FZ_WAYS(FZ_WAY(0x8000, 0, 0x3ff, 1, 0), FZ_WAY(0x8000, 0x8000, 0x3ff, 512, 0)) },
 	[PK_GFN] = { "gfn", 8, 8,
@@ -214,7 +242,7 @@ static const struct fz_field pkvm_fields[PK_NR_FIELDS] = {
 	[PK_HIDE] = { "nr", 4, 4, "bytes 4-7 mod 64: free pages withheld",
 		      FZ_WAYS(FZ_WAY(0, 0, 0x3f, 1, 0)) },
 	[PK_ADDR] = { "addr", 2, 6, "the page selector as a byte address, + 8 when a16 is 0xffff",
-		      .decode = dec_addr, .encode = enc_addr, .hex = true },
+		      .decode = dec_addr, .encode = enc_addr, .hex = true, .draw = draw_addr },
 };
 
 void fz_machine_setup(const uint8_t *hdr, void *setup)

@@ -50,12 +50,20 @@ int fz_hvc_ref(struct ref *r, const uint64_t *x);
 /* A hypercall's registers @x (x0-x4) as its row's operation: @call's fields in register order. */
 const struct fz_op_def *fz_hvc_call(const uint64_t *x, struct fz_op *call);
 
+/* A reference for the mutator to try records on (ref_machine.h); not in the codec's builds. */
+#if defined(FZ_CODEC_ONLY) || defined(FZ_REF_ONLY)
+#define FZ_MACHINE_TRIAL NULL
+#else
+void *fz_machine_trial(const void *setup);
+#define FZ_MACHINE_TRIAL fz_machine_trial
+#endif
+
 /* The setup of a world on a machine description (machine.h): fuzz_pkvm's and fuzz_hvc's. */
 void fz_machine_setup(const uint8_t *hdr, void *setup);
 #define FZ_MACHINE_WORLD                                                            \
 	.setup_name = "machine", .header_size = FZ_HEADER_SIZE,                       \
 	.setup_size = sizeof(struct fz_machine), .decode_setup = fz_machine_setup,     \
 	.parse_setup = fz_machine_parse, .format_setup = fz_machine_line,            \
-	.mutate_setup = fz_machine_mutate
+	.mutate_setup = fz_machine_mutate, .trial_world = FZ_MACHINE_TRIAL
 
 #endif /* FUZZ_OPS_PKVM_H */

@@ -66,6 +66,12 @@ struct fz_field {
 	int (*format)(uint64_t v, char *buf, size_t len);
 	/* A page: the mutator also tries the ones after a page an earlier record named. */
 	bool page;
+	/*
+	 * Optional: raw bits (before xor) that mean something, from random @r
+	 * (a page at a region's edge); the mutator draws these in place of
+	 * plain numbers half the time.
+	 */
+	uint64_t (*draw)(uint64_t r);
 };
 
 /* A field's ways, in a designated initializer. */
@@ -112,6 +118,14 @@ struct fz_world {
 	int (*format_setup)(const uint8_t *hdr, char *buf, size_t len);
 	/* Optional: change one field of the header to a value that means something (@r random). */
 	void (*mutate_setup)(uint8_t *hdr, uint64_t r[4]);
+	/*
+	 * Optional, for the mutator: a reference of the world's own, freshly
+	 * built on @setup, that each operation's ref call runs on (NULL: the
+	 * setup builds none). Half the new records are tried on it after the
+	 * records before them, and one it accepts is kept if a few draws find
+	 * one (mutator.c).
+	 */
+	void *(*trial_world)(const void *setup);
 	/* Which operation a record selects (NULL: byte 0 mod the operations), and a
 	 * byte 0 that selects @index (NULL: the index itself; a field may refine it). */
 	unsigned (*select)(const uint8_t *rec, unsigned nr_ops);
