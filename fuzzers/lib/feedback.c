@@ -16,6 +16,7 @@ enum {
 	FB_TABLES = 1280, /* per table kind: grew, shrank or not, by how many pages */
 	FB_LIFE = 1408,	  /* lifecycle milestones met: 64 */
 	FB_DEPTH = 1472,  /* how many different operations succeeded in this run: 64 */
+	FB_ABORT = 1536,  /* where a host abort's leaf sits in its region: 5 x 2 x 2 x 3 x 2 */
 	FB_SIZE = 2048,
 };
 
@@ -217,6 +218,35 @@ static void lifecycle(const struct pkvm_call *c)
 			run.life[run.reclaimed[i].vm] |= FZ_LIFE_RETOUCHED;
 }
 
+/*
+ * A host abort that mapped @pfn: the level of the leaf it made, and where the
+ * page sits in its region: in the region's last partial 2 MiB or 1 GiB range
+ * (where only smaller blocks fit), how the region's end meets a 2 MiB
+ * boundary (on it, a page short of it, elsewhere), and in its first partial
+ * 2 MiB range. An abort at a region's edges is then a state reached, and a
+ * machine whose edges change under it is tried next.
+ */
+static void abort_shape(const struct ref *r, uint64_t pfn)
+{
+	unsigned level = 4, i = 0, tail_2m, tail_1g, end_class, head_2m;
+	uint64_t desc, start, end;
+
+	while (i < r->mem.nr && !(r->mem.start[i] <= pfn && pfn < r->mem.end[i]))
+		i++;
+	if (i == r->mem.nr)
+		return; /* MMIO */
+	start = r->mem.start[i];
+	end = r->mem.end[i];
+	if (ref_get_leaf(r, REF_KIND_HOST_S2, 0, pfn << 12, &level, &desc) || level > 3)
+		level = 4;
+	tail_2m = (end & 511) && end - pfn <= (end & 511);
+	tail_1g = (end & 0x3ffff) && end - pfn <= (end & 0x3ffff);
+	end_class = !(end & 511) ? 0 : (end & 511) == 511 ? 1 : 2;
+	head_2m = (start & 511) && pfn - start < 512 - (start & 511);
+	fz_feedback_hit(FB_ABORT + (((level * 2 + tail_2m) * 2 + tail_1g) * 3 + end_class) * 2 +
+			head_2m);
+}
+
 void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_op *op, int rc,
 		      bool done)
 {
@@ -252,6 +282,8 @@ void fz_feedback_pkvm(struct dual *d, const struct fz_world *w, const struct fz_
 		run.tables[i] = n;
 		fz_feedback_hit(FB_TABLES + ((i < 2 ? i : 2) * 3 + dir) * 12 + bucket(n));
 	}
+	if (!rc && named(c.row, "host_mem_abort"))
+		abort_shape(&d->ref, c.pfn);
 	if (!rc) {
 		lifecycle(&c);
 		run.succeeded |= 1ULL << (c.row - fz_pkvm_ops);

@@ -549,7 +549,7 @@ void fz_machine_mutate(uint8_t *hdr, uint64_t r[4])
 	fz_decode_machine(hdr, &m);
 	k = (unsigned)(a >> 8) % (fz_machine_regions(&m) ? fz_machine_regions(&m) : 1);
 	carve_pages = m.carve_size >> 12;
-	switch (r[0] % 13) {
+	switch (r[0] % 14) {
 	case 0:
 		m.nr_regions = b & 15 ? 1 + (unsigned)(b >> 4) % FZ_MAX_REGIONS
 				      : (b & 16 ? FZ_MAX_REGIONS + 1 : 0);
@@ -593,6 +593,14 @@ void fz_machine_mutate(uint8_t *hdr, uint64_t r[4])
 	case 8:
 		mutate_private(&m, a, b, r[3]);
 		break;
+	case 9: { /* region k's end on a 2 MiB, 1 GiB or 512 GiB boundary, or a page either side */
+		uint64_t align = 1ULL << (uint64_t[]){ 21, 30, 39 }[b % 3];
+		uint64_t end = (m.regions[k].base + m.regions[k].size + align - 1) & ~(align - 1);
+
+		m.regions[k].size = end + (uint64_t[]){ 0, -0x1000ULL, 0x1000 }[(b >> 2) % 3] -
+				    m.regions[k].base;
+		break;
+	}
 	default:
 		mutate_region(&m, k, a, b);
 		break;
