@@ -67,5 +67,10 @@ dict = $t.dict
 max_len = 4096
 timeout = 10
 OPTIONS
+	# The target's own (corpora/T/T.options), as every run of ours passes them.
+	if [[ -f $src/corpora/$t/$t.options ]]; then
+		sed -n '/^\[libfuzzer\]/,/^\[/{/^[a-z_]* *=/p}' "$src/corpora/$t/$t.options" \
+			>>"$OUT/$t.options"
+	fi
 	echo "s2fuzz build.sh: $OUT/$t ($(unzip -Z1 "$OUT/${t}_seed_corpus.zip" | wc -l) seed inputs)"
 done

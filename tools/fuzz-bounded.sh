@@ -15,6 +15,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/tools/toolchain.sh"
 # shellcheck source=tools/afl-mutator.sh
 source "$root/tools/afl-mutator.sh"
+# shellcheck source=tools/libfuzzer-options.sh
+source "$root/tools/libfuzzer-options.sh"
 usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
 step=${1:-}
 engine=${2:-}
@@ -57,10 +59,11 @@ fuzz_pkvm | fuzz_hvc) max_len=720 ;;
 esac
 start=$(date +%s)
 if [[ $engine == libfuzzer ]]; then
-	# Two workers, half the runs each, one shared corpus.
+	# Two workers, half the runs each, one shared corpus; the target's own options.
+	mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
 	(cd "$work" && "$dir/fuzzers/$target" -seed=1 -runs=$((runs / 2)) -jobs=2 -workers=2 \
-		-max_len=$max_len -timeout=20 -artifact_prefix="$work/" "$work" "$seeds" "$regressions" \
-		>"$work/log" 2>&1) || true
+		-max_len=$max_len -timeout=20 "${options[@]}" -artifact_prefix="$work/" "$work" \
+		"$seeds" "$regressions" >"$work/log" 2>&1) || true
 	execs=$(cat "$work"/fuzz-*.log 2>/dev/null |
 		awk '/^#[0-9]+.*DONE/ { sub("#", "", $1); n += $1 } END { print n + 0 }')
 	crashes=$(find "$work" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' \

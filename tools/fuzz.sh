@@ -89,6 +89,7 @@ run_libfuzzer()
 	local -a extra=()
 
 	[[ -f $dict ]] && extra+=(-dict="$dict")
+	mapfile -t -O "${#extra[@]}" extra < <(s2fuzz_libfuzzer_options "$ROOT" "$target")
 	mkdir -p "$dir/corpus" "$findings"
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
 		-print_final_stats=1 -artifact_prefix="$findings/" "${extra[@]}" \

@@ -193,13 +193,14 @@ nightly_run_libfuzzer()
 {
 	local engine=$1 t=$2 seconds=$3 dir=$4 label=$5
 	local bin=$NIGHTLY_BUILD/$engine/fuzzers/$t dict=$ROOT/corpora/$t/$t.dict
-	local -a inputs
+	local -a inputs options
 	read -ra inputs <<<"$(nightly_inputs "$t")"
+	mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
 	mkdir -p "$dir/crashes" "$dir/new"
 	# New inputs go to the run's own folder, merged into the working corpus afterwards.
 	(cd "$dir" && exec "$bin" -fork="$NIGHTLY_JOBS" -ignore_crashes=1 -ignore_timeouts=1 \
 		-ignore_ooms=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-		-max_len=4096 -dict="$dict" -artifact_prefix="$dir/crashes/" \
+		-max_len=4096 -dict="$dict" "${options[@]}" -artifact_prefix="$dir/crashes/" \
 		"$dir/new" "${inputs[@]}" >"$dir/log" 2>&1) &
 	local pid=$! elapsed=0
 	while kill -0 "$pid" 2>/dev/null; do

@@ -26,6 +26,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
+# shellcheck source=tools/libfuzzer-options.sh
+source "$root/tools/libfuzzer-options.sh"
 usage="usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | build BUILD_DIR"
 # The catalogue's rows, "N name target signature" (S2FUZZ_PLANTED_BUGS in
 # cmake/planted.cmake).
@@ -112,9 +114,10 @@ if $from_header; then
 	size=$(header_size "$target")
 	head -c "$size" /dev/zero >"$from/header"
 fi
+mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
 start=$(date +%s)
 if "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
-	-max_len=2048 -artifact_prefix="$work/" "$work/corpus" "$from" \
+	-max_len=2048 "${options[@]}" -artifact_prefix="$work/" "$work/corpus" "$from" \
 	>"$log" 2>&1; then
 	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
 	echo "planted bug $bug: NOT caught within ${seconds}s (${runs:-?} executions)" >&2
