@@ -14,6 +14,8 @@
 
 src=${S2FUZZ_SRC:-$SRC/s2fuzz}
 : "${WORK:?}" "${OUT:?}" "${CC:?}" "${LIB_FUZZING_ENGINE:?}"
+# shellcheck source=tools/libfuzzer-options.sh
+source "$src/tools/libfuzzer-options.sh"
 echo "s2fuzz build.sh: engine ${FUZZING_ENGINE:-libfuzzer}, sanitizer ${SANITIZER:-address}"
 
 # xxhash.h, header-only: the Dockerfile's pinned checkout if there is one, else the system's.
@@ -67,10 +69,9 @@ dict = $t.dict
 max_len = 4096
 timeout = 10
 OPTIONS
-	# The target's own (corpora/T/T.options), as every run of ours passes them.
-	if [[ -f $src/corpora/$t/$t.options ]]; then
-		sed -n '/^\[libfuzzer\]/,/^\[/{/^[a-z_]* *=/p}' "$src/corpora/$t/$t.options" \
-			>>"$OUT/$t.options"
-	fi
+	# The target's own (corpora/T/T.options), read as every run of ours reads
+	# them; the keys written above stay as they are (one key, one line).
+	s2fuzz_libfuzzer_options "$src" "$t" | sed -n 's/^-\([a-z_]*\)=\(.*\)$/\1 = \2/p' |
+		grep -vE '^(dict|max_len|timeout) ' >>"$OUT/$t.options" || true
 	echo "s2fuzz build.sh: $OUT/$t ($(unzip -Z1 "$OUT/${t}_seed_corpus.zip" | wc -l) seed inputs)"
 done

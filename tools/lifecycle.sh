@@ -9,26 +9,38 @@
 # that page again.
 #
 # BUILD_DIR is a libFuzzer tree without sanitizers (the suite uses the planted
-# catalogue's, tools/planted-bug.sh); fuzz_pkvm and replay_pkvm are built in it.
-# usage: lifecycle.sh [--seed N] BUILD_DIR [SECONDS]
+# catalogue's, tools/planted-bug.sh); fuzz_pkvm and replay_pkvm are built in it
+# first, unless --built says they are (the suite's catalogue build makes them:
+# a test that fuzzes for a time must not compile meanwhile).
+# usage: lifecycle.sh [--built] [--seed N] BUILD_DIR [SECONDS]
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/libfuzzer-options.sh
 source "$root/tools/libfuzzer-options.sh"
-usage="usage: lifecycle.sh [--seed N] BUILD_DIR [SECONDS]"
-seed=1
-if [[ ${1:-} == --seed ]]; then
-	[[ ${2:-} =~ ^[0-9]+$ ]] || { echo "lifecycle: --seed takes a number" >&2; exit 2; }
-	seed=$2
-	shift 2
-fi
+usage="usage: lifecycle.sh [--built] [--seed N] BUILD_DIR [SECONDS]"
+seed=1 built=false
+while (($#)); do
+	case $1 in
+	--built) built=true ;;
+	--seed)
+		[[ ${2:-} =~ ^[0-9]+$ ]] || { echo "lifecycle: --seed takes a number" >&2; exit 2; }
+		seed=$2
+		shift
+		;;
+	*) break ;;
+	esac
+	shift
+done
 [[ $# -ge 1 && $# -le 2 ]] || { echo "$usage" >&2; exit 2; }
 dir=$1 seconds=${2:-60}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "lifecycle: SECONDS must be a number" >&2; exit 2; }
 [[ -f $dir/CMakeCache.txt ]] || { echo "lifecycle: $dir is not a configured tree" >&2; exit 2; }
-cmake --build "$dir" -j"$(nproc)" --target fuzz_pkvm --target replay_pkvm --target s2script \
-	>/dev/null
+$built || cmake --build "$dir" -j"$(nproc)" --target fuzz_pkvm --target replay_pkvm \
+	--target s2script >/dev/null
+for p in fuzzers/fuzz_pkvm fuzzers/replay_pkvm tools/s2script; do
+	[[ -x $dir/$p ]] || { echo "lifecycle: $dir/$p is not built" >&2; exit 2; }
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,7 +64,7 @@ kept=$(find "$work/corpus" -type f | wc -l)
 echo "lifecycle: fuzz_pkvm from the header, seed $seed, ${seconds}s:" \
 	"${runs:-?} executions, $kept inputs kept"
 echo "lifecycle: the furthest lifecycles among them (inputs, milestones):"
-grep '^lifecycle:' "$work/replay" | sort | uniq -c |
+{ grep '^lifecycle:' "$work/replay" || true; } | sort | uniq -c |
 	awk '{ n = NF - 2 - ($NF == "(whole)"); print n, $0 }' | sort -k1,1n -k2,2n | tail -3 |
 	cut -d' ' -f2- | sed 's/^/  /'
 whole=$(grep -c '^lifecycle: .*(whole)$' "$work/replay" || true)

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # ./s2fuzz nightly: the nightly fuzzing job on one machine (docs/nightly.md).
 # Sourced by ./s2fuzz after tools/fuzz.sh (uses ROOT, die_usage, FUZZ_TARGETS,
-# require_target, check_ran, libfuzzer_stats's log format and afl_stats).
+# require_target, check_ran, libfuzzer_stats's log format, afl_stats and
+# s2fuzz_libfuzzer_options).
 #
 # Every target under every engine it is asked for:
 #   libfuzzer  libFuzzer with ASan+UBSan, -fork=J
@@ -342,15 +343,17 @@ nightly_merge()
 {
 	local runs=$1 t engine fresh
 	for t in "${NIGHTLY_TARGETS[@]}"; do
-		local -a from=("$NIGHTLY_WORK/corpus/$t")
+		local -a from=("$NIGHTLY_WORK/corpus/$t") options
 		for engine in "${NIGHTLY_RUN_ENGINES[@]}"; do
 			[[ -d $runs/$engine/$t/new ]] && from+=("$runs/$engine/$t/new")
 		done
 		fresh=$NIGHTLY_WORK/corpus/$t.merging
 		rm -rf "$fresh"
 		mkdir -p "$fresh"
+		# The target's options: a merge must keep what its fuzzing runs count as new.
+		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
 		"$NIGHTLY_BUILD/libfuzzer/fuzzers/$t" -merge=1 -timeout=10 -rss_limit_mb=4096 \
-			"$fresh" "${from[@]}" >"$runs/merge-$t.log" 2>&1 ||
+			"${options[@]}" "$fresh" "${from[@]}" >"$runs/merge-$t.log" 2>&1 ||
 			{ echo "nightly: merging $t's corpus failed: $runs/merge-$t.log" >&2; return 1; }
 		rm -rf "$NIGHTLY_WORK/corpus/$t"
 		mv "$fresh" "$NIGHTLY_WORK/corpus/$t"
@@ -362,14 +365,16 @@ nightly_merge()
 nightly_update_corpora()
 {
 	local t tmp f name added
+	local -a options
 	for t in "${NIGHTLY_TARGETS[@]}"; do
 		tmp=$(mktemp -d)
 		mkdir -p "$tmp/base" "$tmp/all"
 		cp "$NIGHTLY_BUILD/coverage/corpora/$t/seeds/"* "$tmp/base/" 2>/dev/null
 		cp "$ROOT/corpora/$t/regressions/"* "$tmp/base/" 2>/dev/null
 		cp "$tmp/base/"* "$tmp/all/" 2>/dev/null
-		"$NIGHTLY_BUILD/libfuzzer/fuzzers/$t" -merge=1 -timeout=10 "$tmp/all" \
-			"$NIGHTLY_WORK/corpus/$t" >"$tmp/merge.log" 2>&1 || true
+		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
+		"$NIGHTLY_BUILD/libfuzzer/fuzzers/$t" -merge=1 -timeout=10 "${options[@]}" \
+			"$tmp/all" "$NIGHTLY_WORK/corpus/$t" >"$tmp/merge.log" 2>&1 || true
 		added=0
 		for f in "$tmp/all"/*; do
 			name=$(basename "$f")

@@ -14,6 +14,8 @@ engine=$1 sanitizer=$2 work=$3
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
+# shellcheck source=tools/libfuzzer-options.sh
+source "$root/tools/libfuzzer-options.sh"
 
 common="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 case $sanitizer in
@@ -59,6 +61,12 @@ for t in "${targets[@]}"; do
 	for f in "$t" "${t}_seed_corpus.zip" "$t.dict" "$t.options"; do
 		[[ -s $OUT/$f ]] || { echo "oss-fuzz-emulate: \$OUT/$f is missing" >&2; status=1; }
 	done
+	# The target's own options (corpora/T/T.options) reach OSS-Fuzz's.
+	while IFS= read -r flag; do
+		line=$(sed 's/^-\([a-z_]*\)=\(.*\)$/\1 = \2/' <<<"$flag")
+		grep -qxF "$line" "$OUT/$t.options" 2>/dev/null ||
+			{ echo "oss-fuzz-emulate: \$OUT/$t.options lacks '$line'" >&2; status=1; }
+	done < <(s2fuzz_libfuzzer_options "$root" "$t")
 	[[ -x $OUT/$t ]] || continue
 	corpus=$WORK/run/$t
 	mkdir -p "$corpus"

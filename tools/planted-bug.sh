@@ -17,8 +17,9 @@
 # BUILD_DIR is a catalogue build (S2FUZZ_PLANTED_CATALOGUE, cmake/planted.cmake):
 # one tree with every bug's programs, fuzz_X_planted_N for the target X its
 # row names. The first form configures it and builds bug BUG's programs; the
-# second builds the whole catalogue (the suite's first step); with --built,
-# BUG's programs are taken as built.
+# second builds the whole catalogue (the suite's first step), and the plain
+# fuzz_pkvm and replay_pkvm that tools/lifecycle.sh runs; with --built, BUG's
+# programs are taken as built.
 # usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS]
 #        planted-bug.sh build BUILD_DIR
 set -euo pipefail
@@ -62,6 +63,8 @@ if [[ ${1:-} == build ]]; then
 	while read -r t; do
 		targets+=(--target "${t}_seeds")
 	done < <(catalogue | awk '{ print $3 }' | sort -u)
+	# And fuzz_pkvm without a bug, for tools/lifecycle.sh --built.
+	targets+=(--target fuzz_pkvm --target replay_pkvm)
 	((${#targets[@]})) || { echo "planted-bug: no bug in cmake/planted.cmake" >&2; exit 1; }
 	cmake --build "$2" -j"$(nproc)" "${targets[@]}" >/dev/null
 	echo "planted-bug: the catalogue's $(catalogue | wc -l) bugs are built in $2"

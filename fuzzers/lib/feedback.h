@@ -7,8 +7,9 @@
  * AFL++ they are folded into its coverage map. Every target counts each
  * (operation, result) pair; fuzz_pkvm and fuzz_hvc also count, from the
  * reference (the abstract model), page-state transitions per owner, VM
- * lifecycle states, table counts growing and shrinking, and how far the run
- * has taken a guest's lifecycle (docs/architecture.md).
+ * lifecycle states, table counts growing and shrinking, how far the run has
+ * taken a guest's lifecycle, and where a host abort's leaf sits in its
+ * region (docs/architecture.md).
  */
 #ifndef FUZZ_FEEDBACK_H
 #define FUZZ_FEEDBACK_H

@@ -187,13 +187,16 @@ static bool trial_after(const struct input *in, size_t i, struct trial *t)
 	return t->world;
 }
 
-/* Whether @t's reference accepts record @i (and runs it: keep it, or try no more). */
+/*
+ * Whether @t's reference accepts record @i, a record the world answers (it
+ * runs it: keep the record, or try no more).
+ */
 static bool trial_accepts(const struct input *in, size_t i, struct trial *t)
 {
 	struct fz_op op;
 
 	fz_decode_op(in->w, t->setup, rec(in, i), &op);
-	return op.def->ref(t->world, &op) == 0;
+	return op.def->ref(t->world, &op) == 0 && (!in->w->answered || in->w->answered(&op));
 }
 
 /* Draws for a record the reference accepts, before taking whatever the last one was. */

@@ -8,9 +8,10 @@
  * into the other's; new fields are drawn small more often than not (a page
  * selector's small values are memory pages, a VM's the first slots), or as
  * their field draws them (pages at a region's edges). Where the world has a
- * reference to try them on, half the new records are ones the state before
- * them accepts: long lifecycles grow a step at a time. A share of the
- * mutations are the engine's own byte-level ones.
+ * reference to try them on, half the new records are drawn again until the
+ * state before them accepts one, if 16 draws find it: long lifecycles grow a
+ * step at a time. A share of the mutations are the engine's own byte-level
+ * ones.
  * libFuzzer calls these through LLVMFuzzerCustomMutator and
  * LLVMFuzzerCustomCrossOver (each target file names its world).
  */

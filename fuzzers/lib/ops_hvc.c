@@ -279,6 +279,12 @@ static uint8_t encode_select(unsigned index)
 	return index ? SEL_ABORT : 0;
 }
 
+/* An abort, or a call some row answers (another id returns 0 having done nothing). */
+static bool answered(const struct fz_op *op)
+{
+	return op->index == HV_OP_ABORT || fz_hvc_id_row(op->v[HV_X0]);
+}
+
 const struct fz_world fz_world_hvc = {
 	.target = "fuzz_hvc",
 	FZ_MACHINE_WORLD,
@@ -290,6 +296,7 @@ const struct fz_world fz_world_hvc = {
 	.op = hvc_ops,
 	.select = select_op,
 	.encode_select = encode_select,
+	.answered = answered,
 };
 
 #ifndef FZ_CODEC_ONLY

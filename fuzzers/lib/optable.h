@@ -126,6 +126,12 @@ struct fz_world {
 	 * one (mutator.c).
 	 */
 	void *(*trial_world)(const void *setup);
+	/*
+	 * Optional: whether a record names something the world answers (NULL:
+	 * every record does). A record that names nothing (a hypercall id no
+	 * row answers) returns 0 without doing anything: no state accepted it.
+	 */
+	bool (*answered)(const struct fz_op *op);
 	/* Which operation a record selects (NULL: byte 0 mod the operations), and a
 	 * byte 0 that selects @index (NULL: the index itself; a field may refine it). */
 	unsigned (*select)(const uint8_t *rec, unsigned nr_ops);

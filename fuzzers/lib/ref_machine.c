@@ -2,6 +2,8 @@
 /* The reference on a fuzz machine (ref_machine.h). */
 #include "ref_machine.h"
 
+#include "ops_pkvm.h"
+
 #include <stdlib.h>
 
 /* The mutator's reference's arena: the harness's own reference keeps its state in another. */

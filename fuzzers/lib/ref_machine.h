@@ -15,7 +15,11 @@
 /* The reference's description of machine @m. */
 void fz_ref_desc(const struct fz_machine *m, struct ref_desc *rd);
 
-/* A reference (struct ref *) built anew on @setup (a struct fz_machine); NULL if it refuses it. */
-void *fz_machine_trial(const void *setup);
+/*
+ * fz_machine_trial() (ops_pkvm.h, where the machine worlds name it): a
+ * reference (struct ref *) built anew on @setup (a struct fz_machine), NULL
+ * if it refuses the machine. The same object each call: the last one's
+ * state is gone.
+ */
 
 #endif /* FUZZ_REF_MACHINE_H */

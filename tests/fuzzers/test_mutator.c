@@ -221,7 +221,7 @@ static void new_records_are_tried_on_the_reference(void **state)
 	print_message("accepted insertions: tried %u of %u, untried %u of %u\n", tried_ok,
 		      tried_in, plain_ok, plain_in);
 	assert_true(tried_in > 1000 && plain_in > 1000);
-	/* Measured: 808 of 3076 against 469 of 3127 (26% against 15%). */
+	/* Measured: 761 of 3076 against 413 of 3127 (25% against 13%). */
 	assert_true(2 * tried_ok * plain_in > 3 * plain_ok * tried_in);
 }
 
