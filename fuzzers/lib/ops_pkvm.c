@@ -42,6 +42,13 @@ static uint64_t anchor_pfn(const struct fz_machine *m, unsigned region, unsigned
 	return kind < ANCHOR_END_2M ? first & ~mask : (end + mask) & ~mask;
 }
 
+/* The anchored selector (mode 2) of anchor @kind of region @region, @off pages from it. */
+static uint32_t anchored_sel(unsigned kind, unsigned region, uint64_t off)
+{
+	return 2U << 30 | (kind & 7) << 27 | (region & 7) << ANCHOR_OFF_BITS |
+	       (uint32_t)(off & ((1U << ANCHOR_OFF_BITS) - 1));
+}
+
 /* Fraction @x / 2^29 of the @top pages below the address space. */
 static uint64_t spread(uint64_t x, uint64_t top)
 {
@@ -88,8 +95,7 @@ static uint64_t draw_pfn(uint64_t r)
 	case 1:
 		return 1ULL << 30 | (uint64_t)(0x8000 + off);
 	default:
-		return 2ULL << 30 | (r >> 2 & 7) << 27 | (r >> 5 & 7) << ANCHOR_OFF_BITS |
-		       ((uint64_t)off & ((1U << ANCHOR_OFF_BITS) - 1));
+		return anchored_sel((unsigned)(r >> 2), (unsigned)(r >> 5), (uint64_t)off);
 	}
 }
 
@@ -134,8 +140,7 @@ static bool enc_anchored(const struct fz_machine *m, uint64_t pfn, uint32_t *sel
 			uint64_t off = (pfn - anchor_pfn(m, i, kind)) & PFN_MASK;
 
 			if (off < (1ULL << 23) || off >= PFN_MASK + 1 - (1ULL << 23)) {
-				*sel = 2U << 30 | kind << 27 | i << ANCHOR_OFF_BITS |
-				       (uint32_t)(off & ((1U << ANCHOR_OFF_BITS) - 1));
+				*sel = anchored_sel(kind, i, off);
 				return true;
 			}
 		}
