@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A kernel tree's pgtable.c, built by the adapter, on the simulated machine:
+ * its tables are real tables in sim/'s pages, its pages come from and go
+ * back to the table's pool, its invalidations and WARNs reach us. Facts
+ * about the kernel's behaviour that hold in every tree the adapter knows
+ * (docs/kernel-profile.md); what differs between trees is asked of
+ * s2k_tree, which the build detected from the tree itself.
+ */
+#include "s2k/kernel_sim.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#define POOL_BASE  0x800000000ULL
+#define POOL_PAGES 64U
+#define SZ_4K	   0x1000ULL
+#define SZ_2M	   0x200000ULL
+#define SZ_1G	   0x40000000ULL
+#define PROT_RW	   6U /* KVM_PGTABLE_PROT_R | _W */
+#define ENTRY_VALID  1ULL
+#define OWNER_SHIFT 2 /* an invalid entry's owner id: bits [9:2] */
+
+struct fixture {
+	struct sim sim;
+	struct pgt_pool pool;
+	struct s2k_sim plat;
+	struct s2k_table *t;
+};
+
+static struct fixture fx;
+
+static struct fixture *table(enum s2k_kind kind, unsigned ia_bits, unsigned start_level)
+{
+	int rc = 0;
+
+	assert_int_equal(sim_init(&fx.sim, 256), 0);
+	assert_int_equal(sim_pool_init(&fx.sim, &fx.pool, pa_init(POOL_BASE), POOL_PAGES), 0);
+	s2k_sim_init(&fx.plat, &fx.sim, &fx.pool);
+	fx.t = s2k_table_create(kind, ia_bits, start_level, &s2k_sim_platform, &fx.plat, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(fx.t);
+	return &fx;
+}
+
+/* Destroy the table: every page back in the pool, and no WARN on the way. */
+static void done(struct fixture *f)
+{
+	s2k_table_destroy(f->t);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES);
+	assert_string_equal(f->plat.warning, "");
+	assert_int_equal(f->plat.warnings, 0);
+	assert_int_equal(sim_pool_empty(&f->pool), 0);
+	sim_pool_fini(&f->pool);
+	sim_fini(&f->sim);
+}
+
+static u64 invalidations(const struct fixture *f)
+{
+	u64 n = 0;
+
+	for (unsigned k = 0; k < S2K_NR_TLBI_KINDS; k++)
+		n += f->plat.tlbi[k];
+	return n;
+}
+
+/*
+ * A 2 MiB map into an empty 40-bit stage 2 (start level 0) is one block at
+ * level 2, under two new tables; unmapping it frees both (the root stays).
+ */
+static void stage2_block_is_mapped_at_level_2_and_its_tables_freed_on_unmap(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
+	u64 pte = 0;
+	int level = -1;
+
+	(void)state;
+	assert_int_equal(s2k_start_level(f->t), 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 1);
+	assert_int_equal(s2k_map(f->t, SZ_1G, SZ_2M, 4 * SZ_1G, PROT_RW), 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 3);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G + SZ_4K, &pte, &level), 0);
+	assert_int_equal(level, 2);
+	assert_true(pte & ENTRY_VALID);
+	assert_int_equal(pte & 0xfffffffff000ULL & ~(SZ_2M - 1), 4 * SZ_1G);
+	/* The root holds one table entry: its count is 1 + 1. */
+	assert_int_equal(sim_page_count(&f->sim, pa_init(s2k_root_pa(f->t))), 2);
+	assert_int_equal(invalidations(f), 0);
+
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_2M), 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 1);
+	assert_int_equal(sim_page_count(&f->sim, pa_init(s2k_root_pa(f->t))), 1);
+	assert_true(invalidations(f) > 0);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G, &pte, &level), 0);
+	assert_int_equal(pte, 0);
+	done(f);
+}
+
+/*
+ * An annotation is an invalid leaf holding the owner id, counted like a
+ * mapping. The kernel knows owners 0 (the host) and 1 (the hyp) only.
+ */
+static void set_owner_leaves_an_invalid_entry_with_the_owner(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 36, 1);
+	u64 pte = 0;
+	int level = -1;
+
+	(void)state;
+	assert_int_equal(s2k_start_level(f->t), 1);
+	assert_int_equal(s2k_set_owner(f->t, SZ_1G + 5 * SZ_4K, SZ_4K, 2), -EINVAL);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 1);
+	assert_int_equal(s2k_set_owner(f->t, SZ_1G + 5 * SZ_4K, SZ_4K, 1), 0);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G + 5 * SZ_4K, &pte, &level), 0);
+	assert_int_equal(level, 3);
+	assert_false(pte & ENTRY_VALID);
+	assert_int_equal(pte, 1ULL << OWNER_SHIFT);
+	/* Owner 0 (the host's) clears it again and the tables go. */
+	assert_int_equal(s2k_set_owner(f->t, SZ_1G + 5 * SZ_4K, SZ_4K, 0), 0);
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_2M), 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 1);
+	done(f);
+}
+
+/* No free page for a table: -ENOMEM. */
+static void map_without_pages_fails_with_enomem(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
+	u64 pte = 0;
+	int level = -1;
+
+	(void)state;
+	sim_pool_hide(&f->pool, sim_pool_free(&f->pool));
+	assert_int_equal(s2k_map(f->t, SZ_1G, SZ_4K, SZ_1G, PROT_RW), -ENOMEM);
+	sim_pool_unhide(&f->pool);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G, &pte, &level), 0);
+	assert_false(pte & ENTRY_VALID);
+	done(f);
+}
+
+/* Eager split where the tree has it: a block becomes 512 pages; else refused. */
+static void split_turns_a_block_into_pages_where_the_tree_has_it(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
+	u64 pte = 0;
+	int level = -1;
+
+	(void)state;
+	assert_int_equal(s2k_map(f->t, SZ_1G, SZ_2M, SZ_1G, PROT_RW), 0);
+	if (!s2k_tree.has_split) {
+		assert_int_equal(s2k_split(f->t, SZ_1G, SZ_2M), -EOPNOTSUPP);
+	} else {
+		assert_int_equal(s2k_split(f->t, SZ_1G, SZ_2M), 0);
+		assert_int_equal(s2k_get_leaf(f->t, SZ_1G + 7 * SZ_4K, &pte, &level), 0);
+		assert_int_equal(level, 3);
+		assert_int_equal(pte & 0xfffffffff000ULL, SZ_1G + 7 * SZ_4K);
+		assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 4);
+	}
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_2M), 0);
+	done(f);
+}
+
+/* Young and old: mkold reports the access flag and clears it. */
+static void mkold_reports_young_once(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
+
+	(void)state;
+	assert_int_equal(s2k_map(f->t, SZ_1G, SZ_4K, SZ_1G, PROT_RW), 0);
+	assert_true(s2k_mkold(f->t, SZ_1G, SZ_4K));
+	assert_false(s2k_mkold(f->t, SZ_1G, SZ_4K));
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_4K), 0);
+	done(f);
+}
+
+/*
+ * The hyp's stage 1: 48 bits from level 0. Unmap returns the bytes unmapped
+ * and stops at the first entry that maps nothing.
+ */
+static void hyp_page_is_mapped_at_level_3_and_unmapped_by_the_byte(void **state)
+{
+	struct fixture *f = table(S2K_HYP_S1, 48, 0);
+	u64 pte = 0;
+	int level = -1;
+
+	(void)state;
+	assert_int_equal(s2k_start_level(f->t), 0);
+	assert_int_equal(s2k_map(f->t, SZ_1G + SZ_4K, SZ_4K, 8 * SZ_1G, PROT_RW), 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 4);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G + SZ_4K, &pte, &level), 0);
+	assert_int_equal(level, 3);
+	assert_int_equal(pte & 0xfffffffff000ULL, 8 * SZ_1G);
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_2M), 0);
+	assert_int_equal(invalidations(f), 0);
+	assert_int_equal(s2k_unmap(f->t, SZ_1G + SZ_4K, SZ_4K), (int64_t)SZ_4K);
+	assert_true(invalidations(f) > 0);
+	assert_int_equal(sim_pool_free(&f->pool), POOL_PAGES - 1);
+	done(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stage2_block_is_mapped_at_level_2_and_its_tables_freed_on_unmap),
+		cmocka_unit_test(set_owner_leaves_an_invalid_entry_with_the_owner),
+		cmocka_unit_test(map_without_pages_fails_with_enomem),
+		cmocka_unit_test(split_turns_a_block_into_pages_where_the_tree_has_it),
+		cmocka_unit_test(mkold_reports_young_once),
+		cmocka_unit_test(hyp_page_is_mapped_at_level_3_and_unmapped_by_the_byte),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
