@@ -66,7 +66,7 @@ detect()
 	local tree=$1 name=$2 snippet=$3 v=0
 
 	if printf '#include <asm/kvm_pgtable.h>\n%s\n' "$snippet" |
-		"${CC:-cc}" -std=gnu11 -fsyntax-only -Werror -D__KVM_NVHE_HYPERVISOR__ \
+		"${CC:-cc}" -std=gnu11 -fsyntax-only -Werror \
 			-I"$ROOT/kernel/include" -I"$tree/arch/arm64/include" -x c - 2>/dev/null; then
 		v=1
 	fi

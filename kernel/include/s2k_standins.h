@@ -6,11 +6,12 @@
  * architecture and the interfaces' documented meaning: nothing here comes
  * from a kernel. The tree's own headers are used for everything else.
  *
- * The pgtable.c is compiled as the nVHE hypervisor's is
- * (__KVM_NVHE_HYPERVISOR__): no RCU, exclusive walks only, TLB maintenance
- * called directly. Stores to entries, barriers, invalidations and WARNs
- * reach the adapter (kernel/src/), which reports them to the simulated
- * machine's observer like the core's.
+ * The pgtable.c is compiled as the host kernel's is (not as the nVHE
+ * hypervisor's, whose newer trees refuse the shared walks mkyoung and
+ * relax_perms make): RCU read-side sections are only counted (a call runs
+ * alone), TLB maintenance is called directly. Stores to entries, barriers,
+ * invalidations and WARNs reach the adapter (kernel/src/), which reports
+ * them to the simulated machine's observer like the core's.
  */
 #ifndef S2K_STANDINS_H
 #define S2K_STANDINS_H
@@ -223,6 +224,14 @@ void s2k_warned(const char *file, int line, const char *cond);
 #define WARN(c, ...)	WARN_ON(c)
 #define WARN_ONCE(c, ...) WARN_ON(c)
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+
+/* ---- RCU: one walker at a time here, so a read-side section is only counted ---- */
+extern int s2k_rcu_depth;
+#define rcu_read_lock()		    ((void)s2k_rcu_depth++)
+#define rcu_read_unlock()	    ((void)s2k_rcu_depth--)
+#define rcu_read_lock_held()	    (s2k_rcu_depth > 0)
+#define rcu_dereference_check(p, c) (p)
+#define rcu_dereference_raw(p)	    (p)
 
 /* ---- KVM's view of a guest, reduced to what the tables read ---- */
 struct kvm_pgtable;

@@ -107,6 +107,8 @@ bool s2k_caps[S2K_NR_CAPS] = {
 	[S2K_CAP_TLB_RANGE] = true,
 };
 
+int s2k_rcu_depth;
+
 void s2k_stored(void *p, u64 old, u64 val)
 {
 	if (cur)
@@ -248,6 +250,10 @@ unsigned s2k_start_level(const struct s2k_table *t)
 		enter(t);                                              \
 		MC(t)->nobjs = (int)(t)->plat->pages_free((t)->ctx);   \
 		r_ = (expr);                                           \
+		if (s2k_rcu_depth) {                                   \
+			s2k_warned(__FILE__, __LINE__, "RCU left held"); \
+			s2k_rcu_depth = 0;                             \
+		}                                                      \
 		cur = NULL;                                            \
 		r_;                                                    \
 	})

@@ -164,8 +164,8 @@ static void split_turns_a_block_into_pages_where_the_tree_has_it(void **state)
 	done(f);
 }
 
-/* Young and old: mkold reports the access flag and clears it. */
-static void mkold_reports_young_once(void **state)
+/* Young and old: mkold reports the access flag and clears it; mkyoung sets it. */
+static void mkold_reports_young_once_and_mkyoung_makes_it_young_again(void **state)
 {
 	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
 
@@ -173,6 +173,9 @@ static void mkold_reports_young_once(void **state)
 	assert_int_equal(s2k_map(f->t, SZ_1G, SZ_4K, SZ_1G, PROT_RW), 0);
 	assert_true(s2k_mkold(f->t, SZ_1G, SZ_4K));
 	assert_false(s2k_mkold(f->t, SZ_1G, SZ_4K));
+	/* mkyoung sets it again (newer trees: a shared walk, in an RCU section). */
+	s2k_mkyoung(f->t, SZ_1G);
+	assert_true(s2k_mkold(f->t, SZ_1G, SZ_4K));
 	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_4K), 0);
 	done(f);
 }
@@ -209,7 +212,7 @@ int main(void)
 		cmocka_unit_test(set_owner_leaves_an_invalid_entry_with_the_owner),
 		cmocka_unit_test(map_without_pages_fails_with_enomem),
 		cmocka_unit_test(split_turns_a_block_into_pages_where_the_tree_has_it),
-		cmocka_unit_test(mkold_reports_young_once),
+		cmocka_unit_test(mkold_reports_young_once_and_mkyoung_makes_it_young_again),
 		cmocka_unit_test(hyp_page_is_mapped_at_level_3_and_unmapped_by_the_byte),
 	};
 
