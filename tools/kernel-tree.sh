@@ -40,14 +40,16 @@ extract()
 	for f in "${FILES[@]}"; do
 		members+=("$top/$f")
 	done
-	if ! tar -xaf "$tarball" -C "$dest" --strip-components=1 "${members[@]}" 2>/dev/null; then
+	# --occurrence: stop reading once each is found (a second, not the whole tarball's 17).
+	if ! tar -xaf "$tarball" -C "$dest" --strip-components=1 --occurrence=1 "${members[@]}" \
+		2>/dev/null; then
 		top=$(tar -taf "$tarball" | head -n 1)
 		top=${top%%/*}
 		members=()
 		for f in "${FILES[@]}"; do
 			members+=("$top/$f")
 		done
-		tar -xaf "$tarball" -C "$dest" --strip-components=1 "${members[@]}" ||
+		tar -xaf "$tarball" -C "$dest" --strip-components=1 --occurrence=1 "${members[@]}" ||
 			die "$tarball: not a kernel tree (no ${FILES[1]})"
 	fi
 }

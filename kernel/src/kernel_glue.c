@@ -271,6 +271,19 @@ int s2k_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64
 #endif
 }
 
+int s2k_fault_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64_t prot)
+{
+	enum kvm_pgtable_prot p = (enum kvm_pgtable_prot)prot;
+
+#if S2K_TREE_MAP_TAKES_FLAGS
+	return CALL(t, kvm_pgtable_stage2_map(&t->pgt, ia, size, pa, p, MC(t),
+					      KVM_PGTABLE_WALK_HANDLE_FAULT |
+						      KVM_PGTABLE_WALK_SHARED));
+#else
+	return CALL(t, kvm_pgtable_stage2_map(&t->pgt, ia, size, pa, p, MC(t)));
+#endif
+}
+
 int64_t s2k_unmap(struct s2k_table *t, uint64_t ia, uint64_t size)
 {
 	if (t->kind == S2K_HYP_S1)

@@ -84,6 +84,12 @@ unsigned s2k_start_level(const struct s2k_table *t);
  * pages its platform has free.
  */
 int s2k_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64_t prot);
+/*
+ * A guest's stage-2 fault, as KVM's abort handler maps it: one leaf of @size
+ * (a page or a block) at @ia, a shared walk where the tree has them
+ * (map's flags: HANDLE_FAULT | SHARED), so -EAGAIN comes back to the caller.
+ */
+int s2k_fault_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64_t prot);
 /* The hyp's unmap returns the bytes unmapped; the stage 2's, 0 or an error. */
 int64_t s2k_unmap(struct s2k_table *t, uint64_t ia, uint64_t size);
 int s2k_set_owner(struct s2k_table *t, uint64_t ia, uint64_t size, unsigned owner);
