@@ -24,7 +24,6 @@
 #define ZERO_NR	   0x1U	   /* one page, */
 #define ZERO_LEVEL 0x3U	   /* level 3 */
 
-enum { T_TABLE, T_IA, T_NR, T_LEVEL, T_OWNER, T_PA, T_PROT, T_MEMTYPE, T_KEEP, T_NR_FIELDS };
 
 static const char *const table_names[FZ_T_NR] = { "guest", "hyp" };
 static const char *const memtype_names[3] = { "normal", "device", "2" };
@@ -121,7 +120,7 @@ enum { B_WINDOW = 1, B_WINDOW_GIB, B_TOP, B_IA };
 static uint64_t base(const void *setup, const struct fz_op *o, unsigned b)
 {
 	const struct fz_tables_setup *s = setup;
-	enum fz_table t = (enum fz_table)o->v[T_TABLE];
+	enum fz_table t = (enum fz_table)o->v[FZ_TF_TABLE];
 
 	switch (b) {
 	case B_WINDOW:
@@ -131,7 +130,7 @@ static uint64_t base(const void *setup, const struct fz_op *o, unsigned b)
 	case B_TOP:
 		return 1ULL << s->ia_bits[t];
 	default:
-		return o->v[T_IA];
+		return o->v[FZ_TF_IA];
 	}
 }
 
@@ -172,11 +171,11 @@ static int fmt_prot(uint64_t v, char *buf, size_t len)
  * too. Owners past 255 (-EINVAL) as rarely as device memory's invalid
  * type; bad protections (8-15) only when three more bits agree.
  */
-static const struct fz_field table_fields[T_NR_FIELDS] = {
-	[T_TABLE] = { "table", 1, 1, "byte 1: hyp when its low two bits are 3, else guest",
+static const struct fz_field table_fields[FZ_TF_NR_FIELDS] = {
+	[FZ_TF_TABLE] = { "table", 1, 1, "byte 1: hyp when its low two bits are 3, else guest",
 		      FZ_WAYS(FZ_IS(3, 3, FZ_T_HYP), FZ_IS(0, 0, FZ_T_GUEST)),
 		      .names = table_names, .nr_names = FZ_T_NR },
-	[T_IA] = { "ia", 8, 4,
+	[FZ_TF_IA] = { "ia", 8, 4,
 		   "bytes 8-11: the top three bits choose 0-3 a page of the window, 4 2 MiB steps, "
 		   "5 1 GiB steps, 6 any page below 2^41, 7 unaligned (bit 28) or across the top",
 		   FZ_WAYS(FZ_WAY_B(1ULL << 31, 0, 0xfff, SZ_4K, 0, B_WINDOW),
@@ -187,16 +186,16 @@ static const struct fz_field table_fields[T_NR_FIELDS] = {
 			   FZ_WAY_B(0xf0000000, 0xe0000000, 0xfff, SZ_4K, -0x800 * (int64_t)SZ_4K,
 				    B_TOP)),
 		   .hex = true },
-	[T_NR] = { "nr", 4, 2, "bytes 4-5 ^ 1: pages, 512 multiples, 2^18 multiples or up to 2047",
+	[FZ_TF_NR] = { "nr", 4, 2, "bytes 4-5 ^ 1: pages, 512 multiples, 2^18 multiples or up to 2047",
 		   .xor = ZERO_NR,
 		   FZ_WAYS(FZ_WAY(0xc000, 0x8000, 0xf, 512, 0), FZ_WAY(0xe000, 0xc000, 3, 1 << 18, 0),
 			   FZ_WAY(0xe000, 0xe000, 0x7ff, 1, 0), FZ_WAY(0, 0, 0xff, 1, 0)) },
-	[T_LEVEL] = { "level", 4, 2, "bytes 4-5 ^ 3, low 3 bits: 0, 1, 2, 3, 2, 3, 2, 3",
+	[FZ_TF_LEVEL] = { "level", 4, 2, "bytes 4-5 ^ 3, low 3 bits: 0, 1, 2, 3, 2, 3, 2, 3",
 		      .xor = ZERO_LEVEL,
 		      FZ_WAYS(FZ_WAY(4, 0, 3, 1, 0), FZ_WAY(4, 4, 1, 1, 2)) },
-	[T_OWNER] = { "owner", 2, 2, "byte 2, + 256 when byte 3 is 0xf8 or more",
+	[FZ_TF_OWNER] = { "owner", 2, 2, "byte 2, + 256 when byte 3 is 0xf8 or more",
 		      FZ_WAYS(FZ_WAY(0xf800, 0xf800, 0xff, 1, 0x100), FZ_WAY(0, 0, 0xff, 1, 0)) },
-	[T_PA] = { "pa", 6, 2,
+	[FZ_TF_PA] = { "pa", 6, 2,
 		   "bytes 6-7: the input address plus GiB (and pages when bit 13 is set), 2 MiB or "
 		   "4 KiB steps, or unaligned, or a page just below 2^48",
 		   FZ_WAYS({ .sel_mask = TOP3 >> 16, .mask = 0xff, .unit = SZ_1G, .base = B_IA,
@@ -208,14 +207,14 @@ static const struct fz_field table_fields[T_NR_FIELDS] = {
 			   FZ_WAY_B(0xe000, 0xe000, 0, 0, UNALIGNED, B_IA),
 			   FZ_WAY(0xe000, 0xc000, 0x1fff, -(int64_t)SZ_4K, TOP_48)),
 		   .hex = true },
-	[T_PROT] = { "prot", 2, 1, "byte 2 ^ 6: its low 3 bits, or 8-15 when bits 4-6 are set",
+	[FZ_TF_PROT] = { "prot", 2, 1, "byte 2 ^ 6: its low 3 bits, or 8-15 when bits 4-6 are set",
 		     .xor = ZERO_PROT, FZ_WAYS(FZ_WAY(0x70, 0x70, 0xf, 1, 0), FZ_WAY(0, 0, 7, 1, 0)),
 		     .parse = parse_prot, .format = fmt_prot },
-	[T_MEMTYPE] = { "memtype", 3, 1,
+	[FZ_TF_MEMTYPE] = { "memtype", 3, 1,
 			"byte 3: normal below 0xc0, device below 0xf8, else the invalid 2",
 			FZ_WAYS(FZ_IS(0xf8, 0xf8, 2), FZ_IS(0xc0, 0xc0, 1), FZ_IS(0, 0, 0)),
 			.names = memtype_names, .nr_names = 3 },
-	[T_KEEP] = { "keep", 4, 2, "bytes 4-5: the low 4 bits, or the low 10 when bit 15 is set",
+	[FZ_TF_KEEP] = { "keep", 4, 2, "bytes 4-5: the low 4 bits, or the low 10 when bit 15 is set",
 		     FZ_WAYS(FZ_WAY(0x8000, 0x8000, 0x3ff, 1, 0), FZ_WAY(0, 0, 0xf, 1, 0)) },
 };
 
@@ -226,7 +225,7 @@ static const struct fz_field table_fields[T_NR_FIELDS] = {
 #include "tables.h"
 
 #define T(w)	((struct fz_tables *)(w))
-#define V(f)	(o->v[T_##f])
+#define V(f)	(o->v[FZ_TF_##f])
 #define TAB	((unsigned)V(TABLE))
 #define PGT	(&T(w)->pgt[TAB])
 #define RT	(&T(w)->ref[TAB])
@@ -293,29 +292,41 @@ CALLS(access, fz_tables_access(T(w), TAB, V(IA)), ((void)w, (void)o, 0))
 #define CALL(name) name
 #endif
 
-#define F(f) (1U << T_##f)
-#define OP(name, spec, fields, doc) \
-	{ #name, spec, -1, F(TABLE) | fields, 0, CALL(c_##name), CALL(r_##name), doc }
+#define F(f) (1U << FZ_TF_##f)
 
 /* The row whose result words the trace prints and whose leaf the check compares. */
 #define GET_LEAF 8
 
-static const struct fz_op_def table_ops[] = {
-	OP(map, "§5b", F(IA) | F(NR) | F(PA) | F(PROT) | F(MEMTYPE), "map a range"),
-	OP(unmap, "§5b", F(IA) | F(NR), "unmap a range"),
-	OP(set_owner, "§5b, §2", F(IA) | F(NR) | F(OWNER), "annotate a range with an owner"),
-	OP(wrprotect, "§5b", F(IA) | F(NR), "clear write permission"),
-	OP(mkold, "§5b", F(IA) | F(NR), "clear the access flag (and report young)"),
-	OP(mkyoung, "§5b, S44", F(IA), "set the access flag"),
-	OP(relax_perms, "§5b, S44", F(IA) | F(PROT), "add permissions"),
-	OP(split, "§5b", F(IA) | F(NR), "split blocks to pages"),
-	[GET_LEAF] = OP(get_leaf, "§5b", F(IA), "read the leaf and its level"),
-	OP(fault_map, "§9, S42", F(IA) | F(LEVEL) | F(PA) | F(PROT) | F(MEMTYPE),
-	   "a fault's map (one leaf at a level), serially"),
-	OP(pool_hide, "§7", F(KEEP), "withhold every free page but keep"),
-	OP(pool_unhide, "§7", 0, "give them back"),
-	OP(access, "§11", F(IA), "a CPU translates the address: what it finds fills the TLB model"),
-};
+/*
+ * The operations, once for both worlds that read this format: fuzz_pgtable
+ * (the core against the reference) and fuzz_kernel_pgtable (a kernel tree's
+ * pgtable.c, whose calls fuzzers/kernel/ fills in).
+ */
+#define TABLE_OP_ROWS(OP)                                                                   \
+	OP(map, "§5b", F(IA) | F(NR) | F(PA) | F(PROT) | F(MEMTYPE), "map a range"),        \
+	OP(unmap, "§5b", F(IA) | F(NR), "unmap a range"),                                   \
+	OP(set_owner, "§5b, §2", F(IA) | F(NR) | F(OWNER), "annotate a range with an owner"), \
+	OP(wrprotect, "§5b", F(IA) | F(NR), "clear write permission"),                      \
+	OP(mkold, "§5b", F(IA) | F(NR), "clear the access flag (and report young)"),        \
+	OP(mkyoung, "§5b, S44", F(IA), "set the access flag"),                              \
+	OP(relax_perms, "§5b, S44", F(IA) | F(PROT), "add permissions"),                    \
+	OP(split, "§5b", F(IA) | F(NR), "split blocks to pages"),                           \
+	[GET_LEAF] = OP(get_leaf, "§5b", F(IA), "read the leaf and its level"),             \
+	OP(fault_map, "§9, S42", F(IA) | F(LEVEL) | F(PA) | F(PROT) | F(MEMTYPE),           \
+	   "a fault's map (one leaf at a level), serially"),                                \
+	OP(pool_hide, "§7", F(KEEP), "withhold every free page but keep"),                  \
+	OP(pool_unhide, "§7", 0, "give them back"),                                         \
+	OP(access, "§11", F(IA), "a CPU translates the address: what it finds fills the TLB model")
+
+#define OP(name, spec, fields, doc) \
+	{ #name, spec, -1, F(TABLE) | fields, 0, CALL(c_##name), CALL(r_##name), doc }
+static const struct fz_op_def table_ops[] = { TABLE_OP_ROWS(OP) };
+#undef OP
+
+/* A kernel tree's calls are filled in by its target, per tree (fuzzers/kernel/). */
+#define OP(name, spec, fields, doc) { #name, spec, -1, F(TABLE) | fields, 0, NULL, NULL, doc }
+static const struct fz_op_def kernel_table_ops[] = { TABLE_OP_ROWS(OP) };
+#undef OP
 
 const struct fz_world fz_world_tables = {
 	.target = "fuzz_pgtable",
@@ -324,10 +335,28 @@ const struct fz_world fz_world_tables = {
 	.header_size = 16,
 	.record_size = 16,
 	.setup_size = sizeof(struct fz_tables_setup),
-	.nr_fields = T_NR_FIELDS,
+	.nr_fields = FZ_TF_NR_FIELDS,
 	.nr_ops = sizeof(table_ops) / sizeof(table_ops[0]),
 	.field = table_fields,
 	.op = table_ops,
+	.base = base,
+	.decode_setup = decode_setup,
+	.parse_setup = parse_setup,
+	.format_setup = format_setup,
+};
+
+/* fuzz_kernel_pgtable: the same format on a kernel tree's tables (docs/kernel-tree.md). */
+const struct fz_world fz_world_kernel_tables = {
+	.target = "fuzz_kernel_pgtable",
+	.setup_name = "tables",
+	.select_doc = "byte 0 mod 13 picks the operation",
+	.header_size = 16,
+	.record_size = 16,
+	.setup_size = sizeof(struct fz_tables_setup),
+	.nr_fields = FZ_TF_NR_FIELDS,
+	.nr_ops = sizeof(table_ops) / sizeof(table_ops[0]),
+	.field = table_fields,
+	.op = kernel_table_ops,
 	.base = base,
 	.decode_setup = decode_setup,
 	.parse_setup = parse_setup,
@@ -340,7 +369,7 @@ int fz_tables_result(const void *w, const struct fz_op *o, int rc, char *buf, si
 {
 	const struct fz_tables *t = w;
 
-	if (o->def != &table_ops[GET_LEAF] || rc)
+	if (!fz_tables_is_get_leaf(o) || rc)
 		return 0;
 	return snprintf(buf, len, "L%u %#llx", t->core_leaf.level,
 			(unsigned long long)t->core_leaf.entry);
@@ -349,7 +378,7 @@ int fz_tables_result(const void *w, const struct fz_op *o, int rc, char *buf, si
 
 bool fz_tables_is_get_leaf(const struct fz_op *o)
 {
-	return o->def == &table_ops[GET_LEAF];
+	return o->index == GET_LEAF;
 }
 
 size_t fz_tables_describe(const void *setup, char *buf, size_t len)

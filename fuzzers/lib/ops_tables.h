@@ -19,6 +19,20 @@ enum fz_window {
 	FZ_WIN_NR,
 };
 
+/* A record's fields: their index in fz_op.v (ops_tables.c's table). */
+enum fz_tables_field {
+	FZ_TF_TABLE,
+	FZ_TF_IA,
+	FZ_TF_NR,
+	FZ_TF_LEVEL,
+	FZ_TF_OWNER,
+	FZ_TF_PA,
+	FZ_TF_PROT,
+	FZ_TF_MEMTYPE,
+	FZ_TF_KEEP,
+	FZ_TF_NR_FIELDS,
+};
+
 struct fz_tables_setup {
 	unsigned ia_bits[FZ_T_NR];
 	uint64_t pool_pages[FZ_T_NR];

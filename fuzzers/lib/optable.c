@@ -17,7 +17,7 @@
 #include <string.h>
 
 static const struct fz_world *const worlds[] = { &fz_world_pkvm, &fz_world_hvc, &fz_world_tables,
-						 &fz_world_parallel };
+						 &fz_world_parallel, &fz_world_kernel_tables };
 
 const struct fz_world *fz_world_find(const char *target)
 {

@@ -158,7 +158,8 @@ struct fz_op {
 	uint64_t v[FZ_MAX_FIELDS];
 };
 
-extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables, fz_world_parallel;
+extern const struct fz_world fz_world_pkvm, fz_world_hvc, fz_world_tables, fz_world_parallel,
+	fz_world_kernel_tables;
 /* The world a target drives, or NULL. */
 const struct fz_world *fz_world_find(const char *target);
 

@@ -136,7 +136,10 @@ int fz_run(const struct fz_harness *h, const uint8_t *data, size_t size)
 		if (h->observe)
 			h->observe(h->state, &s->op, 0, false);
 		phase = IN_REF;
-		ref_rc = s->op.def->ref(h->ref_state ? h->ref_state : h->state, &s->op);
+		/* A world without a reference side (a kernel tree's, for now) checks invariants. */
+		ref_rc = s->op.def->ref ? s->op.def->ref(h->ref_state ? h->ref_state : h->state,
+							  &s->op)
+					: 0;
 		phase = IN_CORE;
 		s->rc = s->op.def->core(h->state, &s->op);
 		s->result[0] = '\0';

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_kernel_pgtable's world: fuzz_pgtable's input format (one guest
+ * stage-2 table, one hyp stage-1 table, each with its own pool) driven
+ * through a kernel tree's own pgtable.c (kernel/, docs/kernel-tree.md).
+ *
+ * What is checked after every call, on the kernel's raw tables, needs no
+ * model of what the call should have done: no WARN fired; every table page
+ * reachable holds 1 + its counted entries (the refcount law), no LOCKED
+ * entry is left, no table descriptor carries attributes, no level-0 block;
+ * the pool accounts for every page (free + reachable == size: no leaked or
+ * doubly freed table); nothing a CPU cached (the `access` operation fills
+ * the TLB model) disagrees with the tables unless the call invalidated it;
+ * ASan and UBSan over the kernel's code. After the run, destroy must give
+ * every page back. Comparing against the reference needs its Linux profile
+ * (docs/kernel-profile.md): the rows are listed there, the profile is not
+ * in yet, and until it is the world has no reference side.
+ *
+ * Where the kernel's callers keep a rule the API leaves to them, the
+ * harness keeps it as they do (docs/kernel-profile.md, "callers"): it
+ * refuses what the format can say but no caller passes, and it invalidates
+ * after wrprotect as KVM's callers do.
+ */
+#include "kernel_tables.h"
+
+#include "sim_events.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SZ_4K 0x1000ULL
+/* Where the pools' pages sit in the simulated physical space (any free range). */
+static const uint64_t pool_base[FZ_T_NR] = { 0x800000000ULL, 0x900000000ULL };
+/* Table pages the machine can hold: both pools at their largest (1100). */
+#define SIM_SLOTS 4096
+
+static const enum diff_kind diff_kinds[FZ_T_NR] = { DIFF_GUEST_S2, DIFF_HYP_S1 };
+static const enum s2k_kind kinds[FZ_T_NR] = { S2K_GUEST_S2, S2K_HYP_S1 };
+static const char *const names[FZ_T_NR] = { "guest", "hyp" };
+
+static struct fz_ktables ktables;
+
+/* Which table a platform context is (the TLB model's regime: identity only). */
+static unsigned table_of(const struct fz_ktables *d, const void *plat_arg)
+{
+	return plat_arg == &d->plat[FZ_T_HYP] ? FZ_T_HYP : FZ_T_GUEST;
+}
+
+/* A level hint the TLB model can hold the kernel to: 1-3; anything else names none. */
+static bool hinted(int level)
+{
+	return level >= 1 && level <= 3;
+}
+
+/* The kernel's invalidations, into the TLB model. */
+static void on_tlbi(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level)
+{
+	struct fz_ktables *d = &ktables;
+	const struct s2k_sim *plat = arg;
+	unsigned i = table_of(d, plat);
+	struct diff_event e = { .regime = plat, .table_kind = diff_kinds[i], .ia = addr };
+
+	switch (kind) {
+	case S2K_TLBI_IPA:
+	case S2K_TLBI_IPA_NSH: /* one CPU in the model: this CPU's is everyone's */
+	case S2K_TLBI_HYP_VA_LEAF:
+		if (hinted(level)) {
+			e.kind = DIFF_EV_TLBI_LEAF;
+			e.level = (unsigned)level;
+		} else {
+			e.kind = DIFF_EV_TLBI_RANGE; /* every level at the address */
+			e.size = 1;
+		}
+		break;
+	case S2K_TLBI_HYP_VA:
+		e.kind = DIFF_EV_TLBI_RANGE;
+		e.size = 1;
+		break;
+	case S2K_TLBI_RANGE:
+		e.kind = DIFF_EV_TLBI_RANGE;
+		e.size = size;
+		break;
+	case S2K_TLBI_VMID:
+		e.kind = DIFF_EV_TLBI_ALL;
+		break;
+	}
+	diff_tlb_event(&d->tlb, &e);
+}
+
+/* Stage 2: start level 1 up to 39 bits, 0 above (SPEC §1; the VTCR the harness writes). */
+static unsigned start_level(unsigned ia_bits)
+{
+	return ia_bits > 39 ? 0 : 1;
+}
+
+static int ktables_init(void *w, const void *setup, struct fz_failure *f)
+{
+	struct fz_ktables *d = w;
+	bool refused = false;
+
+	(void)f;
+	d->s = *(const struct fz_tables_setup *)setup;
+	if (!d->sim_up && sim_init(&d->sim, SIM_SLOTS))
+		abort();
+	d->sim_up = true;
+	d->mem = fz_sim_mem(&d->sim);
+	diff_tlb_init(&d->tlb);
+	for (unsigned t = 0; t < FZ_T_NR; t++) {
+		int rc = 0;
+
+		d->checked[t] = false;
+		if (sim_pool_init(&d->sim, &d->pool[t], pa_init(pool_base[t]),
+				  d->s.pool_pages[t]))
+			abort();
+		s2k_sim_init(&d->plat[t], &d->sim, &d->pool[t]);
+		d->plat[t].on_tlbi = on_tlbi;
+		d->plat[t].arg = &d->plat[t];
+		d->t[t] = s2k_table_create(kinds[t], d->s.ia_bits[t], start_level(d->s.ia_bits[t]),
+					   &s2k_sim_platform, &d->plat[t], &rc);
+		refused |= rc != 0;
+	}
+	return refused ? 1 : 0;
+}
+
+static struct diff_table view(struct fz_ktables *d, unsigned i)
+{
+	return (struct diff_table){ diff_kinds[i], 0, s2k_root_pa(d->t[i]),
+				    s2k_start_level(d->t[i]), &d->mem, NULL };
+}
+
+/* After destroy, every page is free again: a table nobody freed is a leak. */
+static void ktables_fini(void *w)
+{
+	struct fz_ktables *d = w;
+
+	for (unsigned t = 0; t < FZ_T_NR; t++) {
+		struct fz_failure f;
+		u64 left;
+
+		s2k_table_destroy(d->t[t]);
+		d->t[t] = NULL;
+		left = sim_pool_empty(&d->pool[t]);
+		if (left || d->plat[t].warnings) {
+			if (left)
+				fz_failed(&f, "leak", "destroy", names[t],
+					  "%s table: %llu table pages outlived its destroy", names[t],
+					  (unsigned long long)left);
+			else
+				fz_failed(&f, "warn", "destroy", d->plat[t].warning, "%s",
+					  d->plat[t].warning);
+			fz_report(&fz_ktables_harness, &d->s, &f);
+			abort();
+		}
+		sim_pool_fini(&d->pool[t]);
+	}
+}
+
+static bool ktables_check(void *w, const struct fz_op *op, int core_rc, int ref_rc,
+			  struct fz_failure *f)
+{
+	struct fz_ktables *d = w;
+	const char *name = op->def->name;
+
+	(void)core_rc, (void)ref_rc;
+	for (unsigned i = 0; i < FZ_T_NR; i++) {
+		struct diff_table t = view(d, i);
+		struct diff_violation v;
+		uint64_t tables = 0;
+
+		if (d->plat[i].warnings)
+			return fz_failed(f, "warn", name, d->plat[i].warning, "%s table: %s",
+					 names[i], d->plat[i].warning);
+		/*
+		 * The kernel writes entries only through the stand-ins' stores
+		 * (counted): with none since the last check and the pool as it
+		 * was, the table is as it was checked.
+		 */
+		if (d->checked[i] && d->checked_stores[i] == d->plat[i].stores &&
+		    d->checked_free[i] == sim_pool_free_all(&d->pool[i]))
+			goto tlb;
+		d->checked[i] = true;
+		d->checked_stores[i] = d->plat[i].stores;
+		d->checked_free[i] = sim_pool_free_all(&d->pool[i]);
+		if (!diff_check_table(&t, &tables, &v))
+			return fz_failed(f, "invariant", name, diff_kind_name(t.kind), "%s: %s",
+					 diff_kind_name(t.kind), v.what);
+		if (sim_pool_free_all(&d->pool[i]) + tables != sim_pool_size(&d->pool[i]))
+			return fz_failed(f, "pool", name, names[i],
+					 "%s pool: %llu free + %llu in the tables != %llu pages",
+					 names[i],
+					 (unsigned long long)sim_pool_free_all(&d->pool[i]),
+					 (unsigned long long)tables,
+					 (unsigned long long)sim_pool_size(&d->pool[i]));
+tlb:
+		if (!diff_tlb_check(&d->tlb, &d->plat[i], &t, &v))
+			return fz_failed(f, "tlb", name, diff_kind_name(t.kind), "%s: %s",
+					 diff_kind_name(t.kind), v.what);
+	}
+	return true;
+}
+
+/* "get_leaf": the kernel's level and entry, in the trace. */
+static int ktables_result(const void *w, const struct fz_op *o, int rc, char *buf, size_t len)
+{
+	const struct fz_ktables *d = w;
+
+	if (!fz_tables_is_get_leaf(o) || rc)
+		return 0;
+	return snprintf(buf, len, "L%d %#llx", d->leaf_level, (unsigned long long)d->leaf);
+}
+
+/* ---- The calls ---- */
+#define V(f)  (o->v[FZ_TF_##f])
+#define TAB   ((unsigned)V(TABLE))
+#define KT    (ktables.t[TAB])
+#define HYP   (TAB == FZ_T_HYP)
+#define PROT_DEVICE 8U /* KVM_PGTABLE_PROT_DEVICE */
+
+/* The kernel's prot from the format's: r, w, x as its bits; device memory as its flag. */
+static bool kernel_prot(const struct fz_op *o, uint64_t *prot)
+{
+	/* Bad protections (8-15) and the invalid memory type: nothing a caller passes. */
+	if (V(PROT) > 7 || V(MEMTYPE) > 1)
+		return false;
+	*prot = V(PROT) | (V(MEMTYPE) == 1 ? PROT_DEVICE : 0);
+	return true;
+}
+
+/* Whether a valid leaf maps anything in [ia, ia + size) of table @i (raw memory). */
+static bool mapped_in(struct fz_ktables *d, unsigned i, uint64_t ia, uint64_t size)
+{
+	for (uint64_t a = ia & ~(SZ_4K - 1); a < ia + size; a += SZ_4K) {
+		uint64_t pte = 0;
+		int level = 0;
+
+		if (!s2k_get_leaf(d->t[i], a, &pte, &level) && (pte & 1))
+			return true;
+		if (level < 3 && level >= 0) /* skip the rest of an empty or block span */
+			a = (a | ((1ULL << (12 + 9 * (3 - level))) - 1)) + 1 - SZ_4K;
+	}
+	return false;
+}
+
+static uint64_t bytes(const struct fz_op *o)
+{
+	return V(NR) * SZ_4K;
+}
+
+static int k_map(void *w, const struct fz_op *o)
+{
+	uint64_t prot;
+
+	if (!kernel_prot(o, &prot))
+		return -EINVAL;
+	/*
+	 * The hyp's map refuses (with a WARN) or breaks a live mapping without
+	 * break-before-make; pKVM's callers never map over one (profile row).
+	 */
+	if (HYP && mapped_in(w, TAB, V(IA), bytes(o)))
+		return -EEXIST;
+	return s2k_map(KT, V(IA), bytes(o), V(PA), prot);
+}
+
+static int k_unmap(void *w, const struct fz_op *o)
+{
+	int64_t r = s2k_unmap(KT, V(IA), bytes(o));
+
+	(void)w;
+	/* The hyp's unmap returns the bytes it unmapped: as a code, 0 or -ENOENT. */
+	return HYP ? (r > 0 ? 0 : -ENOENT) : (int)r;
+}
+
+static int k_set_owner(void *w, const struct fz_op *o)
+{
+	(void)w;
+	if (HYP)
+		return -EOPNOTSUPP;
+	/* The API takes a u8: an id past 255 would wrap (profile row). */
+	if (V(OWNER) > 255)
+		return -EINVAL;
+	return s2k_set_owner(KT, V(IA), bytes(o), (unsigned)V(OWNER));
+}
+
+static int k_wrprotect(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+	int rc;
+
+	if (HYP)
+		return -EOPNOTSUPP;
+	rc = s2k_wrprotect(KT, V(IA), bytes(o));
+	/* KVM's callers flush the guest's TLB after write-protecting (profile row). */
+	on_tlbi(&d->plat[TAB], S2K_TLBI_VMID, 0, 0, -1);
+	return rc;
+}
+
+static int k_mkold(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+
+	if (HYP)
+		return -EOPNOTSUPP;
+	/* A range past the table WARNs in newer trees; KVM's callers stay inside (profile row). */
+	if (V(IA) + bytes(o) > (1ULL << d->s.ia_bits[TAB]))
+		return -ERANGE;
+	return s2k_mkold(KT, V(IA), bytes(o)) ? 1 : 0;
+}
+
+static int k_mkyoung(void *w, const struct fz_op *o)
+{
+	(void)w;
+	if (HYP)
+		return -EOPNOTSUPP;
+	s2k_mkyoung(KT, V(IA));
+	return 0;
+}
+
+static int k_relax_perms(void *w, const struct fz_op *o)
+{
+	(void)w;
+	if (HYP)
+		return -EOPNOTSUPP;
+	if (V(PROT) > 7)
+		return -EINVAL;
+	return s2k_relax_perms(KT, V(IA), V(PROT));
+}
+
+static int k_split(void *w, const struct fz_op *o)
+{
+	(void)w;
+	if (HYP)
+		return -EOPNOTSUPP;
+	return s2k_split(KT, V(IA), bytes(o));
+}
+
+static int k_get_leaf(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+
+	d->leaf = 0;
+	d->leaf_level = 0;
+	return s2k_get_leaf(KT, V(IA), &d->leaf, &d->leaf_level);
+}
+
+static int k_fault_map(void *w, const struct fz_op *o)
+{
+	uint64_t prot, size = 1ULL << (12 + 9 * (3 - (V(LEVEL) & 3)));
+
+	(void)w;
+	if (HYP)
+		return -EOPNOTSUPP;
+	/* A fault maps pages and blocks at levels 1-3, aligned, with some access. */
+	if (!kernel_prot(o, &prot) || V(LEVEL) < 1 || V(LEVEL) > 3 || !V(PROT))
+		return -EINVAL;
+	return s2k_fault_map(KT, V(IA) & ~(size - 1), size, V(PA) & ~(size - 1), prot);
+}
+
+static uint64_t hide_count(uint64_t free, uint64_t keep)
+{
+	return free > keep ? free - keep : 0;
+}
+
+static int k_pool_hide(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+
+	sim_pool_hide(&d->pool[TAB], hide_count(sim_pool_free(&d->pool[TAB]), V(KEEP)));
+	return 0;
+}
+
+static int k_pool_unhide(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+
+	sim_pool_unhide(&d->pool[TAB]);
+	return 0;
+}
+
+/* A CPU translates the address through the table: what it finds fills the TLB model. */
+static int k_access(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+	struct diff_table t = view(d, TAB);
+
+	if (V(IA) < (1ULL << d->s.ia_bits[TAB]))
+		diff_tlb_access(&d->tlb, &d->plat[TAB], &t, V(IA));
+	return 0;
+}
+
+/* The calls by operation name: the rows are fuzz_pgtable's (ops_tables.c). */
+static const struct {
+	const char *name;
+	fz_call_fn call;
+} calls[] = {
+	{ "map", k_map },
+	{ "unmap", k_unmap },
+	{ "set_owner", k_set_owner },
+	{ "wrprotect", k_wrprotect },
+	{ "mkold", k_mkold },
+	{ "mkyoung", k_mkyoung },
+	{ "relax_perms", k_relax_perms },
+	{ "split", k_split },
+	{ "get_leaf", k_get_leaf },
+	{ "fault_map", k_fault_map },
+	{ "pool_hide", k_pool_hide },
+	{ "pool_unhide", k_pool_unhide },
+	{ "access", k_access },
+};
+
+#define NR_CALLS (sizeof(calls) / sizeof(calls[0]))
+
+static struct fz_op_def kernel_ops[NR_CALLS];
+static struct fz_world kernel_world;
+
+/* The world with the tree's calls in its rows; every row must have one. */
+static const struct fz_world *world(void)
+{
+	if (kernel_world.op)
+		return &kernel_world;
+	if (fz_world_kernel_tables.nr_ops != NR_CALLS)
+		abort();
+	kernel_world = fz_world_kernel_tables;
+	for (unsigned i = 0; i < NR_CALLS; i++) {
+		kernel_ops[i] = fz_world_kernel_tables.op[i];
+		for (unsigned c = 0; c < NR_CALLS; c++)
+			if (!strcmp(calls[c].name, kernel_ops[i].name))
+				kernel_ops[i].core = calls[c].call;
+		if (!kernel_ops[i].core)
+			abort();
+	}
+	kernel_world.op = kernel_ops;
+	return &kernel_world;
+}
+
+static size_t ktables_describe(const void *setup, char *buf, size_t len)
+{
+	size_t n = fz_tables_describe(setup, buf, len);
+	int w = snprintf(buf + n, len - n, "; Linux %s", s2k_tree.version);
+
+	return w < 0 ? n : n + (size_t)w < len ? n + (size_t)w : len ? len - 1 : 0;
+}
+
+struct fz_harness fz_ktables_harness = {
+	NULL, &ktables, ktables_init, ktables_fini, ktables_check, ktables_result,
+	ktables_describe, NULL, NULL, NULL,
+};
+
+int fz_ktables_run(const uint8_t *data, size_t size)
+{
+	fz_ktables_harness.world = world();
+	return fz_run(&fz_ktables_harness, data, size);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_kernel_pgtable's world (kernel_tables.c): fuzz_pgtable's format on a
+ * kernel tree's page tables, checked on their raw memory after every call.
+ */
+#ifndef FUZZ_KERNEL_TABLES_H
+#define FUZZ_KERNEL_TABLES_H
+
+#include "diff/tlb.h"
+#include "ops_tables.h"
+#include "runner.h"
+#include "s2k/kernel_sim.h"
+
+struct fz_ktables {
+	struct fz_tables_setup s;
+	/* One machine for the life of the process (as fuzz_pgtable's). */
+	struct sim sim;
+	bool sim_up;
+	struct pgt_pool pool[FZ_T_NR];
+	struct s2k_sim plat[FZ_T_NR];
+	struct s2k_table *t[FZ_T_NR];
+	struct diff_mem mem;
+	/* What the CPUs' accesses cached (SPEC §11), emptied by the kernel's invalidations. */
+	struct diff_tlb tlb;
+	/* Each table as last checked: its stores and free pages then (unchanged: not walked). */
+	uint64_t checked_stores[FZ_T_NR], checked_free[FZ_T_NR];
+	bool checked[FZ_T_NR];
+	/* get_leaf's answer. */
+	uint64_t leaf;
+	int leaf_level;
+};
+
+extern struct fz_harness fz_ktables_harness;
+
+/* One input on the tree this program was built with. */
+int fz_ktables_run(const uint8_t *data, size_t size);
+
+#endif /* FUZZ_KERNEL_TABLES_H */
