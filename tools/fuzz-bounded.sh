@@ -18,6 +18,23 @@ source "$root/tools/afl-mutator.sh"
 # shellcheck source=tools/libfuzzer-options.sh
 source "$root/tools/libfuzzer-options.sh"
 usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
+
+# fuzz_kernel_pgtable_<tree> (fuzzers/kernel/): one program per kernel tree, one corpus.
+corpus_of()
+{
+	case $1 in
+	fuzz_kernel_pgtable_*) echo fuzz_kernel_pgtable ;;
+	*) echo "$1" ;;
+	esac
+}
+
+program_dir()
+{
+	case $1 in
+	fuzz_kernel_pgtable_*) echo fuzzers/kernel ;;
+	*) echo fuzzers ;;
+	esac
+}
 step=${1:-}
 engine=${2:-}
 case $engine in
@@ -31,7 +48,7 @@ if [[ $step == build && $# -ge 4 ]]; then
 	shift 3
 	targets=()
 	for t in "$@"; do
-		targets+=(--target "$t" --target "${t}_seeds" --target "${t/fuzz_/replay_}")
+		targets+=(--target "$t" --target "$(corpus_of "$t")_seeds" --target "${t/fuzz_/replay_}")
 		if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$root" "$t"; then
 			targets+=(--target "${t}_afl_mutator")
 		fi
@@ -45,11 +62,12 @@ fi
 [[ $step == run && $# -eq 5 ]] || { echo "$usage" >&2; exit 2; }
 target=$3 runs=$4 dir=$5
 [[ $runs =~ ^[0-9]+$ ]] || { echo "fuzz-bounded: RUNS must be a number" >&2; exit 2; }
-[[ -x $dir/fuzzers/$target ]] ||
-	{ echo "fuzz-bounded: $dir/fuzzers/$target is not built (run the build step)" >&2; exit 2; }
+bin=$dir/$(program_dir "$target")/$target
+corpus=$(corpus_of "$target")
+[[ -x $bin ]] || { echo "fuzz-bounded: $bin is not built (run the build step)" >&2; exit 2; }
 
-seeds=$dir/corpora/$target/seeds
-regressions=$root/corpora/$target/regressions
+seeds=$dir/corpora/$corpus/seeds
+regressions=$root/corpora/$corpus/regressions
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # 512 bytes of records, after fuzz_pkvm's and fuzz_hvc's 208-byte machine header.
@@ -60,8 +78,8 @@ esac
 start=$(date +%s)
 if [[ $engine == libfuzzer ]]; then
 	# Two workers, half the runs each, one shared corpus; the target's own options.
-	mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
-	(cd "$work" && "$dir/fuzzers/$target" -seed=1 -runs=$((runs / 2)) -jobs=2 -workers=2 \
+	mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$corpus")
+	(cd "$work" && "$bin" -seed=1 -runs=$((runs / 2)) -jobs=2 -workers=2 \
 		-max_len=$max_len -timeout=20 "${options[@]}" -artifact_prefix="$work/" "$work" \
 		"$seeds" "$regressions" >"$work/log" 2>&1) || true
 	execs=$(cat "$work"/fuzz-*.log 2>/dev/null |
@@ -82,7 +100,7 @@ else
 	# limit is 840 s, inside ctest's 900.
 	env "${mutator[@]}" AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 		AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 afl-fuzz -s 1 -G "$max_len" -i "$work/in" -o "$work/out" \
-		-E "$runs" -V 840 -- "$dir/fuzzers/$target" >"$work/log" 2>&1 || true
+		-E "$runs" -V 840 -- "$bin" >"$work/log" 2>&1 || true
 	execs=$(sed -n 's/^execs_done *: *//p' "$work/out/default/fuzzer_stats" 2>/dev/null || echo 0)
 	crashes=$(find "$work/out/default/crashes" -name 'id:*' 2>/dev/null | head -5)
 	logs=$(cat "$work/log")
@@ -102,7 +120,7 @@ if [[ -n $crashes ]]; then
 	echo "$target under $engine: FINDINGS:" >&2
 	for c in $crashes; do
 		echo "  $c" >&2
-		"$dir/fuzzers/${target/fuzz_/replay_}" "$c" 2>&1 | tail -25 >&2 || true
+		"$(dirname "$bin")/${target/fuzz_/replay_}" "$c" 2>&1 | tail -25 >&2 || true
 		mkdir -p "$root/out/findings" && cp "$c" "$root/out/findings/" || true
 	done
 	exit 1
