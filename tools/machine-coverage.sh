@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Machine descriptions fuzzed alone (issue 11, SPEC §8):
-#   machine-coverage.sh BUILD_DIR SECONDS
+#   machine-coverage.sh BUILD_DIR RUNS
 # builds fuzz_pkvm under libFuzzer with llvm-cov's instrumentation in
 # BUILD_DIR, fuzzes header-only inputs (-max_len = the machine header) for
-# SECONDS with seed 1 from the zero header and the headers of the seed
-# corpus, and fails if core and reference disagreed on any description, or
+# RUNS executions with seed 1 from the zero header and the headers of the
+# seed corpus (one process, a fixed number of runs: the same descriptions on
+# any machine, however loaded), and fails if core and reference disagreed on any description, or
 # if any branch of the description checks that leads to -EINVAL (in core/
 # and in reference/) was never taken. Prints every such branch with its
 # counts.
@@ -13,8 +14,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/toolchain.sh
 source "$root/tools/toolchain.sh"
-[[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || { echo "usage: machine-coverage.sh BUILD_DIR SECONDS" >&2; exit 2; }
-dir=$1 seconds=$2
+[[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || { echo "usage: machine-coverage.sh BUILD_DIR RUNS" >&2; exit 2; }
+dir=$1 nruns=$2
 
 s2fuzz_forget_other_compiler "$dir" "$S2FUZZ_CC"
 CC=$S2FUZZ_CC cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -31,7 +32,7 @@ for s in "$dir"/corpora/fuzz_pkvm/seeds/*.bin; do
 	head -c "$header" "$s" >"$work/seeds/$(basename "$s")"
 done
 (cd "$work" && LLVM_PROFILE_FILE="$work/%p.profraw" "$dir/fuzzers/fuzz_pkvm" -seed=1 \
-	-max_len="$header" -max_total_time="$seconds" -use_value_profile=1 -timeout=20 \
+	-max_len="$header" -runs="$nruns" -use_value_profile=1 -timeout=20 \
 	-artifact_prefix="$work/" "$work/corpus" "$work/seeds" >"$work/log" 2>&1) || true
 runs=$(awk '/^#[0-9]+.*DONE/ { sub("#", "", $1); print $1 }' "$work/log")
 crash=$(find "$work" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'timeout-*' | head -1)
@@ -41,7 +42,7 @@ if [[ -n $crash || -z $runs ]]; then
 	[[ -z $crash ]] || { mkdir -p "$root/out/findings" && cp "$crash" "$root/out/findings/"; }
 	exit 1
 fi
-echo "machine-coverage: $runs descriptions in ${seconds}s, core and reference agreed on each"
+echo "machine-coverage: $runs descriptions, core and reference agreed on each"
 
 "$S2FUZZ_LLVM_PROFDATA" merge -sparse "$work"/*.profraw -o "$work/all.profdata"
 # The checks, and which way of their branches means -EINVAL: the condition

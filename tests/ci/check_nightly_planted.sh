@@ -4,7 +4,7 @@
 # and every input that hit it, with a replay command that reproduces it (the
 # same signature line). SCRIPT, encoded with S2SCRIPT, goes into the working corpus
 # first, as an input kept from an earlier night that the planted bug now makes fail:
-# the night must report it whatever its fuzzing finds in two minutes.
+# the night must report it whatever its fuzzing finds in its one minute.
 # usage: check_nightly_planted.sh BUG TARGET WORKDIR S2SCRIPT SCRIPT
 set -uo pipefail
 
@@ -20,7 +20,7 @@ rm -rf "$work/report" "$work/work"
 mkdir -p "$work/work/corpus/$target"
 "$s2script" encode --target "$target" "$script" "$work/work/corpus/$target/kept-input" ||
 	fail "cannot encode $script"
-S2FUZZ_NIGHTLY_BUILD=$work/build "$root/s2fuzz" nightly --minutes 2 --plant "$bug" \
+S2FUZZ_NIGHTLY_BUILD=$work/build "$root/s2fuzz" nightly --minutes 1 --plant "$bug" \
 	--report "$work/report" --work "$work/work" "$target" 2>&1 | tr '\r' '\n' |
 	grep -v '^nightly \['
 status=${PIPESTATUS[0]}
