@@ -41,7 +41,7 @@ got=$({ "$replay" "$crash" 2>&1 || true; } 2>/dev/null | sed -n 's/^s2fuzz-signa
 echo "kernel-planted.sh: bug $nn caught after $(($(date +%s) - start))s: $got"
 if [[ $got != "$want"* ]]; then
 	echo "kernel-planted.sh: expected a signature starting '$want'" >&2
-	"$replay" "$crash" 2>&1 | tail -20 >&2
+	{ "$replay" "$crash" 2>&1 || true; } 2>/dev/null | tail -20 >&2
 	exit 1
 fi
 if ! "$clean" "$crash" >"$work/clean" 2>&1; then
