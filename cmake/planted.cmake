@@ -16,7 +16,8 @@ set(S2FUZZ_PATCH_ARGS --batch --forward --fuzz=0 --no-backup-if-mismatch --rejec
 # of each row; a catalogue build (S2FUZZ_PLANTED_CATALOGUE) makes that
 # target's programs for each.
 set(S2FUZZ_PLANTED_BUGS
-	1 refcount_off_by_one_on_valid_to_valid_update fuzz_pkvm digest/
+	# (a table's count is off: the refcount law says so, or the table's fate later does)
+	1 refcount_off_by_one_on_valid_to_valid_update fuzz_pkvm digest/,invariant/
 	2 table_zapped_while_holding_a_counted_entry fuzz_pkvm digest/
 	3 zap_invalidates_one_address_not_the_span fuzz_pkvm bbm/
 	4 table_freed_before_its_invalidation fuzz_pkvm bbm/
