@@ -107,6 +107,13 @@ bool s2k_caps[S2K_NR_CAPS] = {
 	[S2K_CAP_TLB_RANGE] = true,
 };
 
+void s2k_set_cpu(const struct s2k_cpu *cpu)
+{
+	s2k_caps[ARM64_HAS_STAGE2_FWB] = cpu->fwb;
+	s2k_caps[S2K_CAP_TLB_RANGE] = cpu->tlb_range;
+	s2k_caps[ARM64_KVM_HVHE] = cpu->hvhe;
+}
+
 int s2k_rcu_depth;
 
 void s2k_stored(void *p, u64 old, u64 val)

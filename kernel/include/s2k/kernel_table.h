@@ -63,6 +63,18 @@ struct s2k_tree {
 
 extern const struct s2k_tree s2k_tree;
 
+/*
+ * The CPU the tables run on, as the tree's capability checks see it. The
+ * default: FWB and TLB range invalidation, EL2 not in hVHE (E2H clear).
+ */
+struct s2k_cpu {
+	bool fwb;
+	bool tlb_range;
+	bool hvhe;
+};
+
+void s2k_set_cpu(const struct s2k_cpu *cpu);
+
 struct s2k_table;
 
 /*
