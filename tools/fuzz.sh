@@ -8,14 +8,81 @@ readonly FUZZ_TARGETS
 readonly FUZZ_ENGINES=(libfuzzer afl)
 readonly FUZZ_DEFAULT_SECONDS=120
 
+# A kernel tree's pgtable.c is fuzzed by fuzz_kernel_pgtable, one program per
+# tree (fuzzers/kernel/, docs/kernel-tree.md): --kernel-tree DIR names the tree,
+# else Debian's linux-source tarballs are the trees.
+readonly KERNEL_TARGET=fuzz_kernel_pgtable
+KERNEL_TREE=""
+
 # Stops with a usage error unless $1 names a fuzz target.
 require_target()
 {
 	local t
-	for t in "${FUZZ_TARGETS[@]}"; do
+	for t in "${FUZZ_TARGETS[@]}" "$KERNEL_TARGET"; do
 		[[ $1 == "$t" ]] && return 0
 	done
-	die_usage "unknown target '$1' (expected: ${FUZZ_TARGETS[*]})"
+	die_usage "unknown target '$1' (expected: ${FUZZ_TARGETS[*]} $KERNEL_TARGET)"
+}
+
+# The name the build gives a kernel tree's programs (kernel/CMakeLists.txt):
+# linux-source-6.1.tar.xz is linux_6_1, a folder its own name.
+kernel_tree_name()
+{
+	local base
+	base=$(basename "$1")
+	base=${base%%.tar*}
+	base=${base/#linux-source-/linux-}
+	base=${base//[^A-Za-z0-9_]/_}
+	[[ $base =~ ^[0-9] ]] && base=_$base
+	echo "$base"
+}
+
+# The kernel trees this run fuzzes, one per line: --kernel-tree's, else Debian's.
+kernel_trees()
+{
+	if [[ -n $KERNEL_TREE ]]; then
+		echo "$KERNEL_TREE"
+	else
+		"$ROOT/tools/kernel-tree.sh" default
+	fi
+}
+
+# The programs of a target: fuzz_kernel_pgtable is one per tree.
+target_programs()
+{
+	local tree
+	if [[ $1 == "$KERNEL_TARGET" ]]; then
+		while read -r tree; do
+			[[ -n $tree ]] && echo "${KERNEL_TARGET}_$(kernel_tree_name "$tree")"
+		done < <(kernel_trees)
+	else
+		echo "$1"
+	fi
+}
+
+# Where a program lives in a build, and the corpus (seeds, options) it fuzzes.
+program_path()
+{
+	case $2 in
+	"${KERNEL_TARGET}"_* | "${KERNEL_TARGET/fuzz_/replay_}"_*) echo "$1/fuzzers/kernel/$2" ;;
+	*) echo "$1/fuzzers/$2" ;;
+	esac
+}
+
+corpus_of()
+{
+	case $1 in
+	"${KERNEL_TARGET}"_*) echo "$KERNEL_TARGET" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Takes --kernel-tree DIR off a command line: sets KERNEL_TREE, prints nothing.
+kernel_tree_option()
+{
+	[[ -n ${1:-} ]] || die_usage "--kernel-tree needs a kernel source tree or a tarball of one"
+	[[ -d $1 || -f $1 ]] || die_usage "--kernel-tree: no such tree or tarball '$1'"
+	KERNEL_TREE=$(realpath -- "$1")
 }
 
 # Configures and builds build/<engine> with just the fuzz targets, the replay
@@ -25,16 +92,22 @@ fuzz_build()
 	local engine=$1
 	local dir=$ROOT/build/$engine cc
 	local -a args=(-S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-		       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine")
+		       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE="$engine"
+		       -DS2FUZZ_KERNEL_TREES="$KERNEL_TREE")
 	local -a targets=()
-	local t
+	local t p
+	shift
 
 	case $engine in
 	libfuzzer) cc=$S2FUZZ_CC ;;
 	afl) cc=afl-clang-fast ;;
 	esac
-	for t in "${FUZZ_TARGETS[@]}"; do
-		targets+=(--target "$t" --target "${t/fuzz_/replay_}" --target "${t}_seeds")
+	# The programs of the targets asked for ($@).
+	for t in "$@"; do
+		while read -r p; do
+			targets+=(--target "$p" --target "${p/fuzz_/replay_}")
+		done < <(target_programs "$t")
+		targets+=(--target "${t}_seeds")
 		if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$ROOT" "$t"; then
 			targets+=(--target "${t}_afl_mutator")
 		fi
@@ -81,15 +154,16 @@ finding_signature()
 # Runs one target under libFuzzer for $3 seconds; leaves its findings in $4.
 run_libfuzzer()
 {
-	local target=$1 dir=$2 seconds=$3 findings=$4
-	local bin=$ROOT/build/libfuzzer/fuzzers/$target
-	local seeds=$ROOT/build/libfuzzer/corpora/$target/seeds
-	local regressions=$ROOT/corpora/$target/regressions
-	local dict=$ROOT/corpora/$target/$target.dict
+	local target=$1 dir=$2 seconds=$3 findings=$4 corpus
+	corpus=$(corpus_of "$target")
+	local bin seeds=$ROOT/build/libfuzzer/corpora/$corpus/seeds
+	local regressions=$ROOT/corpora/$corpus/regressions
+	local dict=$ROOT/corpora/$corpus/$corpus.dict
 	local -a extra=()
 
+	bin=$(program_path "$ROOT/build/libfuzzer" "$target")
 	[[ -f $dict ]] && extra+=(-dict="$dict")
-	mapfile -t -O "${#extra[@]}" extra < <(s2fuzz_libfuzzer_options "$ROOT" "$target")
+	mapfile -t -O "${#extra[@]}" extra < <(s2fuzz_libfuzzer_options "$ROOT" "$corpus")
 	mkdir -p "$dir/corpus" "$findings"
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
 		-print_final_stats=1 -artifact_prefix="$findings/" "${extra[@]}" \
@@ -110,12 +184,13 @@ run_libfuzzer()
 # structure-aware mutator where the target has one (tools/afl-mutator.sh).
 run_afl()
 {
-	local target=$1 dir=$2 seconds=$3 findings=$4
-	local bin=$ROOT/build/afl/fuzzers/$target
-	local seeds=$ROOT/build/afl/corpora/$target/seeds
-	local dict=$ROOT/corpora/$target/$target.dict lib
+	local target=$1 dir=$2 seconds=$3 findings=$4 corpus
+	corpus=$(corpus_of "$target")
+	local bin seeds=$ROOT/build/afl/corpora/$corpus/seeds
+	local dict=$ROOT/corpora/$corpus/$corpus.dict lib
 	local -a extra=() mutator=()
 
+	bin=$(program_path "$ROOT/build/afl" "$target")
 	[[ -f $dict ]] && extra+=(-x "$dict")
 	if ! lib=$(s2fuzz_afl_mutator_env "$ROOT" "$ROOT/build/afl" "$target"); then
 		echo "0 0 0 0"
@@ -174,6 +249,10 @@ cmd_fuzz()
 			seconds=$2
 			shift 2
 			;;
+		--kernel-tree)
+			kernel_tree_option "${2:-}"
+			shift 2
+			;;
 		-*)
 			die_usage "unknown fuzz option '$1'"
 			;;
@@ -186,12 +265,23 @@ cmd_fuzz()
 	done
 	[[ $engine == libfuzzer || $engine == afl ]] ||
 		die_usage "unknown engine '$engine' (expected: ${FUZZ_ENGINES[*]})"
-	[[ ${#targets[@]} -gt 0 ]] || targets=("${FUZZ_TARGETS[@]}")
-	fuzz_build "$engine" || { echo "s2fuzz: build failed" >&2; return 1; }
+	# With a kernel tree, its target alone; else every target, a kernel one per Debian tree.
+	if [[ ${#targets[@]} -eq 0 ]]; then
+		if [[ -n $KERNEL_TREE ]]; then
+			targets=("$KERNEL_TARGET")
+		else
+			targets=("${FUZZ_TARGETS[@]}")
+			[[ -z $(kernel_trees) ]] || targets+=("$KERNEL_TARGET")
+		fi
+	fi
+	fuzz_build "$engine" "${targets[@]}" || { echo "s2fuzz: build failed" >&2; return 1; }
 
-	local stamp found=0 dead=0 rows=()
-	stamp=$(date +%Y%m%d-%H%M%S)
+	local stamp found=0 dead=0 rows=() programs=()
 	for t in "${targets[@]}"; do
+		mapfile -t -O "${#programs[@]}" programs < <(target_programs "$t")
+	done
+	stamp=$(date +%Y%m%d-%H%M%S)
+	for t in "${programs[@]}"; do
 		local dir=$ROOT/out/$engine/$t findings=$ROOT/out/$engine/$t/findings-$stamp
 		local stats
 		echo "s2fuzz: fuzzing $t with $engine for ${seconds}s" >&2
@@ -210,8 +300,15 @@ cmd_fuzz()
 			found=1
 			rows+=("  finding: $i")
 			rows+=("    signature: $(finding_signature \
-				"$ROOT/build/$engine/fuzzers/${t/fuzz_/replay_}" "$i")")
-			rows+=("    reproduce: ./s2fuzz replay --target $t $i")
+				"$(program_path "$ROOT/build/$engine" "${t/fuzz_/replay_}")" "$i")")
+			if [[ $t == "${KERNEL_TARGET}"_* ]]; then
+				rows+=("    reproduce: ./s2fuzz replay --kernel-tree" \
+				       "$(kernel_trees | while read -r k; do
+					      [[ ${KERNEL_TARGET}_$(kernel_tree_name "$k") == "$t" ]] &&
+						      echo "$k"; done) $i")
+			else
+				rows+=("    reproduce: ./s2fuzz replay --target $t $i")
+			fi
 		done
 	done
 	echo
@@ -242,6 +339,9 @@ target_of_path()
 		for t in "${FUZZ_TARGETS[@]}"; do
 			[[ $part == "$t" ]] && found=$t
 		done
+		# corpora/fuzz_kernel_pgtable, out/<engine>/fuzz_kernel_pgtable_<tree>
+		[[ $part == "$KERNEL_TARGET" || $part == "${KERNEL_TARGET}"_* ]] &&
+			found=$KERNEL_TARGET
 	done
 	echo "$found"
 }
@@ -262,14 +362,19 @@ replay_inputs_in()
 # build/default.
 cmd_replay()
 {
-	local target="" path file t build rc n=0 failed=0 out
-	local -a inputs=() explicit=() found=()
-	if [[ ${1:-} == --target ]]; then
-		[[ $# -ge 2 ]] || die_usage "--target needs a value"
-		target=$2
+	local target="" path file t build rc n=0 failed=0 out prog
+	local -a inputs=() explicit=() found=() progs=()
+	while [[ ${1:-} == --target || ${1:-} == --kernel-tree ]]; do
+		if [[ $1 == --kernel-tree ]]; then
+			kernel_tree_option "${2:-}"
+			target=$KERNEL_TARGET
+		else
+			[[ $# -ge 2 ]] || die_usage "--target needs a value"
+			target=$2
+			require_target "$target"
+		fi
 		shift 2
-		require_target "$target"
-	fi
+	done
 	[[ $# -ge 1 ]] || die_usage "replay needs an input file or directory"
 	for path in "$@"; do
 		if [[ -d $path ]]; then
@@ -285,21 +390,39 @@ cmd_replay()
 		fi
 	done
 	build=${S2FUZZ_REPLAY_BUILD:-}
-	if [[ -z $build ]]; then
+	if [[ -n $KERNEL_TREE ]]; then
+		# A tree of the user's: its own build, so the default one keeps Debian's trees.
+		build=$ROOT/build/kernel-$(kernel_tree_name "$KERNEL_TREE")
+		cmake -S "$ROOT" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+			"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" \
+			-DS2FUZZ_KERNEL_TREES="$KERNEL_TREE" >/dev/null &&
+			cmake --build "$build" -j"$(nproc)" --target s2script \
+				--target "replay_kernel_pgtable_$(kernel_tree_name "$KERNEL_TREE")" \
+				>/dev/null || return 1
+	elif [[ -z $build ]]; then
 		build_config default >/dev/null || return 1
 		build=$ROOT/build/default
 	fi
 	for file in "${inputs[@]}"; do
 		t=${target:-$(target_of_path "$file")}
 		rc=0
+		progs=()
+		while read -r prog; do
+			progs+=("$(program_path "$build" "${prog/fuzz_/replay_}")")
+		done < <(target_programs "$t")
+		[[ ${#progs[@]} -gt 0 ]] || die_usage "no kernel tree to replay $file on (--kernel-tree)"
 		if [[ ${explicit[n]} -eq 1 ]]; then
 			echo "== $file ($t), as a script:"
 			"$build/tools/s2script" decode --target "$t" "$file"
-			echo "== running it:"
-			"$build/fuzzers/${t/fuzz_/replay_}" -v "$file" || rc=$?
+			for prog in "${progs[@]}"; do
+				echo "== running it ($(basename "$prog")):"
+				"$prog" -v "$file" || rc=$?
+			done
 		else
-			out=$("$build/fuzzers/${t/fuzz_/replay_}" "$file" 2>&1) || rc=$?
-			[[ $rc -eq 0 ]] || printf '%s\n' "$out"
+			for prog in "${progs[@]}"; do
+				out=$("$prog" "$file" 2>&1) || rc=$?
+				[[ $rc -eq 0 ]] || printf '%s\n' "$out"
+			done
 		fi
 		n=$((n + 1))
 		if [[ $rc -eq 0 ]]; then

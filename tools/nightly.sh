@@ -543,6 +543,9 @@ cmd_nightly()
 		--update-corpora) update=1; shift ;;
 		-h | --help) nightly_usage; return 0 ;;
 		-*) nightly_usage >&2; die_usage "nightly: unknown option '$1'" ;;
+		"$KERNEL_TARGET")
+			die_usage "nightly: $KERNEL_TARGET is not in the nightly yet (./s2fuzz fuzz runs it)"
+			;;
 		*) require_target "$1"; NIGHTLY_TARGETS+=("$1"); shift ;;
 		esac
 	done

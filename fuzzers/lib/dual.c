@@ -403,11 +403,11 @@ static void summary(const void *d, FILE *out)
 
 const struct fz_harness fz_pkvm_harness = {
 	&fz_world_pkvm, &state, world_init, world_fini, pkvm_check, NULL, fz_machine_format, &state.ref,
-	pkvm_observe, summary,
+	pkvm_observe, summary, NULL,
 };
 
 /* fuzz_hvc: hypercall registers (ops_hvc.c), then the same comparisons. */
 const struct fz_harness fz_hvc_harness = {
 	&fz_world_hvc, &state, world_init, world_fini, fz_hvc_check, fz_hvc_result,
-	fz_machine_format, &state.ref, hvc_observe, summary,
+	fz_machine_format, &state.ref, hvc_observe, summary, NULL,
 };

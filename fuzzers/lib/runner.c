@@ -65,7 +65,7 @@ void fz_report(const struct fz_harness *h, const void *setup, const struct fz_fa
 {
 	struct report r = { h, setup };
 
-	fz_print_report("core and reference disagree", print_steps, &r, f);
+	fz_print_report(h->title ? h->title : "core and reference disagree", print_steps, &r, f);
 }
 
 /* Where the run is, for its last words if it dies there (last_words.h). */

@@ -50,6 +50,8 @@ struct fz_harness {
 	void (*observe)(void *state, const struct fz_op *op, int rc, bool done);
 	/* Optional: what the run reached, printed after it under -v. */
 	void (*summary)(const void *state, FILE *out);
+	/* Optional: the report's title (NULL: "core and reference disagree"). */
+	const char *title;
 };
 
 /* Set by the replay program (-v): print every operation as it runs. */

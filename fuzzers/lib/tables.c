@@ -196,5 +196,5 @@ static struct fz_tables tables_state;
 
 const struct fz_harness fz_tables_harness = {
 	&fz_world_tables, &tables_state, tables_init, tables_fini, tables_check, fz_tables_result,
-	fz_tables_describe, NULL, NULL, NULL,
+	fz_tables_describe, NULL, NULL, NULL, NULL,
 };

@@ -18,7 +18,7 @@
 #define BIT_UXN	 (1ULL << 54)
 #define AP_FIELD (3ULL << 6)
 
-/* The leaf a fresh hyp table writes for one read-write page, on @cpu. */
+/* The leaf a fresh hyp table writes for one read-write page, on @cpu (NULL: the machine goes). */
 static uint64_t hyp_rw_page(const struct s2k_cpu *cpu)
 {
 	static struct sim sim;
@@ -29,6 +29,10 @@ static uint64_t hyp_rw_page(const struct s2k_cpu *cpu)
 	uint64_t pte = 0;
 	int rc = 0, level = -1;
 
+	if (!cpu) {
+		sim_fini(&sim);
+		return 0;
+	}
 	if (!up && sim_init(&sim, 256))
 		return 0;
 	up = true;
@@ -58,6 +62,7 @@ int main(void)
 	       e2h & BIT_PXN ? "set" : "clear", e2h & BIT_UXN ? "set" : "clear");
 	if (!plain || !e2h)
 		return 2;
+	hyp_rw_page(NULL); /* the machine's memory back */
 	if ((plain & AP_FIELD) == (e2h & AP_FIELD)) {
 		printf("the tree writes the same entry for hVHE: no hVHE support, nothing to "
 		       "reproduce\n");

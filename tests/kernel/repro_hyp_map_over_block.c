@@ -57,6 +57,8 @@ int main(void)
 	leaked = sim_pool_empty(&pool);
 	printf("kvm_pgtable_hyp_destroy: %llu table page%s not freed\n", (unsigned long long)leaked,
 	       leaked == 1 ? "" : "s");
+	sim_pool_fini(&pool);
+	sim_fini(&sim);
 	reproduced = rc == 0 && tlbi == 0 && leaked > 0;
 	printf("%s\n", reproduced ? "REPRODUCED: the live block was replaced without "
 				    "break-before-make and a table page leaked"

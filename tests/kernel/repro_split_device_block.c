@@ -47,6 +47,9 @@ int main(void)
 	printf("kvm_pgtable_stage2_split(0x40000000, 2 MiB) = %d: L%d %#llx, MemAttr %#llx\n", rc,
 	       level, (unsigned long long)page, (unsigned long long)MEMATTR(page));
 	s2k_table_destroy(t);
+	sim_pool_empty(&pool);
+	sim_pool_fini(&pool);
+	sim_fini(&sim);
 	if (level == 3 && MEMATTR(page) != MEMATTR(block)) {
 		printf("REPRODUCED: the block's pages lost its memory type\n");
 		return 0;
