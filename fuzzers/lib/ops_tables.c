@@ -328,40 +328,29 @@ static const struct fz_op_def table_ops[] = { TABLE_OP_ROWS(OP) };
 static const struct fz_op_def kernel_table_ops[] = { TABLE_OP_ROWS(OP) };
 #undef OP
 
-const struct fz_world fz_world_tables = {
-	.target = "fuzz_pgtable",
-	.setup_name = "tables",
-	.select_doc = "byte 0 mod 13 picks the operation",
-	.header_size = 16,
-	.record_size = 16,
-	.setup_size = sizeof(struct fz_tables_setup),
-	.nr_fields = FZ_TF_NR_FIELDS,
-	.nr_ops = sizeof(table_ops) / sizeof(table_ops[0]),
-	.field = table_fields,
-	.op = table_ops,
-	.base = base,
-	.decode_setup = decode_setup,
-	.parse_setup = parse_setup,
-	.format_setup = format_setup,
-};
+/* The format's world, on the core's rows or on a kernel tree's. */
+#define TABLES_WORLD(name, rows)                                      \
+	{                                                             \
+		.target = name,                                       \
+		.setup_name = "tables",                               \
+		.select_doc = "byte 0 mod 13 picks the operation",    \
+		.header_size = 16,                                    \
+		.record_size = 16,                                    \
+		.setup_size = sizeof(struct fz_tables_setup),         \
+		.nr_fields = FZ_TF_NR_FIELDS,                         \
+		.nr_ops = sizeof(rows) / sizeof(rows[0]),             \
+		.field = table_fields,                                \
+		.op = rows,                                           \
+		.base = base,                                         \
+		.decode_setup = decode_setup,                         \
+		.parse_setup = parse_setup,                           \
+		.format_setup = format_setup,                         \
+	}
 
+const struct fz_world fz_world_tables = TABLES_WORLD("fuzz_pgtable", table_ops);
 /* fuzz_kernel_pgtable: the same format on a kernel tree's tables (docs/kernel-tree.md). */
-const struct fz_world fz_world_kernel_tables = {
-	.target = "fuzz_kernel_pgtable",
-	.setup_name = "tables",
-	.select_doc = "byte 0 mod 13 picks the operation",
-	.header_size = 16,
-	.record_size = 16,
-	.setup_size = sizeof(struct fz_tables_setup),
-	.nr_fields = FZ_TF_NR_FIELDS,
-	.nr_ops = sizeof(table_ops) / sizeof(table_ops[0]),
-	.field = table_fields,
-	.op = kernel_table_ops,
-	.base = base,
-	.decode_setup = decode_setup,
-	.parse_setup = parse_setup,
-	.format_setup = format_setup,
-};
+const struct fz_world fz_world_kernel_tables =
+	TABLES_WORLD("fuzz_kernel_pgtable", kernel_table_ops);
 
 #ifndef FZ_CODEC_ONLY
 /* "get_leaf": the core's level and entry, in the trace. */
