@@ -60,6 +60,17 @@ target_programs()
 	fi
 }
 
+# The kernel tree fuzz_kernel_pgtable_<name> was built from.
+tree_of()
+{
+	local k
+	while read -r k; do
+		if [[ ${KERNEL_TARGET}_$(kernel_tree_name "$k") == "$1" ]]; then
+			echo "$k"
+		fi
+	done < <(kernel_trees)
+}
+
 # Where a program lives in a build, and the corpus (seeds, options) it fuzzes.
 program_path()
 {
@@ -274,6 +285,10 @@ cmd_fuzz()
 			[[ -z $(kernel_trees) ]] || targets+=("$KERNEL_TARGET")
 		fi
 	fi
+	if [[ " ${targets[*]} " == *" $KERNEL_TARGET "* && -z $(kernel_trees) ]]; then
+		die_usage "$KERNEL_TARGET needs a kernel tree: --kernel-tree DIR, or Debian's" \
+			"linux-source-* packages (./s2fuzz deps installs them)"
+	fi
 	fuzz_build "$engine" "${targets[@]}" || { echo "s2fuzz: build failed" >&2; return 1; }
 
 	local stamp found=0 dead=0 rows=() programs=()
@@ -302,10 +317,7 @@ cmd_fuzz()
 			rows+=("    signature: $(finding_signature \
 				"$(program_path "$ROOT/build/$engine" "${t/fuzz_/replay_}")" "$i")")
 			if [[ $t == "${KERNEL_TARGET}"_* ]]; then
-				rows+=("    reproduce: ./s2fuzz replay --kernel-tree" \
-				       "$(kernel_trees | while read -r k; do
-					      [[ ${KERNEL_TARGET}_$(kernel_tree_name "$k") == "$t" ]] &&
-						      echo "$k"; done) $i")
+				rows+=("    reproduce: ./s2fuzz replay --kernel-tree $(tree_of "$t") $i")
 			else
 				rows+=("    reproduce: ./s2fuzz replay --target $t $i")
 			fi
@@ -419,9 +431,13 @@ cmd_replay()
 				"$prog" -v "$file" || rc=$?
 			done
 		else
+			# Each program (a kernel target's: each tree) said apart when it fails.
 			for prog in "${progs[@]}"; do
-				out=$("$prog" "$file" 2>&1) || rc=$?
-				[[ $rc -eq 0 ]] || printf '%s\n' "$out"
+				if ! out=$("$prog" "$file" 2>&1); then
+					rc=1
+					echo "== $(basename "$prog"):"
+					printf '%s\n' "$out"
+				fi
 			done
 		fi
 		n=$((n + 1))

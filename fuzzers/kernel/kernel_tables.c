@@ -180,6 +180,10 @@ static uint64_t raw_leaf(struct fz_ktables *d, unsigned i, uint64_t ia, unsigned
 {
 	const uint64_t *e = d->mem.table(d->mem.ctx, s2k_root_pa(d->t[i]));
 
+	*level = 0;
+	if (ia >> d->s.ia_bits[i]) /* past the space: the index would wrap */
+		return 0;
+
 	for (unsigned l = s2k_start_level(d->t[i]); e && l <= 3; l++) {
 		uint64_t pte = e[(ia >> (12 + 9 * (3 - l))) & 511];
 
@@ -229,7 +233,7 @@ static bool post_check(struct fz_ktables *d, const struct fz_op *o, int rc, stru
 	uint64_t pte;
 
 	/* Inside the space and page-aligned only: the kernel aligns the rest itself. */
-	if (rc < 0 || (ia & (SZ_4K - 1)) || ia + size > (1ULL << d->s.ia_bits[i]) ||
+	if (rc < 0 || (ia & (SZ_4K - 1)) || ia + (size ? size : SZ_4K) > (1ULL << d->s.ia_bits[i]) ||
 	    (!size && o->def->fields & (1U << FZ_TF_NR)))
 		return true;
 	/* An output past 2^48 makes no mapping (docs/kernel-profile.md): not checked. */
@@ -321,15 +325,16 @@ static bool ktables_check(void *w, const struct fz_op *op, int core_rc, int ref_
 			return fz_failed(f, "warn", name, d->plat[i].warning, "%s table: %s",
 					 names[i], d->plat[i].warning);
 		/*
-		 * The kernel writes entries only through the stand-ins' stores
-		 * (counted): with none since the last check and the pool as it
-		 * was, the table is as it was checked.
+		 * The kernel writes entries only through the stand-ins' stores,
+		 * and counts through get_page and put_page (all counted): with
+		 * none since the last check and the pool as it was, the table is
+		 * as it was checked.
 		 */
-		if (d->checked[i] && d->checked_stores[i] == d->plat[i].stores &&
+		if (d->checked[i] && d->checked_stores[i] == d->plat[i].stores + d->plat[i].refs &&
 		    d->checked_free[i] == sim_pool_free_all(&d->pool[i]))
 			goto tlb;
 		d->checked[i] = true;
-		d->checked_stores[i] = d->plat[i].stores;
+		d->checked_stores[i] = d->plat[i].stores + d->plat[i].refs;
 		d->checked_free[i] = sim_pool_free_all(&d->pool[i]);
 		if (!diff_check_table(&t, &tables, &v))
 			return fz_failed(f, "invariant", name, diff_kind_name(t.kind), "%s: %s",

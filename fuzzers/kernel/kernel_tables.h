@@ -22,7 +22,7 @@ struct fz_ktables {
 	struct diff_mem mem;
 	/* What the CPUs' accesses cached (SPEC §11), emptied by the kernel's invalidations. */
 	struct diff_tlb tlb;
-	/* Each table as last checked: its stores and free pages then (unchanged: not walked). */
+	/* Each table as last checked: its stores and reference changes, and free pages, then. */
 	uint64_t checked_stores[FZ_T_NR], checked_free[FZ_T_NR];
 	bool checked[FZ_T_NR];
 	/* get_leaf's answer. */

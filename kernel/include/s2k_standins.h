@@ -3,8 +3,10 @@
  * What a kernel tree's arch/arm64/kvm/hyp/pgtable.c needs from outside its
  * own kvm_pgtable.h and stage2_pgtable.h, for a build in userspace on the
  * simulated machine (docs/kernel-tree.md). Written for s2fuzz from the
- * architecture and the interfaces' documented meaning: nothing here comes
- * from a kernel. The tree's own headers are used for everything else.
+ * architecture and the interfaces' documented meaning, not taken from a
+ * kernel; where a name's meaning fixes its formula (the levels a 4 KiB
+ * granule needs, VTCR_EL2's SL0), the formula is the architecture's. The
+ * tree's own headers are used for everything else.
  *
  * The pgtable.c is compiled as the host kernel's is (not as the nVHE
  * hypervisor's, whose newer trees refuse the shared walks mkyoung and
@@ -158,7 +160,7 @@ static inline u32 get_vmid_bits(u64 mmfr1)
 	return ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
 }
 
-/* ---- The CPU the tables run on (kernel/src/kernel_cpu.c sets it) ---- */
+/* ---- The CPU the tables run on (kernel_glue.c's s2k_set_cpu sets it) ---- */
 enum s2k_cap {
 	ARM64_HAS_STAGE2_FWB,
 	ARM64_WORKAROUND_AMPERE_AC03_CPU_38,
@@ -254,7 +256,7 @@ struct kvm_s2_mmu {
 	struct kvm_mmu_memory_cache split_page_cache;
 };
 
-/* ---- TLB maintenance: counted and reported by the adapter (kernel/src/kernel_tlb.c) ---- */
+/* ---- TLB maintenance: defined by the adapter (kernel_glue.c), reported to its platform ---- */
 #define TLBI_TTL_UNKNOWN INT_MAX
 /* The most pages one range invalidation covers (TLBI RVA*: NUM 31, SCALE 3). */
 #define MAX_TLBI_RANGE_PAGES (32UL << 16)

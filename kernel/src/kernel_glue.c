@@ -2,7 +2,7 @@
 /*
  * The adapter's side that sees the kernel's headers: built once per tree,
  * beside the tree's pgtable.c, with the tree's asm/kvm_pgtable.h and what
- * tools/kernel-tree.cmake detected in it (s2k_tree_features.h). It gives
+ * tools/kernel-tree.sh detected in it (s2k_tree_features.h). It gives
  * the tree its kvm_pgtable_mm_ops, its TLB maintenance and the stand-ins'
  * hooks, all forwarded to the platform of the table being called, and
  * turns the API of kernel_table.h into the tree's own calls.
@@ -58,9 +58,12 @@ static void *k_zalloc_pages_exact(size_t size)
 	return size == PAGE_SIZE ? P->zalloc_page(C) : NULL;
 }
 
+/* A stage 2's root at destroy: anything but its own reference left is a leak. */
 static void k_free_pages_exact(void *addr, size_t size)
 {
 	(void)size;
+	if (P->page_count(C, addr) != 1)
+		P->warned(C, __FILE__, __LINE__, "root freed with references left");
 	P->free_page(C, addr);
 }
 
@@ -94,10 +97,14 @@ static phys_addr_t k_virt_to_phys(void *addr)
 }
 
 #if S2K_TREE_MM_FREE_UNLINKED || S2K_TREE_MM_FREE_REMOVED
-/* A table unlinked by a shared walk: exclusive walks here, so freed at once. */
+/* A table unlinked by a shared walk: one walker at a time here, so freed at once. */
 static void k_free_unlinked(void *addr, __typeof__(((struct kvm_pgtable *)0)->start_level) level)
 {
+#if S2K_TREE_MM_FREE_UNLINKED
 	kvm_pgtable_stage2_free_unlinked(&cur->mm_ops, addr, level);
+#else
+	kvm_pgtable_stage2_free_removed(&cur->mm_ops, addr, level);
+#endif
 }
 #endif
 
@@ -201,8 +208,10 @@ struct s2k_table *s2k_table_create(enum s2k_kind kind, unsigned ia_bits, unsigne
 		*rc = kvm_pgtable_hyp_init(&t->pgt, ia_bits, &t->mm_ops);
 	} else {
 		/* T0SZ gives the bits; SL0 the start level (4 KiB granule: SL0 = 2 - level). */
+		/* PS 0b101: 48-bit output addresses, as the format's reach. */
 		u64 vtcr = VTCR_EL2_FLAGS | VTCR_EL2_T0SZ(ia_bits) |
-			   ((VTCR_EL2_TGRAN_SL0_BASE - start_level) << VTCR_EL2_SL0_SHIFT);
+			   ((VTCR_EL2_TGRAN_SL0_BASE - start_level) << VTCR_EL2_SL0_SHIFT) |
+			   (5UL << VTCR_EL2_PS_SHIFT);
 
 		t->arch.vtcr = vtcr;
 		t->mmu.vtcr = vtcr;

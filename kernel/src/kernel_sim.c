@@ -31,11 +31,13 @@ static void free_page(void *ctx, void *va)
 
 static void get_page(void *ctx, void *va)
 {
+	S(ctx)->refs++;
 	MM(ctx)->ops->page_get(MM(ctx)->ctx, page_of(va));
 }
 
 static void put_page(void *ctx, void *va)
 {
+	S(ctx)->refs++;
 	MM(ctx)->ops->page_put(MM(ctx)->ctx, page_of(va));
 }
 

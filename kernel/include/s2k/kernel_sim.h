@@ -18,6 +18,7 @@ struct s2k_sim {
 	struct sim *sim;
 	struct pgt_pool *pool;
 	u64 stores;
+	u64 refs; /* get_page and put_page calls */
 	u64 tlbi[S2K_NR_TLBI_KINDS]; /* by enum s2k_tlbi */
 	u64 warnings;
 	char warning[192]; /* the first: "file:line: condition" */
