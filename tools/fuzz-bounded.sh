@@ -17,24 +17,10 @@ source "$root/tools/toolchain.sh"
 source "$root/tools/afl-mutator.sh"
 # shellcheck source=tools/libfuzzer-options.sh
 source "$root/tools/libfuzzer-options.sh"
+# shellcheck source=tools/programs.sh
+source "$root/tools/programs.sh"
 usage="usage: fuzz-bounded.sh build ENGINE BUILD_DIR TARGET... | run ENGINE TARGET RUNS BUILD_DIR"
 
-# fuzz_kernel_pgtable_<tree> (fuzzers/kernel/): one program per kernel tree, one corpus.
-corpus_of()
-{
-	case $1 in
-	fuzz_kernel_pgtable_*) echo fuzz_kernel_pgtable ;;
-	*) echo "$1" ;;
-	esac
-}
-
-program_dir()
-{
-	case $1 in
-	fuzz_kernel_pgtable_*) echo fuzzers/kernel ;;
-	*) echo fuzzers ;;
-	esac
-}
 step=${1:-}
 engine=${2:-}
 case $engine in
@@ -48,7 +34,7 @@ if [[ $step == build && $# -ge 4 ]]; then
 	shift 3
 	targets=()
 	for t in "$@"; do
-		targets+=(--target "$t" --target "$(corpus_of "$t")_seeds" --target "${t/fuzz_/replay_}")
+		targets+=(--target "$t" --target "$(s2fuzz_corpus_of "$t")_seeds" --target "${t/fuzz_/replay_}")
 		if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$root" "$t"; then
 			targets+=(--target "${t}_afl_mutator")
 		fi
@@ -62,8 +48,8 @@ fi
 [[ $step == run && $# -eq 5 ]] || { echo "$usage" >&2; exit 2; }
 target=$3 runs=$4 dir=$5
 [[ $runs =~ ^[0-9]+$ ]] || { echo "fuzz-bounded: RUNS must be a number" >&2; exit 2; }
-bin=$dir/$(program_dir "$target")/$target
-corpus=$(corpus_of "$target")
+bin=$(s2fuzz_program_path "$dir" "$target")
+corpus=$(s2fuzz_corpus_of "$target")
 [[ -x $bin ]] || { echo "fuzz-bounded: $bin is not built (run the build step)" >&2; exit 2; }
 
 seeds=$dir/corpora/$corpus/seeds

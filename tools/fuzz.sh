@@ -71,22 +71,6 @@ tree_of()
 	done < <(kernel_trees)
 }
 
-# Where a program lives in a build, and the corpus (seeds, options) it fuzzes.
-program_path()
-{
-	case $2 in
-	"${KERNEL_TARGET}"_* | "${KERNEL_TARGET/fuzz_/replay_}"_*) echo "$1/fuzzers/kernel/$2" ;;
-	*) echo "$1/fuzzers/$2" ;;
-	esac
-}
-
-corpus_of()
-{
-	case $1 in
-	"${KERNEL_TARGET}"_*) echo "$KERNEL_TARGET" ;;
-	*) echo "$1" ;;
-	esac
-}
 
 # Takes --kernel-tree DIR off a command line: sets KERNEL_TREE, prints nothing.
 kernel_tree_option()
@@ -166,13 +150,13 @@ finding_signature()
 run_libfuzzer()
 {
 	local target=$1 dir=$2 seconds=$3 findings=$4 corpus
-	corpus=$(corpus_of "$target")
+	corpus=$(s2fuzz_corpus_of "$target")
 	local bin seeds=$ROOT/build/libfuzzer/corpora/$corpus/seeds
 	local regressions=$ROOT/corpora/$corpus/regressions
 	local dict=$ROOT/corpora/$corpus/$corpus.dict
 	local -a extra=()
 
-	bin=$(program_path "$ROOT/build/libfuzzer" "$target")
+	bin=$(s2fuzz_program_path "$ROOT/build/libfuzzer" "$target")
 	[[ -f $dict ]] && extra+=(-dict="$dict")
 	mapfile -t -O "${#extra[@]}" extra < <(s2fuzz_libfuzzer_options "$ROOT" "$corpus")
 	mkdir -p "$dir/corpus" "$findings"
@@ -196,12 +180,12 @@ run_libfuzzer()
 run_afl()
 {
 	local target=$1 dir=$2 seconds=$3 findings=$4 corpus
-	corpus=$(corpus_of "$target")
+	corpus=$(s2fuzz_corpus_of "$target")
 	local bin seeds=$ROOT/build/afl/corpora/$corpus/seeds
 	local dict=$ROOT/corpora/$corpus/$corpus.dict lib
 	local -a extra=() mutator=()
 
-	bin=$(program_path "$ROOT/build/afl" "$target")
+	bin=$(s2fuzz_program_path "$ROOT/build/afl" "$target")
 	[[ -f $dict ]] && extra+=(-x "$dict")
 	if ! lib=$(s2fuzz_afl_mutator_env "$ROOT" "$ROOT/build/afl" "$target"); then
 		echo "0 0 0 0"
@@ -315,7 +299,7 @@ cmd_fuzz()
 			found=1
 			rows+=("  finding: $i")
 			rows+=("    signature: $(finding_signature \
-				"$(program_path "$ROOT/build/$engine" "${t/fuzz_/replay_}")" "$i")")
+				"$(s2fuzz_program_path "$ROOT/build/$engine" "${t/fuzz_/replay_}")" "$i")")
 			if [[ $t == "${KERNEL_TARGET}"_* ]]; then
 				rows+=("    reproduce: ./s2fuzz replay --kernel-tree $(tree_of "$t") $i")
 			else
@@ -420,7 +404,7 @@ cmd_replay()
 		rc=0
 		progs=()
 		while read -r prog; do
-			progs+=("$(program_path "$build" "${prog/fuzz_/replay_}")")
+			progs+=("$(s2fuzz_program_path "$build" "${prog/fuzz_/replay_}")")
 		done < <(target_programs "$t")
 		[[ ${#progs[@]} -gt 0 ]] || die_usage "no kernel tree to replay $file on (--kernel-tree)"
 		if [[ ${explicit[n]} -eq 1 ]]; then
