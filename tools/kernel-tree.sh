@@ -133,6 +133,9 @@ prepare()
 		detect "$tree" MAP_TAKES_FLAGS 'int (*f)(struct kvm_pgtable *, u64, u64, u64,
 			enum kvm_pgtable_prot, void *, enum kvm_pgtable_walk_flags) =
 			kvm_pgtable_stage2_map;'
+		# Walks that stop on -EAGAIN only when asked to (the fault path) name the flag.
+		detect "$tree" HAS_HANDLE_FAULT \
+			'enum kvm_pgtable_walk_flags f = KVM_PGTABLE_WALK_HANDLE_FAULT;'
 		detect "$tree" MM_FREE_UNLINKED \
 			'struct kvm_pgtable_mm_ops o = { .free_unlinked_table = 0 };'
 		detect "$tree" MM_FREE_REMOVED \

@@ -4,17 +4,18 @@
  * stage-2 table, one hyp stage-1 table, each with its own pool) driven
  * through a kernel tree's own pgtable.c (kernel/, docs/kernel-tree.md).
  *
- * What is checked after every call, on the kernel's raw tables, needs no
- * model of what the call should have done: no WARN fired; every table page
- * reachable holds 1 + its counted entries (the refcount law), no LOCKED
- * entry is left, no table descriptor carries attributes, no level-0 block;
- * the pool accounts for every page (free + reachable == size: no leaked or
- * doubly freed table); nothing a CPU cached (the `access` operation fills
- * the TLB model) disagrees with the tables unless the call invalidated it;
- * ASan and UBSan over the kernel's code. After the run, destroy must give
- * every page back. Comparing against the reference needs its Linux profile
- * (docs/kernel-profile.md): the rows are listed there, the profile is not
- * in yet, and until it is the world has no reference side.
+ * After every call, the kernel is compared with the reference in the
+ * tree's Linux profile (reference/ref_linux.c, docs/kernel-profile.md): the
+ * same return code, get_leaf's entry and level, the hashed walk of each
+ * table, the same free pages in each pool. On the kernel's raw tables, with
+ * no model at all: no WARN fired; every table page reachable holds 1 + its
+ * counted entries (the refcount law), no LOCKED entry is left, no table
+ * descriptor carries attributes, no level-0 block; the pool accounts for
+ * every page (free + reachable == size); nothing a CPU cached (the `access`
+ * operation fills the TLB model) disagrees with the tables unless the call
+ * invalidated it; the kernel-doc's promise for the call holds on sampled
+ * pages of its range; ASan and UBSan over the kernel's code. After the run,
+ * destroy must give every page back.
  *
  * Where the kernel's callers keep a rule the API leaves to them, the
  * harness keeps it as they do (docs/kernel-profile.md, "callers"): it
@@ -95,12 +96,39 @@ static unsigned start_level(unsigned ia_bits)
 	return ia_bits > 39 ? 0 : 1;
 }
 
+/* The reference's Linux profile for the tree this program was built with. */
+static const struct ref_linux_tree *profile(void)
+{
+	static struct ref_linux_tree p;
+
+	p.eagain_stops = !s2k_tree.has_handle_fault;
+	p.mkold_range = s2k_tree.has_test_clear_young;
+	p.has_split = s2k_tree.has_split;
+	return &p;
+}
+
+/* Table @t's reference, in an arena grown to its pool when needed. */
+static int reference_init(struct fz_ktables *d, unsigned t)
+{
+	size_t need = ref_linux_arena_bytes(d->s.pool_pages[t]);
+
+	if (d->arena_bytes[t] < need) {
+		free(d->arena[t]);
+		d->arena[t] = malloc(need);
+		if (!d->arena[t])
+			abort();
+		d->arena_bytes[t] = need;
+	}
+	return ref_linux_init(&d->ref[t], t == FZ_T_HYP ? REF_LINUX_STAGE1 : REF_LINUX_STAGE2,
+			      d->s.ia_bits[t], d->s.pool_pages[t], profile(), d->arena[t],
+			      d->arena_bytes[t]);
+}
+
 static int ktables_init(void *w, const void *setup, struct fz_failure *f)
 {
 	struct fz_ktables *d = w;
-	bool refused = false;
+	unsigned refused = 0, ref_refused = 0;
 
-	(void)f;
 	d->s = *(const struct fz_tables_setup *)setup;
 	if (!d->sim_up && sim_init(&d->sim, SIM_SLOTS))
 		abort();
@@ -110,7 +138,7 @@ static int ktables_init(void *w, const void *setup, struct fz_failure *f)
 	for (unsigned t = 0; t < FZ_T_NR; t++) {
 		int rc = 0;
 
-		d->checked[t] = false;
+		d->slot[t] = (struct fz_slot){ .stale = true };
 		if (sim_pool_init(&d->sim, &d->pool[t], pa_init(pool_base[t]),
 				  d->s.pool_pages[t]))
 			abort();
@@ -119,7 +147,14 @@ static int ktables_init(void *w, const void *setup, struct fz_failure *f)
 		d->plat[t].arg = &d->plat[t];
 		d->t[t] = s2k_table_create(kinds[t], d->s.ia_bits[t], start_level(d->s.ia_bits[t]),
 					   &s2k_sim_platform, &d->plat[t], &rc);
-		refused |= rc != 0;
+		refused += rc != 0;
+		ref_refused += reference_init(d, t) != 0;
+	}
+	if (refused != ref_refused) {
+		fz_failed(f, "init", "init", "pool",
+			  "%u of the kernel's tables could not start, %u of the reference's",
+			  refused, ref_refused);
+		return -1;
 	}
 	return refused ? 1 : 0;
 }
@@ -309,48 +344,74 @@ static bool post_check(struct fz_ktables *d, const struct fz_op *o, int rc, stru
 	return true;
 }
 
+static void ref_stream_src(void *src, diff_emit_fn emit, void *arg)
+{
+	ref_linux_stream(src, emit, arg);
+}
+
+/* get_leaf: the kernel's entry and level against the reference's. */
+static bool leaf_check(struct fz_ktables *d, const struct fz_op *o, struct fz_failure *f)
+{
+	enum diff_kind k = diff_kinds[o->v[FZ_TF_TABLE]];
+	char exp[160], act[160];
+
+	if ((unsigned)d->leaf_level == d->ref_leaf_level && d->leaf == d->ref_leaf)
+		return true;
+	diff_decode(k, d->ref_leaf_level, d->ref_leaf, exp, sizeof(exp));
+	diff_decode(k, (unsigned)d->leaf_level, d->leaf, act, sizeof(act));
+	return fz_failed(f, "leaf", "get_leaf", diff_kind_name(k),
+			 "get_leaf %#llx\n  expected (reference): L%u %s [%#llx]\n"
+			 "  actual   (kernel):    L%d %s [%#llx]",
+			 (unsigned long long)o->v[FZ_TF_IA], d->ref_leaf_level, exp,
+			 (unsigned long long)d->ref_leaf, d->leaf_level, act,
+			 (unsigned long long)d->leaf);
+}
+
 static bool ktables_check(void *w, const struct fz_op *op, int core_rc, int ref_rc,
 			  struct fz_failure *f)
 {
 	struct fz_ktables *d = w;
 	const char *name = op->def->name;
 
-	(void)ref_rc;
-	for (unsigned i = 0; i < FZ_T_NR; i++) {
-		struct diff_table t = view(d, i);
-		struct diff_violation v;
-		uint64_t tables = 0;
-
+	for (unsigned i = 0; i < FZ_T_NR; i++)
 		if (d->plat[i].warnings)
 			return fz_failed(f, "warn", name, d->plat[i].warning, "%s table: %s",
 					 names[i], d->plat[i].warning);
+	if (ref_rc == -REF_ENOSPC)
+		return fz_failed(f, "harness", name, "ref-arena",
+				 "the reference ran out of arena memory");
+	if (!fz_check_rc(name, core_rc, ref_rc, f))
+		return false;
+	if (fz_tables_is_get_leaf(op) && !core_rc && !leaf_check(d, op, f))
+		return false;
+	for (unsigned i = 0; i < FZ_T_NR; i++) {
+		struct fz_pair p = { view(d, i), ref_stream_src, &d->ref[i],
+				     d->ref[i].generation, "kernel" };
+		struct diff_violation v;
+		uint64_t stores = d->plat[i].stores + d->plat[i].refs;
+
 		/*
 		 * The kernel writes entries only through the stand-ins' stores,
-		 * and counts through get_page and put_page (all counted): with
-		 * none since the last check and the pool as it was, the table is
-		 * as it was checked.
+		 * and counts through get_page and put_page: with none since the
+		 * last comparison and the pool as it was, the table is as it was.
 		 */
-		if (d->checked[i] && d->checked_stores[i] == d->plat[i].stores + d->plat[i].refs &&
-		    d->checked_free[i] == sim_pool_free_all(&d->pool[i]))
-			goto tlb;
-		d->checked[i] = true;
-		d->checked_stores[i] = d->plat[i].stores + d->plat[i].refs;
+		if (d->checked_stores[i] != stores ||
+		    d->checked_free[i] != sim_pool_free_all(&d->pool[i]))
+			d->slot[i].stale = true;
+		d->checked_stores[i] = stores;
 		d->checked_free[i] = sim_pool_free_all(&d->pool[i]);
-		if (!diff_check_table(&t, &tables, &v))
-			return fz_failed(f, "invariant", name, diff_kind_name(t.kind), "%s: %s",
-					 diff_kind_name(t.kind), v.what);
-		if (sim_pool_free_all(&d->pool[i]) + tables != sim_pool_size(&d->pool[i]))
-			return fz_failed(f, "pool", name, names[i],
-					 "%s pool: %llu free + %llu in the tables != %llu pages",
-					 names[i],
-					 (unsigned long long)sim_pool_free_all(&d->pool[i]),
-					 (unsigned long long)tables,
-					 (unsigned long long)sim_pool_size(&d->pool[i]));
-tlb:
-		if (!diff_tlb_check(&d->tlb, &d->plat[i], &t, &v))
-			return fz_failed(f, "tlb", name, diff_kind_name(t.kind), "%s: %s",
-					 diff_kind_name(t.kind), v.what);
+		if (!fz_compare_table(&d->slot[i], &p, name, f))
+			return false;
+		if (!diff_tlb_check(&d->tlb, &d->plat[i], &p.core, &v))
+			return fz_failed(f, "tlb", name, diff_kind_name(p.core.kind), "%s: %s",
+					 diff_kind_name(p.core.kind), v.what);
 	}
+	/* Pools last: a structural difference explains itself better. */
+	for (unsigned i = 0; i < FZ_T_NR; i++)
+		if (!fz_check_pool(name, names[i], sim_pool_free(&d->pool[i]),
+				   ref_linux_pool_free(&d->ref[i]), sim_pool_free_all(&d->pool[i]),
+				   d->slot[i].tables, sim_pool_size(&d->pool[i]), f))
+			return false;
 	return post_check(d, op, core_rc, f);
 }
 
@@ -364,25 +425,21 @@ static int ktables_result(const void *w, const struct fz_op *o, int rc, char *bu
 	return snprintf(buf, len, "L%d %#llx", d->leaf_level, (unsigned long long)d->leaf);
 }
 
-/* ---- The calls ---- */
+/* ---- The calls: the callers' rules, then the kernel or the reference ---- */
 #define V(f)  (o->v[FZ_TF_##f])
 #define TAB   ((unsigned)V(TABLE))
 #define KT    (ktables.t[TAB])
+#define RT    (&ktables.ref[TAB])
 #define HYP   (TAB == FZ_T_HYP)
 #define PROT_DEVICE 8U /* KVM_PGTABLE_PROT_DEVICE */
 
-/* The kernel's prot from the format's: r, w, x as its bits; device memory as its flag. */
-static bool kernel_prot(const struct fz_op *o, uint64_t *prot)
+static uint64_t bytes(const struct fz_op *o)
 {
-	/* Bad protections (8-15) and the invalid memory type: nothing a caller passes. */
-	if (V(PROT) > 7 || V(MEMTYPE) > 1)
-		return false;
-	*prot = V(PROT) | (V(MEMTYPE) == 1 ? PROT_DEVICE : 0);
-	return true;
+	return V(NR) * SZ_4K;
 }
 
-/* Whether a valid leaf maps anything in [ia, ia + size) of table @i (raw memory). */
-static bool mapped_in(struct fz_ktables *d, unsigned i, uint64_t ia, uint64_t size)
+/* Whether a valid leaf maps anything in [ia, ia + size) of the kernel's table @i. */
+static bool kernel_mapped(struct fz_ktables *d, unsigned i, uint64_t ia, uint64_t size)
 {
 	for (uint64_t a = ia & ~(SZ_4K - 1); a < ia + size; a += SZ_4K) {
 		uint64_t pte = 0;
@@ -396,44 +453,112 @@ static bool mapped_in(struct fz_ktables *d, unsigned i, uint64_t ia, uint64_t si
 	return false;
 }
 
-static uint64_t bytes(const struct fz_op *o)
+/*
+ * What the kernel's callers never pass, refused alike on both sides before
+ * either is called (docs/kernel-profile.md, "callers"): 0 when the call is
+ * made. @ref: whose table the hyp's map looks at for a live mapping.
+ */
+static int callers(struct fz_ktables *d, const struct fz_op *o, bool ref)
 {
-	return V(NR) * SZ_4K;
+	const char *op = o->def->name;
+	uint32_t fields = o->def->fields;
+
+	if (!strcmp(op, "access") || !strncmp(op, "pool_", 5))
+		return 0;
+	/* Page-aligned addresses, some pages: KVM's callers pass nothing else. */
+	if ((V(IA) & (SZ_4K - 1)) || ((fields & (1U << FZ_TF_NR)) && !V(NR)) ||
+	    (!strcmp(op, "map") && (V(PA) & (SZ_4K - 1))))
+		return -EINVAL;
+	/* Bad protections (8-15) and the invalid memory type: the format's, no caller's. */
+	if ((fields & (1U << FZ_TF_PROT)) && V(PROT) > 7)
+		return -EINVAL;
+	if ((fields & (1U << FZ_TF_MEMTYPE)) && V(MEMTYPE) > 1)
+		return -EINVAL;
+	if (!strcmp(op, "map")) {
+		/*
+		 * The hyp's map refuses (with a WARN) or breaks a live mapping
+		 * without break-before-make; pKVM never maps over one.
+		 */
+		if (HYP && (ref ? ref_linux_mapped(RT, V(IA), bytes(o))
+				: kernel_mapped(d, TAB, V(IA), bytes(o))))
+			return -EEXIST;
+		return 0;
+	}
+	if (!strcmp(op, "unmap") || !strcmp(op, "get_leaf"))
+		return 0;
+	/* The rest are the guest's: on the hyp's table they would follow a NULL MMU. */
+	if (HYP)
+		return -EOPNOTSUPP;
+	/* The API takes a u8: an id past 255 would wrap. */
+	if (!strcmp(op, "set_owner") && V(OWNER) > 255)
+		return -EINVAL;
+	/* A range past the table WARNs in newer trees; KVM's callers stay inside. */
+	if (!strcmp(op, "mkold") && V(IA) + bytes(o) > (1ULL << d->s.ia_bits[TAB]))
+		return -ERANGE;
+	/* A fault maps pages and blocks at levels 1-3, aligned, with some access. */
+	if (!strcmp(op, "fault_map") && (V(LEVEL) < 1 || V(LEVEL) > 3 || !V(PROT)))
+		return -EINVAL;
+	return 0;
+}
+
+#define CALLERS(ref)                                      \
+	do {                                              \
+		int rc_ = callers(w, o, ref);             \
+		if (rc_)                                  \
+			return rc_;                       \
+	} while (0)
+
+/* The kernel's prot: r, w, x as its bits; device memory as its flag. */
+static uint64_t kernel_prot(const struct fz_op *o)
+{
+	return V(PROT) | (V(MEMTYPE) == 1 ? PROT_DEVICE : 0);
+}
+
+static uint64_t fault_size(const struct fz_op *o)
+{
+	return 1ULL << (12 + 9 * (3 - (V(LEVEL) & 3)));
 }
 
 static int k_map(void *w, const struct fz_op *o)
 {
-	uint64_t prot;
+	CALLERS(false);
+	return s2k_map(KT, V(IA), bytes(o), V(PA), kernel_prot(o));
+}
 
-	if (!kernel_prot(o, &prot))
-		return -EINVAL;
-	/*
-	 * The hyp's map refuses (with a WARN) or breaks a live mapping without
-	 * break-before-make; pKVM's callers never map over one (profile row).
-	 */
-	if (HYP && mapped_in(w, TAB, V(IA), bytes(o)))
-		return -EEXIST;
-	return s2k_map(KT, V(IA), bytes(o), V(PA), prot);
+static int r_map(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_map(RT, V(IA), bytes(o), V(PA), (unsigned)V(PROT), (unsigned)V(MEMTYPE));
+}
+
+/* The hyp's unmap returns the bytes it unmapped: as a code, 0 (some) or -ENOENT (none). */
+static int unmapped(const struct fz_op *o, int64_t r)
+{
+	return HYP ? (r > 0 ? 0 : -ENOENT) : (int)r;
 }
 
 static int k_unmap(void *w, const struct fz_op *o)
 {
-	int64_t r = s2k_unmap(KT, V(IA), bytes(o));
+	CALLERS(false);
+	return unmapped(o, s2k_unmap(KT, V(IA), bytes(o)));
+}
 
-	(void)w;
-	/* The hyp's unmap returns the bytes it unmapped: as a code, 0 or -ENOENT. */
-	return HYP ? (r > 0 ? 0 : -ENOENT) : (int)r;
+static int r_unmap(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return unmapped(o, ref_linux_unmap(RT, V(IA), bytes(o)));
 }
 
 static int k_set_owner(void *w, const struct fz_op *o)
 {
-	(void)w;
-	if (HYP)
-		return -EOPNOTSUPP;
-	/* The API takes a u8: an id past 255 would wrap (profile row). */
-	if (V(OWNER) > 255)
-		return -EINVAL;
+	CALLERS(false);
 	return s2k_set_owner(KT, V(IA), bytes(o), (unsigned)V(OWNER));
+}
+
+static int r_set_owner(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_set_owner(RT, V(IA), bytes(o), (unsigned)V(OWNER));
 }
 
 static int k_wrprotect(void *w, const struct fz_op *o)
@@ -441,73 +566,105 @@ static int k_wrprotect(void *w, const struct fz_op *o)
 	struct fz_ktables *d = w;
 	int rc;
 
-	if (HYP)
-		return -EOPNOTSUPP;
+	CALLERS(false);
 	rc = s2k_wrprotect(KT, V(IA), bytes(o));
 	/* KVM's callers flush the guest's TLB after write-protecting (profile row). */
 	on_tlbi(&d->plat[TAB], S2K_TLBI_VMID, 0, 0, -1);
 	return rc;
 }
 
+static int r_wrprotect(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_wrprotect(RT, V(IA), bytes(o));
+}
+
 static int k_mkold(void *w, const struct fz_op *o)
 {
-	struct fz_ktables *d = w;
-
-	if (HYP)
-		return -EOPNOTSUPP;
-	/* A range past the table WARNs in newer trees; KVM's callers stay inside (profile row). */
-	if (V(IA) + bytes(o) > (1ULL << d->s.ia_bits[TAB]))
-		return -ERANGE;
+	CALLERS(false);
 	return s2k_mkold(KT, V(IA), bytes(o)) ? 1 : 0;
 }
 
+static int r_mkold(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_mkold(RT, V(IA), bytes(o)) ? 1 : 0;
+}
+
+/* The entry mkyoung returns is not compared: its effect on the table is. */
 static int k_mkyoung(void *w, const struct fz_op *o)
 {
-	(void)w;
-	if (HYP)
-		return -EOPNOTSUPP;
+	CALLERS(false);
 	s2k_mkyoung(KT, V(IA));
+	return 0;
+}
+
+static int r_mkyoung(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	ref_linux_mkyoung(RT, V(IA));
 	return 0;
 }
 
 static int k_relax_perms(void *w, const struct fz_op *o)
 {
-	(void)w;
-	if (HYP)
-		return -EOPNOTSUPP;
-	if (V(PROT) > 7)
-		return -EINVAL;
+	CALLERS(false);
 	return s2k_relax_perms(KT, V(IA), V(PROT));
+}
+
+static int r_relax_perms(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_relax_perms(RT, V(IA), (unsigned)V(PROT));
 }
 
 static int k_split(void *w, const struct fz_op *o)
 {
-	(void)w;
-	if (HYP)
-		return -EOPNOTSUPP;
+	CALLERS(false);
 	return s2k_split(KT, V(IA), bytes(o));
+}
+
+static int r_split(void *w, const struct fz_op *o)
+{
+	CALLERS(true);
+	return ref_linux_split(RT, V(IA), bytes(o));
 }
 
 static int k_get_leaf(void *w, const struct fz_op *o)
 {
 	struct fz_ktables *d = w;
 
+	CALLERS(false);
 	d->leaf = 0;
 	d->leaf_level = 0;
 	return s2k_get_leaf(KT, V(IA), &d->leaf, &d->leaf_level);
 }
 
+static int r_get_leaf(void *w, const struct fz_op *o)
+{
+	struct fz_ktables *d = w;
+
+	CALLERS(true);
+	d->ref_leaf = 0;
+	d->ref_leaf_level = 0;
+	return ref_linux_get_leaf(RT, V(IA), &d->ref_leaf, &d->ref_leaf_level);
+}
+
 static int k_fault_map(void *w, const struct fz_op *o)
 {
-	uint64_t prot, size = 1ULL << (12 + 9 * (3 - (V(LEVEL) & 3)));
+	uint64_t size = fault_size(o);
 
-	(void)w;
-	if (HYP)
-		return -EOPNOTSUPP;
-	/* A fault maps pages and blocks at levels 1-3, aligned, with some access. */
-	if (!kernel_prot(o, &prot) || V(LEVEL) < 1 || V(LEVEL) > 3 || !V(PROT))
-		return -EINVAL;
-	return s2k_fault_map(KT, V(IA) & ~(size - 1), size, V(PA) & ~(size - 1), prot);
+	CALLERS(false);
+	return s2k_fault_map(KT, V(IA) & ~(size - 1), size, V(PA) & ~(size - 1), kernel_prot(o));
+}
+
+static int r_fault_map(void *w, const struct fz_op *o)
+{
+	uint64_t size = fault_size(o);
+
+	CALLERS(true);
+	return ref_linux_fault_map(RT, V(IA) & ~(size - 1), size, V(PA) & ~(size - 1),
+				   (unsigned)V(PROT), (unsigned)V(MEMTYPE));
 }
 
 static uint64_t hide_count(uint64_t free, uint64_t keep)
@@ -523,11 +680,25 @@ static int k_pool_hide(void *w, const struct fz_op *o)
 	return 0;
 }
 
+static int r_pool_hide(void *w, const struct fz_op *o)
+{
+	(void)w;
+	ref_linux_pool_hide(RT, hide_count(ref_linux_pool_free(RT), V(KEEP)));
+	return 0;
+}
+
 static int k_pool_unhide(void *w, const struct fz_op *o)
 {
 	struct fz_ktables *d = w;
 
 	sim_pool_unhide(&d->pool[TAB]);
+	return 0;
+}
+
+static int r_pool_unhide(void *w, const struct fz_op *o)
+{
+	(void)w;
+	ref_linux_pool_unhide(RT);
 	return 0;
 }
 
@@ -542,24 +713,22 @@ static int k_access(void *w, const struct fz_op *o)
 	return 0;
 }
 
+static int r_access(void *w, const struct fz_op *o)
+{
+	(void)w, (void)o;
+	return 0;
+}
+
 /* The calls by operation name: the rows are fuzz_pgtable's (ops_tables.c). */
 static const struct {
 	const char *name;
-	fz_call_fn call;
+	fz_call_fn kernel, ref;
 } calls[] = {
-	{ "map", k_map },
-	{ "unmap", k_unmap },
-	{ "set_owner", k_set_owner },
-	{ "wrprotect", k_wrprotect },
-	{ "mkold", k_mkold },
-	{ "mkyoung", k_mkyoung },
-	{ "relax_perms", k_relax_perms },
-	{ "split", k_split },
-	{ "get_leaf", k_get_leaf },
-	{ "fault_map", k_fault_map },
-	{ "pool_hide", k_pool_hide },
-	{ "pool_unhide", k_pool_unhide },
-	{ "access", k_access },
+#define CALL(name) { #name, k_##name, r_##name }
+	CALL(map),	 CALL(unmap),	CALL(set_owner), CALL(wrprotect),   CALL(mkold),
+	CALL(mkyoung),	 CALL(relax_perms), CALL(split), CALL(get_leaf),    CALL(fault_map),
+	CALL(pool_hide), CALL(pool_unhide), CALL(access),
+#undef CALL
 };
 
 #define NR_CALLS (sizeof(calls) / sizeof(calls[0]))
@@ -578,8 +747,10 @@ static const struct fz_world *world(void)
 	for (unsigned i = 0; i < NR_CALLS; i++) {
 		kernel_ops[i] = fz_world_kernel_tables.op[i];
 		for (unsigned c = 0; c < NR_CALLS; c++)
-			if (!strcmp(calls[c].name, kernel_ops[i].name))
-				kernel_ops[i].core = calls[c].call;
+			if (!strcmp(calls[c].name, kernel_ops[i].name)) {
+				kernel_ops[i].core = calls[c].kernel;
+				kernel_ops[i].ref = calls[c].ref;
+			}
 		if (!kernel_ops[i].core)
 			abort();
 	}
@@ -597,7 +768,7 @@ static size_t ktables_describe(const void *setup, char *buf, size_t len)
 
 struct fz_harness fz_ktables_harness = {
 	NULL, &ktables, ktables_init, ktables_fini, ktables_check, ktables_result,
-	ktables_describe, NULL, NULL, NULL, "the kernel's tables break a check",
+	ktables_describe, NULL, NULL, NULL, "the kernel's tables break a check or depart from the reference",
 };
 
 int fz_ktables_run(const uint8_t *data, size_t size)

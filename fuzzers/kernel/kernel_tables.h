@@ -6,8 +6,10 @@
 #ifndef FUZZ_KERNEL_TABLES_H
 #define FUZZ_KERNEL_TABLES_H
 
+#include "checks.h"
 #include "diff/tlb.h"
 #include "ops_tables.h"
+#include "ref/ref_linux.h"
 #include "runner.h"
 #include "s2k/kernel_sim.h"
 
@@ -22,12 +24,17 @@ struct fz_ktables {
 	struct diff_mem mem;
 	/* What the CPUs' accesses cached (SPEC §11), emptied by the kernel's invalidations. */
 	struct diff_tlb tlb;
-	/* Each table as last checked: its stores and reference changes, and free pages, then. */
+	/* The reference in the tree's Linux profile, each table in its own arena. */
+	struct ref_linux ref[FZ_T_NR];
+	void *arena[FZ_T_NR];
+	size_t arena_bytes[FZ_T_NR];
+	/* Each table as last compared; its stores and reference changes, and free pages, then. */
+	struct fz_slot slot[FZ_T_NR];
 	uint64_t checked_stores[FZ_T_NR], checked_free[FZ_T_NR];
-	bool checked[FZ_T_NR];
-	/* get_leaf's answer. */
-	uint64_t leaf;
+	/* get_leaf's answers. */
+	uint64_t leaf, ref_leaf;
 	int leaf_level;
+	unsigned ref_leaf_level;
 };
 
 extern struct fz_harness fz_ktables_harness;

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifndef FZ_EXPLAIN_RECORDS /* what the first-difference search holds; el2's image has less */
 #define FZ_EXPLAIN_RECORDS (1U << 20)
@@ -66,6 +67,8 @@ static void explain(const struct fz_pair *p, struct fz_failure *f)
 	static struct diff_record scratch[FZ_EXPLAIN_RECORDS];
 	const struct diff_table *t = &p->core;
 	char exp[160] = "(none)", act[160] = "(none)";
+	const char *side = p->side ? p->side : "core";
+	int pad = 10 - (int)strlen(side);
 	const struct diff_record *where;
 	struct diff_mismatch mm;
 
@@ -86,10 +89,11 @@ static void explain(const struct fz_pair *p, struct fz_failure *f)
 	snprintf(f->detail, sizeof(f->detail),
 		 "first difference in %s (vm %u), record %llu, input address %#llx, level %llu\n"
 		 "  expected (reference): %s [%#llx]\n"
-		 "  actual   (core):      %s [%#llx]",
+		 "  actual   (%s):%*s%s [%#llx]",
 		 diff_kind_name(t->kind), t->vm, (unsigned long long)mm.index,
 		 (unsigned long long)where->ia, (unsigned long long)where->level, exp,
-		 (unsigned long long)mm.expected.desc, act, (unsigned long long)mm.actual.desc);
+		 (unsigned long long)mm.expected.desc, side, pad > 1 ? pad : 1, "", act,
+		 (unsigned long long)mm.actual.desc);
 }
 
 bool fz_compare_table(struct fz_slot *s, const struct fz_pair *p, const char *op,

@@ -26,6 +26,7 @@ struct fz_pair {
 	diff_stream_fn ref_stream;
 	void *ref_src;
 	uint64_t ref_generation; /* moves whenever the reference's table changes */
+	const char *side;	 /* what a report calls the table's side (NULL: "core") */
 };
 
 /* Both sides returned the same code. */

@@ -174,6 +174,7 @@ const struct s2k_tree s2k_tree = {
 	.has_split = S2K_TREE_HAS_SPLIT,
 	.has_test_clear_young = S2K_TREE_HAS_TEST_CLEAR_YOUNG,
 	.map_takes_flags = S2K_TREE_MAP_TAKES_FLAGS,
+	.has_handle_fault = S2K_TREE_HAS_HANDLE_FAULT,
 };
 
 struct s2k_table *s2k_table_create(enum s2k_kind kind, unsigned ia_bits, unsigned start_level,

@@ -59,6 +59,8 @@ struct s2k_tree {
 	bool has_split;		/* kvm_pgtable_stage2_split */
 	bool has_test_clear_young; /* ...test_clear_young (newer) or ...mkold (older) */
 	bool map_takes_flags;	/* kvm_pgtable_stage2_map(..., mc, flags) */
+	/* KVM_PGTABLE_WALK_HANDLE_FAULT: without it, every -EAGAIN stops a walk. */
+	bool has_handle_fault;
 };
 
 extern const struct s2k_tree s2k_tree;

@@ -27,6 +27,7 @@
 #define REF_EEXIST     17
 #define REF_EINVAL     22
 #define REF_ENOSPC     28
+#define REF_ERANGE     34
 #define REF_EOPNOTSUPP 95
 
 #define REF_PAGE_SHIFT	    12
