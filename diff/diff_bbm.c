@@ -48,8 +48,40 @@ static bool violate(struct diff_bbm *b, const char *what, const struct diff_even
 	return violate_at(b, what, e->table_kind, e->ia, e->level, false, 0);
 }
 
+/* Slots kept for tables: a table's debt is never folded. */
+#define BBM_TABLE_SLOTS 16
+
+/* A leaf debt @e folded into the latest unpaid leaf debt of its regime. */
+static bool fold(struct diff_bbm *b, const struct diff_event *e)
+{
+	struct diff_bbm_debt *d = NULL;
+	uint64_t lo = e->ia, hi = e->ia + dd_span(e->level);
+
+	for (unsigned i = b->n; i-- > 0 && !d;)
+		if (!b->debt[i].table && !b->debt[i].paid && b->debt[i].regime == e->regime)
+			d = &b->debt[i];
+	if (!d)
+		return false;
+	if (lo < d->ia)
+		d->first_end = hi;
+	if (hi > d->ia + d->span)
+		d->last_start = lo;
+	if (lo < d->ia) {
+		d->span += d->ia - lo;
+		d->ia = lo;
+	}
+	if (hi > d->ia + d->span)
+		d->span = hi - d->ia;
+	d->leaves++;
+	return true;
+}
+
 static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint64_t page)
 {
+	bool empty = table && e->old_empty_table;
+
+	if (!table && b->n >= DIFF_BBM_PENDING - BBM_TABLE_SLOTS && fold(b, e))
+		return true;
 	if (b->n == DIFF_BBM_PENDING)
 		return violate(b, "too many invalidations owed at once", e);
 	b->debt[b->n++] = (struct diff_bbm_debt){
@@ -59,7 +91,11 @@ static bool owe(struct diff_bbm *b, const struct diff_event *e, bool table, uint
 		.span = dd_span(e->level),
 		.level = e->level,
 		.table = table,
+		.empty = empty,
 		.page = page,
+		.leaves = 1,
+		.first_end = e->ia + dd_span(e->level),
+		.last_start = e->ia,
 	};
 	return true;
 }
@@ -171,10 +207,15 @@ static bool pays(const struct diff_bbm_debt *d, const struct diff_event *e)
 		return true;
 	case DIFF_EV_TLBI_RANGE:
 		/* A table's walk caches need its whole span; a leaf, any of it. */
-		return d->table ? e->ia <= d->ia && d->ia + d->span <= e->ia + e->size
-				: overlaps(d, e->ia, e->size);
+		if (d->table)
+			return e->ia <= d->ia && d->ia + d->span <= e->ia + e->size;
+		return e->ia < d->first_end && d->last_start < e->ia + e->size &&
+		       overlaps(d, e->ia, e->size);
 	case DIFF_EV_TLBI_LEAF:
-		return !d->table && d->level == e->level && overlaps(d, e->ia, 1);
+		return !d->table && d->leaves == 1 && d->level == e->level && overlaps(d, e->ia, 1);
+	case DIFF_EV_TLBI_ADDR:
+		/* A leaf, at any level; a table only if nothing under it was valid. */
+		return (d->table ? d->empty : d->leaves == 1) && overlaps(d, e->ia, 1);
 	case DIFF_EV_STORE:
 	case DIFF_EV_FREE:
 		break;
@@ -255,6 +296,7 @@ bool diff_bbm_event(struct diff_bbm *b, const struct diff_event *e)
 	case DIFF_EV_TLBI_LEAF:
 	case DIFF_EV_TLBI_RANGE:
 	case DIFF_EV_TLBI_ALL:
+	case DIFF_EV_TLBI_ADDR:
 		return on_tlbi(b, e);
 	}
 	return true;

@@ -87,6 +87,9 @@ void diff_tlb_event(struct diff_tlb *t, const struct diff_event *e)
 		case DIFF_EV_TLBI_RANGE:
 			drop = overlaps(c, e->ia, e->size);
 			break;
+		case DIFF_EV_TLBI_ADDR:
+			drop = overlaps(c, e->ia, 1);
+			break;
 		case DIFF_EV_TLBI_LEAF:
 			drop = overlaps(c, e->ia, 1) && (c->walk || c->level == e->level);
 			break;

@@ -65,6 +65,7 @@ static struct ref_linux_node *node_alloc(struct ref_linux *t)
 	REF_BUG_ON(!n); /* the arena is sized for the whole pool */
 	memset(n, 0, sizeof(*n));
 	t->used++;
+	t->generation++;
 	return n;
 }
 
@@ -76,6 +77,16 @@ static void node_free(struct ref_linux *t, struct ref_linux_node *n)
 			node_free(t, n->child[i]);
 	ref_arena_free(&t->arena, n, sizeof(*n));
 	t->used--;
+	t->generation++;
+}
+
+/* An entry's new value; the stream's generation moves only when something changed. */
+static void set_desc(struct ref_linux *t, struct ref_linux_node *n, unsigned int i, uint64_t v)
+{
+	if (n->desc[i] != v) {
+		n->desc[i] = v;
+		t->generation++;
+	}
 }
 
 static bool node_empty(const struct ref_linux_node *n)
@@ -175,7 +186,6 @@ static int walk(struct walk *w, struct ref_linux *t, uint64_t ia, uint64_t size)
 	w->end = ia + size;
 	if (w->addr > limit || w->end > limit)
 		return -REF_ERANGE;
-	t->generation++;
 	return walk_node(w, t->root, t->start_level);
 }
 
@@ -234,7 +244,7 @@ static int map_pre(struct walk *w, struct ref_linux_node *n, unsigned int i, uns
 		return 0;
 	node_free(w->t, n->child[i]);
 	n->child[i] = NULL;
-	n->desc[i] = map_new(w, level, addr);
+	set_desc(w->t, n, i, map_new(w, level, addr));
 	return 0;
 }
 
@@ -249,7 +259,7 @@ static int map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i, un
 		c = node_alloc(w->t);
 		if (!c)
 			return -REF_ENOMEM;
-		n->desc[i] = 0;
+		set_desc(w->t, n, i, 0);
 		n->child[i] = c;
 		return 0;
 	}
@@ -257,7 +267,7 @@ static int map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i, un
 	/* The same leaf, or one whose permissions alone differ (row "the same leaf again"). */
 	if ((old & D_VALID) && (nw & D_VALID) && !((old ^ nw) & ~S2_PERMS))
 		return -REF_EAGAIN;
-	n->desc[i] = nw;
+	set_desc(w->t, n, i, nw);
 	return 0;
 }
 
@@ -288,7 +298,7 @@ static int hyp_map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i
 	REF_BUG_ON(n->desc[i] & D_VALID);
 	if (level >= 1 && g <= w->end - addr && !(addr & (g - 1)) &&
 	    (!pa_valid(pa) || !(pa & (g - 1)))) {
-		n->desc[i] = leaf_desc(pa, m->attr, level);
+		set_desc(w->t, n, i, leaf_desc(pa, m->attr, level));
 		return 0;
 	}
 	c = node_alloc(w->t);
@@ -346,8 +356,8 @@ int ref_linux_set_owner(struct ref_linux *t, uint64_t ia, uint64_t size, unsigne
 static int s2_unmap_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
 			 unsigned int level, uint64_t addr)
 {
-	(void)w, (void)level, (void)addr;
-	n->desc[i] = 0;
+	(void)level, (void)addr;
+	set_desc(w->t, n, i, 0);
 	return 0;
 }
 
@@ -370,7 +380,7 @@ static int hyp_unmap_leaf(struct walk *w, struct ref_linux_node *n, unsigned int
 
 	if (!(n->desc[i] & D_VALID) || w->end - addr < granule(level))
 		return -REF_EINVAL;
-	n->desc[i] = 0;
+	set_desc(w->t, n, i, 0);
 	*unmapped += granule(level);
 	return 0;
 }
@@ -402,7 +412,7 @@ static int attr_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
 		return a->again_on_invalid ? -REF_EAGAIN : 0;
 	if (n->desc[i] & D_AF)
 		a->young = true;
-	n->desc[i] = (n->desc[i] & ~a->clear) | a->set;
+	set_desc(w->t, n, i, (n->desc[i] & ~a->clear) | a->set);
 	return 0;
 }
 
@@ -493,7 +503,7 @@ static int split_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
 	REF_BUG_ON(!c);
 	s->budget--;
 	split_fill(w->t, s, c, level + 1, old & OA_MASK, attr, to_pages);
-	n->desc[i] = 0;
+	set_desc(w->t, n, i, 0);
 	n->child[i] = c;
 	return 0;
 }

@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [[ $# -ge 3 && $# -le 4 && $3 =~ ^[0-9]+$ ]] ||
 	{ echo "usage: kernel-planted.sh BUILD_DIR TREE NN [SECONDS]" >&2; exit 2; }
-dir=$1 tree=$2 nn=$3 seconds=${4:-60}
+dir=$(cd "$1" && pwd) tree=$2 nn=$3 seconds=${4:-60}
 patch=$(compgen -G "$root/tests/planted-kernel/$nn-*.patch" | head -n 1 || true)
 [[ -n $patch ]] || { echo "kernel-planted.sh: no tests/planted-kernel/$nn-*.patch" >&2; exit 2; }
 want=$(sed -n 's/^Signature: *//p' "$patch" | head -1)

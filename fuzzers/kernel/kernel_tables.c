@@ -13,9 +13,10 @@
  * descriptor carries attributes, no level-0 block; the pool accounts for
  * every page (free + reachable == size); nothing a CPU cached (the `access`
  * operation fills the TLB model) disagrees with the tables unless the call
- * invalidated it; the kernel-doc's promise for the call holds on sampled
- * pages of its range; ASan and UBSan over the kernel's code. After the run,
- * destroy must give every page back.
+ * invalidated it; break-before-make and free-after-invalidate on every
+ * store and table free (SPEC §7); the kernel-doc's promise for the call
+ * holds on sampled pages of its range; ASan and UBSan over the kernel's
+ * code. After the run, destroy must give every page back.
  *
  * Where the kernel's callers keep a rule the API leaves to them, the
  * harness keeps it as they do (docs/kernel-profile.md, "callers"): it
@@ -55,7 +56,12 @@ static bool hinted(int level)
 	return level >= 1 && level <= 3;
 }
 
-/* The kernel's invalidations, into the TLB model. */
+static uint64_t granule(unsigned level)
+{
+	return 1ULL << (12 + 9 * (3 - level));
+}
+
+/* The kernel's invalidations, into the TLB model and the break-before-make checker. */
 static void on_tlbi(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level)
 {
 	struct fz_ktables *d = &ktables;
@@ -71,13 +77,11 @@ static void on_tlbi(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level
 			e.kind = DIFF_EV_TLBI_LEAF;
 			e.level = (unsigned)level;
 		} else {
-			e.kind = DIFF_EV_TLBI_RANGE; /* every level at the address */
-			e.size = 1;
+			e.kind = DIFF_EV_TLBI_ADDR; /* every level at the address */
 		}
 		break;
 	case S2K_TLBI_HYP_VA:
-		e.kind = DIFF_EV_TLBI_RANGE;
-		e.size = 1;
+		e.kind = DIFF_EV_TLBI_ADDR;
 		break;
 	case S2K_TLBI_RANGE:
 		e.kind = DIFF_EV_TLBI_RANGE;
@@ -88,6 +92,90 @@ static void on_tlbi(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level
 		break;
 	}
 	diff_tlb_event(&d->tlb, &e);
+	if (d->watching)
+		diff_bbm_event(&d->bbm, &e);
+}
+
+/* ---- Where the kernel's stores land ---- */
+static uint64_t pa_of(const struct s2k_sim *plat, void *p)
+{
+	return s2k_sim_platform.virt_to_phys((void *)plat, p);
+}
+
+/* Table @i's page @pa, if it is one of its pool's. */
+static struct fz_kplace *place_of(struct fz_ktables *d, unsigned i, uint64_t pa)
+{
+	uint64_t k = (pa - pool_base[i]) / SZ_4K;
+
+	return pa >= pool_base[i] && k < FZ_KPOOL_MAX ? &d->place[i][k] : NULL;
+}
+
+/* Table page @pa now hangs at (@ia, @level), and so does every table page under it. */
+static void place_table(struct fz_ktables *d, unsigned i, uint64_t pa, uint64_t ia, unsigned level)
+{
+	struct fz_kplace *pl = place_of(d, i, pa);
+	const uint64_t *e = d->mem.table(d->mem.ctx, pa);
+
+	if (!pl || !e)
+		return;
+	*pl = (struct fz_kplace){ ia, (int)level };
+	for (unsigned k = 0; level < 3 && k < 512; k++)
+		if ((e[k] & 3) == 3) /* built unlinked (a split), linked with its parent */
+			place_table(d, i, e[k] & 0x0000fffffffff000ULL, ia + k * granule(level),
+				    level + 1);
+}
+
+static bool holds_nothing_valid(struct fz_ktables *d, uint64_t pa)
+{
+	const uint64_t *e = d->mem.table(d->mem.ctx, pa);
+
+	for (unsigned k = 0; e && k < 512; k++)
+		if (e[k] & 1)
+			return false;
+	return e != NULL;
+}
+
+/* A store into a linked table page, as the entry (ia, level) it changes. */
+static void on_store(void *arg, void *p, u64 old, u64 new_val)
+{
+	struct fz_ktables *d = &ktables;
+	const struct s2k_sim *plat = arg;
+	unsigned i = table_of(d, plat);
+	uint64_t pa = pa_of(plat, p), page = pa & ~(SZ_4K - 1);
+	struct fz_kplace *pl = place_of(d, i, page);
+	struct diff_event e = { .kind = DIFF_EV_STORE, .regime = plat,
+				.table_kind = diff_kinds[i], .old = old, .new_pte = new_val,
+				.table_page = page };
+	unsigned level;
+
+	/* A page no table links to (a split's table being built): nobody walks it yet. */
+	if (!d->watching || !pl || pl->level < 0)
+		return;
+	level = (unsigned)pl->level;
+	e.level = level;
+	e.ia = pl->ia + (pa - page) / 8 * granule(level);
+	e.old_empty_table = level < 3 && (old & 3) == 3 &&
+			    holds_nothing_valid(d, old & 0x0000fffffffff000ULL);
+	diff_bbm_event(&d->bbm, &e);
+	if (level < 3 && (new_val & 3) == 3)
+		place_table(d, i, new_val & 0x0000fffffffff000ULL, e.ia, level + 1);
+}
+
+/* A table page back in its pool: it must have been unlinked and its span invalidated. */
+static void on_free(void *arg, void *page)
+{
+	struct fz_ktables *d = &ktables;
+	const struct s2k_sim *plat = arg;
+	unsigned i = table_of(d, plat);
+	struct diff_event e = { .kind = DIFF_EV_FREE, .regime = plat, .table_kind = diff_kinds[i],
+				.page = pa_of(plat, page) };
+	struct fz_kplace *pl = place_of(d, i, e.page);
+
+	if (!d->watching)
+		return;
+	diff_bbm_event(&d->bbm, &e);
+	if (pl)
+		pl->level = -1;
 }
 
 /* Stage 2: start level 1 up to 39 bits, 0 above (SPEC §1; the VTCR the harness writes). */
@@ -135,6 +223,7 @@ static int ktables_init(void *w, const void *setup, struct fz_failure *f)
 	d->sim_up = true;
 	d->mem = fz_sim_mem(&d->sim);
 	diff_tlb_init(&d->tlb);
+	diff_bbm_init(&d->bbm);
 	for (unsigned t = 0; t < FZ_T_NR; t++) {
 		int rc = 0;
 
@@ -144,12 +233,19 @@ static int ktables_init(void *w, const void *setup, struct fz_failure *f)
 			abort();
 		s2k_sim_init(&d->plat[t], &d->sim, &d->pool[t]);
 		d->plat[t].on_tlbi = on_tlbi;
+		d->plat[t].on_store = on_store;
+		d->plat[t].on_free = on_free;
 		d->plat[t].arg = &d->plat[t];
 		d->t[t] = s2k_table_create(kinds[t], d->s.ia_bits[t], start_level(d->s.ia_bits[t]),
 					   &s2k_sim_platform, &d->plat[t], &rc);
 		refused += rc != 0;
+		for (unsigned k = 0; k < FZ_KPOOL_MAX; k++)
+			d->place[t][k].level = -1;
+		if (!rc)
+			place_table(d, t, s2k_root_pa(d->t[t]), 0, s2k_start_level(d->t[t]));
 		ref_refused += reference_init(d, t) != 0;
 	}
+	d->watching = true;
 	if (refused != ref_refused) {
 		fz_failed(f, "init", "init", "pool",
 			  "%u of the kernel's tables could not start, %u of the reference's",
@@ -170,6 +266,8 @@ static void ktables_fini(void *w)
 {
 	struct fz_ktables *d = w;
 
+	/* Destroy frees without invalidating: no CPU runs on the tables any more. */
+	d->watching = false;
 	for (unsigned t = 0; t < FZ_T_NR; t++) {
 		struct fz_failure f;
 		u64 left;
@@ -382,6 +480,8 @@ static bool ktables_check(void *w, const struct fz_op *op, int core_rc, int ref_
 				 "the reference ran out of arena memory");
 	if (!fz_check_rc(name, core_rc, ref_rc, f))
 		return false;
+	if (!diff_bbm_end_op(&d->bbm))
+		return fz_failed(f, "bbm", name, "rule", "%s", d->bbm.v.what);
 	if (fz_tables_is_get_leaf(op) && !core_rc && !leaf_check(d, op, f))
 		return false;
 	for (unsigned i = 0; i < FZ_T_NR; i++) {

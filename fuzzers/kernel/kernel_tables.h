@@ -7,11 +7,21 @@
 #define FUZZ_KERNEL_TABLES_H
 
 #include "checks.h"
+#include "diff/bbm.h"
 #include "diff/tlb.h"
 #include "ops_tables.h"
 #include "ref/ref_linux.h"
 #include "runner.h"
 #include "s2k/kernel_sim.h"
+
+/* A pool's pages: the largest pool the format describes (ops_tables.c). */
+#define FZ_KPOOL_MAX 1100
+
+/* Where a table page hangs: the first input address it translates, and its level. */
+struct fz_kplace {
+	uint64_t ia;
+	int level; /* -1: not linked, so no CPU can walk it */
+};
 
 struct fz_ktables {
 	struct fz_tables_setup s;
@@ -24,6 +34,13 @@ struct fz_ktables {
 	struct diff_mem mem;
 	/* What the CPUs' accesses cached (SPEC §11), emptied by the kernel's invalidations. */
 	struct diff_tlb tlb;
+	/*
+	 * Break-before-make and free-after-invalidate over the kernel's stores
+	 * and frees (SPEC §7), placed by where each table page hangs.
+	 */
+	struct diff_bbm bbm;
+	struct fz_kplace place[FZ_T_NR][FZ_KPOOL_MAX];
+	bool watching;
 	/* The reference in the tree's Linux profile, each table in its own arena. */
 	struct ref_linux ref[FZ_T_NR];
 	void *arena[FZ_T_NR];

@@ -279,7 +279,7 @@ static bool compare_table(struct dual *d, unsigned i, const char *op, struct dif
 {
 	struct ref_src rs = { &d->ref, i };
 	struct fz_pair p = { view(d, i), ref_stream_src, &rs,
-			     ref_table_generation(&d->ref, slot_kind(i), slot_vm(i)) };
+			     ref_table_generation(&d->ref, slot_kind(i), slot_vm(i)), "core" };
 	struct diff_table *t = &p.core;
 	bool stale = d->slot[i].stale;
 	struct diff_violation v;

@@ -162,7 +162,7 @@ static bool tables_check(void *w, const struct fz_op *op, int core_rc, int ref_r
 		return fz_failed(f, "bbm", name, "rule", "%s", d->bbm.v.what);
 	for (unsigned i = 0; i < FZ_T_NR; i++) {
 		struct fz_pair p = { view(d, i), ref_stream_src, &d->ref[i],
-				     ref_single_table_generation(&d->ref[i]) };
+				     ref_single_table_generation(&d->ref[i]), "core" };
 		struct diff_violation v;
 		enum brute_verdict bv = d->brute_on ? brute_check_table(&d->brute[i], &d->ref[i],
 									names[i], f->detail,

@@ -26,6 +26,8 @@ static void *zalloc_page(void *ctx)
 
 static void free_page(void *ctx, void *va)
 {
+	if (S(ctx)->on_free)
+		S(ctx)->on_free(S(ctx)->arg, page_of(va));
 	MM(ctx)->ops->page_free(MM(ctx)->ctx, S(ctx)->pool, va);
 }
 

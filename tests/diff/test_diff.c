@@ -243,6 +243,8 @@ static const int regime;
 #define TLBI_RANGE(ia_, sz)                                                                         \
 	((struct diff_event){ .kind = DIFF_EV_TLBI_RANGE, .regime = &regime, .ia = (ia_),          \
 			      .size = (sz) })
+#define TLBI_ADDR(ia_)                                                                              \
+	((struct diff_event){ .kind = DIFF_EV_TLBI_ADDR, .regime = &regime, .ia = (ia_) })
 #define FREE(pa)                                                                                    \
 	((struct diff_event){ .kind = DIFF_EV_FREE, .regime = &regime, .page = (pa) })
 
@@ -268,6 +270,52 @@ static void bbm_accepts_break_invalidate_make(void **state)
 	assert_true(diff_bbm_event(&b, &TLBI_LEAF(0x1000, 3)));
 	assert_true(diff_bbm_event(&b, &STORE(0x2000, 3, PAGE(SZ_1G), PAGE(SZ_1G) & ~(1ULL << 10))));
 	assert_true(diff_bbm_end_op(&b));
+}
+
+/* A TLBI by address with no level: any level's leaf there, and an empty table's span. */
+static void bbm_one_address_pays_an_empty_table_only(void **state)
+{
+	static struct diff_bbm b;
+	struct diff_event empty = STORE(SZ_2M, 2, TABLE(0x9000), 0);
+
+	empty.old_empty_table = true;
+	diff_bbm_init(&b);
+	assert_true(diff_bbm_event(&b, &empty));
+	assert_true(diff_bbm_event(&b, &TLBI_ADDR(SZ_2M + 0x5000)));
+	assert_true(diff_bbm_event(&b, &FREE(0x9000)));
+	assert_true(diff_bbm_event(&b, &STORE(0x1000, 3, PAGE(SZ_1G), 0)));
+	assert_true(diff_bbm_event(&b, &TLBI_ADDR(0x1000)));
+	assert_true(diff_bbm_end_op(&b));
+	/* A table that held a valid entry needs its whole span. */
+	diff_bbm_init(&b);
+	assert_true(diff_bbm_event(&b, &STORE(SZ_2M, 2, TABLE(0x9000), 0)));
+	assert_true(diff_bbm_event(&b, &TLBI_ADDR(SZ_2M)));
+	assert_false(diff_bbm_event(&b, &FREE(0x9000)));
+}
+
+/*
+ * Past the ledger's size, leaves owed are folded into one debt that only a
+ * range reaching every one of them (or everything) pays.
+ */
+static void bbm_folds_many_leaves_and_wants_them_all(void **state)
+{
+	static struct diff_bbm b;
+	const unsigned n = DIFF_BBM_PENDING + 10;
+
+	for (unsigned pass = 0; pass < 3; pass++) {
+		diff_bbm_init(&b);
+		for (unsigned i = 0; i < n; i++)
+			assert_true(diff_bbm_event(
+				&b, &STORE(SZ_1G + 2 * i * SZ_4K, 3, PAGE(SZ_1G),
+					   PAGE(SZ_1G) & ~(1ULL << 7))));
+		if (pass == 0) /* all of them: paid */
+			assert_true(diff_bbm_event(&b, &TLBI_RANGE(SZ_1G, 2 * n * SZ_4K)));
+		else if (pass == 1) /* one page short of the last: not */
+			assert_true(diff_bbm_event(&b, &TLBI_RANGE(SZ_1G, 2 * (n - 1) * SZ_4K)));
+		else /* one address inside the folded debt: not */
+			assert_true(diff_bbm_event(&b, &TLBI_LEAF(SZ_1G + 2 * (n - 2) * SZ_4K, 3)));
+		assert_int_equal(diff_bbm_end_op(&b), pass == 0);
+	}
 }
 
 static void bbm_rejects_valid_to_valid_with_new_output(void **state)
@@ -507,6 +555,8 @@ int main(void)
 		cmocka_unit_test(decode_puts_descriptors_in_words),
 		cmocka_unit_test(check_table_catches_a_wrong_refcount),
 		cmocka_unit_test(bbm_accepts_break_invalidate_make),
+		cmocka_unit_test(bbm_one_address_pays_an_empty_table_only),
+		cmocka_unit_test(bbm_folds_many_leaves_and_wants_them_all),
 		cmocka_unit_test(bbm_rejects_valid_to_valid_with_new_output),
 		cmocka_unit_test(bbm_rejects_make_before_invalidate),
 		cmocka_unit_test(bbm_rejects_free_before_invalidate),

@@ -16,6 +16,12 @@ enum diff_ev_kind {
 	DIFF_EV_TLBI_RANGE,
 	DIFF_EV_TLBI_ALL,
 	DIFF_EV_FREE,
+	/*
+	 * Every level at one address, table entries' walk caches included (a
+	 * TLBI by address with no level hint): what a table entry cached for a
+	 * span holding the address is gone, so an empty table's unlink is paid.
+	 */
+	DIFF_EV_TLBI_ADDR,
 };
 
 struct diff_event {
@@ -27,6 +33,7 @@ struct diff_event {
 	unsigned level;		  /* STORE, TLBI_LEAF */
 	uint64_t old, new_pte;	  /* STORE */
 	uint64_t table_page;	  /* STORE: the table page holding the entry */
+	bool old_empty_table;	  /* STORE: the old entry is a table holding no valid entry */
 	uint64_t page;		  /* FREE: the table page */
 };
 
@@ -40,8 +47,17 @@ struct diff_bbm_debt {
 	uint64_t ia, span;
 	unsigned level;
 	bool table;	/* the entry was a table: a range or everything is needed */
+	bool empty;	/* ...holding no valid entry: an address inside its span will do */
 	uint64_t page;	/* an unlinked table page waiting to be freed, or 0 */
 	bool paid;	/* invalidated; kept only for the page */
+	/*
+	 * Leaves owed once the ledger is full are folded into one debt: [ia,
+	 * ia + span) bounds them, the first ends at first_end, the last starts
+	 * at last_start. Only everything, or a range reaching into both the
+	 * first and the last (so into every leaf between), pays it.
+	 */
+	unsigned leaves;
+	uint64_t first_end, last_start;
 };
 
 /*
@@ -63,7 +79,12 @@ struct diff_bbm {
 };
 
 void diff_bbm_init(struct diff_bbm *b);
-/* Feed one event; returns false (and keeps the first violation) on a broken rule. */
+/*
+ * Feed one event; returns false (and keeps the first violation) on a broken
+ * rule. Once the ledger nears DIFF_BBM_PENDING debts (a write-protect or an
+ * unmap whose invalidation comes once at its end), new leaf debts are folded
+ * into the latest unpaid one; the last slots stay free for tables.
+ */
 bool diff_bbm_event(struct diff_bbm *b, const struct diff_event *e);
 /* An operation returned: nothing may still be owed but frees of paid pages. */
 bool diff_bbm_end_op(struct diff_bbm *b);

@@ -22,9 +22,10 @@ struct s2k_sim {
 	u64 tlbi[S2K_NR_TLBI_KINDS]; /* by enum s2k_tlbi */
 	u64 warnings;
 	char warning[192]; /* the first: "file:line: condition" */
-	/* Optional: every store and invalidation, as it happens. */
+	/* Optional: every store, invalidation and table page freed, as it happens. */
 	void (*on_store)(void *arg, void *p, u64 old, u64 new_val);
 	void (*on_tlbi)(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level);
+	void (*on_free)(void *arg, void *page);
 	void *arg;
 };
 
