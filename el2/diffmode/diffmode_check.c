@@ -51,7 +51,8 @@ static bool compare_table(unsigned slot, const char *op, struct diff_state *core
 {
 	struct diff_table t = slot_view(slot);
 	struct ref_src rs = { dm.ref, (unsigned)t.kind, t.vm };
-	struct fz_pair p = { t, ref_stream_src, &rs, ref_table_generation(dm.ref, rs.kind, rs.vm) };
+	struct fz_pair p = { t, ref_stream_src, &rs, ref_table_generation(dm.ref, rs.kind, rs.vm),
+			     "core" };
 	bool stale = dm.slot[slot].stale;
 
 	if (!fz_compare_table(&dm.slot[slot], &p, op, f))
