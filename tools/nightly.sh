@@ -30,6 +30,8 @@ usage: ./s2fuzz nightly [--minutes N] [--jobs J] [--report DIR] [--work DIR]
   --engines LIST    comma-separated, of libfuzzer,msan,afl (default all three)
   --update-corpora  add the inputs of the merged corpus that the seeds do not cover
                     to corpora/<target>/scripts/ as scripts
+  TARGET            the fuzz targets (default: every one but fuzz_kernel_pgtable, which
+                    runs only when named: one program per Debian kernel tree)
 EOF
 }
 
@@ -96,17 +98,26 @@ nightly_make()
 		{ tail -n 30 "$dir/build.log" >&2; return 1; }
 }
 
+# A program's path in one of the night's trees (fuzz_kernel_pgtable_<tree> lives in
+# fuzzers/kernel/, tools/programs.sh).
+nightly_bin()
+{
+	s2fuzz_program_path "$NIGHTLY_BUILD/$1" "$2"
+}
+
 nightly_build()
 {
-	local t e
+	local t e c
 	local -a fuzz=() replay=() seeds=() mutators=()
 	for t in "${NIGHTLY_TARGETS[@]}"; do
+		c=$(s2fuzz_corpus_of "$t")
 		fuzz+=("$t")
-		if s2fuzz_has_afl_mutator "$ROOT" "$t"; then
-			mutators+=("${t}_afl_mutator")
+		if s2fuzz_has_afl_mutator "$ROOT" "$t" &&
+		   [[ " ${mutators[*]} " != *" ${c}_afl_mutator "* ]]; then
+			mutators+=("${c}_afl_mutator")
 		fi
 		replay+=("${t/fuzz_/replay_}")
-		seeds+=("${t}_seeds")
+		[[ " ${seeds[*]} " == *" ${c}_seeds "* ]] || seeds+=("${c}_seeds")
 	done
 	echo "nightly: building in $NIGHTLY_BUILD" >&2
 	# The coverage tree also gives the replay programs' sources to llvm-cov and s2script.
@@ -143,9 +154,10 @@ nightly_build()
 # The inputs every run starts from: the working corpus, the seeds, the regressions.
 nightly_inputs()
 {
-	local t=$1
-	echo "$NIGHTLY_WORK/corpus/$t" "$NIGHTLY_BUILD/coverage/corpora/$t/seeds" \
-		"$ROOT/corpora/$t/regressions"
+	local t=$1 c
+	c=$(s2fuzz_corpus_of "$t")
+	echo "$NIGHTLY_WORK/corpus/$t" "$NIGHTLY_BUILD/coverage/corpora/$c/seeds" \
+		"$ROOT/corpora/$c/regressions"
 }
 
 nightly_progress()
@@ -166,9 +178,9 @@ nightly_prescreen()
 	local engine=$1 t=$2 dir=$3 f src
 	local -a run files=()
 	if [[ $engine == msan ]]; then
-		run=("$NIGHTLY_BUILD/msan/fuzzers/$t" -runs=1)
+		run=("$(nightly_bin msan "$t")" -runs=1)
 	else
-		run=("$NIGHTLY_BUILD/libfuzzer/fuzzers/${t/fuzz_/replay_}")
+		run=("$(nightly_bin libfuzzer "${t/fuzz_/replay_}")")
 	fi
 	mkdir -p "$dir/crashes"
 	for src in $(nightly_inputs "$t"); do
@@ -192,16 +204,20 @@ nightly_prescreen()
 # nightly_run_libfuzzer ENGINE TARGET SECONDS DIR LABEL: prints "execs eps cov corpus".
 nightly_run_libfuzzer()
 {
-	local engine=$1 t=$2 seconds=$3 dir=$4 label=$5
-	local bin=$NIGHTLY_BUILD/$engine/fuzzers/$t dict=$ROOT/corpora/$t/$t.dict
+	local engine=$1 t=$2 seconds=$3 dir=$4 label=$5 c bin dict
 	local -a inputs options
+	c=$(s2fuzz_corpus_of "$t")
+	bin=$(nightly_bin "$engine" "$t")
+	dict=$ROOT/corpora/$c/$c.dict
 	read -ra inputs <<<"$(nightly_inputs "$t")"
-	mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
+	mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$c")
+	# A dictionary where the corpus has one (fuzz_kernel_pgtable has none).
+	[[ -f $dict ]] && options+=(-dict="$dict")
 	mkdir -p "$dir/crashes" "$dir/new"
 	# New inputs go to the run's own folder, merged into the working corpus afterwards.
 	(cd "$dir" && exec "$bin" -fork="$NIGHTLY_JOBS" -ignore_crashes=1 -ignore_timeouts=1 \
 		-ignore_ooms=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-		-max_len=4096 -dict="$dict" "${options[@]}" -artifact_prefix="$dir/crashes/" \
+		-max_len=4096 "${options[@]}" -artifact_prefix="$dir/crashes/" \
 		"$dir/new" "${inputs[@]}" >"$dir/log" 2>&1) &
 	local pid=$! elapsed=0
 	while kill -0 "$pid" 2>/dev/null; do
@@ -216,9 +232,11 @@ nightly_run_libfuzzer()
 
 nightly_run_afl()
 {
-	local t=$1 seconds=$2 dir=$3 label=$4
-	local bin=$NIGHTLY_BUILD/afl/fuzzers/$t cmplog=$NIGHTLY_BUILD/afl-cmplog/fuzzers/$t
-	local dict=$ROOT/corpora/$t/$t.dict i src
+	local t=$1 seconds=$2 dir=$3 label=$4 c bin cmplog dict i src
+	c=$(s2fuzz_corpus_of "$t")
+	bin=$(nightly_bin afl "$t")
+	cmplog=$(nightly_bin afl-cmplog "$t")
+	dict=$ROOT/corpora/$c/$c.dict
 	local -a pids=()
 	mkdir -p "$dir/in" "$dir/sync" "$dir/crashes"
 	for src in $(nightly_inputs "$t"); do
@@ -230,7 +248,9 @@ nightly_run_afl()
 	local lib
 	lib=$(s2fuzz_afl_mutator_env "$ROOT" "$NIGHTLY_BUILD/afl" "$t") || return 1
 	[[ -z $lib ]] || env+=("$lib")
-	env "${env[@]}" afl-fuzz -M main -i "$dir/in" -o "$dir/sync" -V "$seconds" -x "$dict" \
+	local -a dict_option=()
+	[[ -f $dict ]] && dict_option=(-x "$dict")
+	env "${env[@]}" afl-fuzz -M main -i "$dir/in" -o "$dir/sync" -V "$seconds" "${dict_option[@]}" \
 		-- "$bin" >"$dir/log" 2>&1 &
 	pids+=($!)
 	for ((i = 1; i < NIGHTLY_JOBS; i++)); do
@@ -263,9 +283,9 @@ nightly_signature()
 {
 	local engine=$1 t=$2 input=$3 out
 	if [[ $engine == msan ]]; then
-		out=$("$NIGHTLY_BUILD/msan/fuzzers/$t" -runs=1 "$input" 2>&1)
+		out=$("$(nightly_bin msan "$t")" -runs=1 "$input" 2>&1)
 	else
-		out=$("$NIGHTLY_BUILD/libfuzzer/fuzzers/${t/fuzz_/replay_}" "$input" 2>&1)
+		out=$("$(nightly_bin libfuzzer "${t/fuzz_/replay_}")" "$input" 2>&1)
 	fi
 	{
 		sed -n 's/^s2fuzz-signature: //p' <<<"$out"
@@ -278,9 +298,11 @@ nightly_replay_command()
 {
 	local engine=$1 t=$2 file=$3
 	if [[ $engine == msan ]]; then
-		echo "$NIGHTLY_BUILD/msan/fuzzers/$t -runs=1 $file"
+		echo "$(nightly_bin msan "$t") -runs=1 $file"
 	elif [[ -n $NIGHTLY_PLANT ]]; then
-		echo "$NIGHTLY_BUILD/libfuzzer/fuzzers/${t/fuzz_/replay_} -v $file"
+		echo "$(nightly_bin libfuzzer "${t/fuzz_/replay_}") -v $file"
+	elif [[ $t == "${KERNEL_TARGET}"_* ]]; then
+		echo "./s2fuzz replay --kernel-tree $(tree_of "$t") $file"
 	else
 		echo "./s2fuzz replay --target $t $file"
 	fi
@@ -311,8 +333,9 @@ nightly_findings()
 				min=$dir/input
 				cp "$f" "$min"
 				if [[ $sig != "does not reproduce"* ]]; then
-					local bin=$NIGHTLY_BUILD/libfuzzer/fuzzers/$t
-					[[ $engine == msan ]] && bin=$NIGHTLY_BUILD/msan/fuzzers/$t
+					local bin
+					bin=$(nightly_bin libfuzzer "$t")
+					[[ $engine == msan ]] && bin=$(nightly_bin msan "$t")
 					"$bin" -minimize_crash=1 -runs=2000 -exact_artifact_path="$dir/minimized" \
 						"$f" >"$dir/minimize.log" 2>&1 || true
 					if [[ -s $dir/minimized &&
@@ -322,7 +345,7 @@ nightly_findings()
 					rm -f "$dir/minimized"
 				fi
 				LLVM_PROFILE_FILE=/dev/null "$NIGHTLY_BUILD/coverage/tools/s2script" decode \
-					--target "$t" "$min" >"$dir/script.txt" 2>&1 || true
+					--target "$(s2fuzz_corpus_of "$t")" "$min" >"$dir/script.txt" 2>&1 || true
 				local status=known
 				if ! grep -qxF "$key" "$known"; then
 					status=new
@@ -351,8 +374,8 @@ nightly_merge()
 		rm -rf "$fresh"
 		mkdir -p "$fresh"
 		# The target's options: a merge must keep what its fuzzing runs count as new.
-		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
-		"$NIGHTLY_BUILD/libfuzzer/fuzzers/$t" -merge=1 -timeout=10 -rss_limit_mb=4096 \
+		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$(s2fuzz_corpus_of "$t")")
+		"$(nightly_bin libfuzzer "$t")" -merge=1 -timeout=10 -rss_limit_mb=4096 \
 			"${options[@]}" "$fresh" "${from[@]}" >"$runs/merge-$t.log" 2>&1 ||
 			{ echo "nightly: merging $t's corpus failed: $runs/merge-$t.log" >&2; return 1; }
 		rm -rf "$NIGHTLY_WORK/corpus/$t"
@@ -364,27 +387,28 @@ nightly_merge()
 # seeds and regressions become scripts in corpora/<target>/scripts/.
 nightly_update_corpora()
 {
-	local t tmp f name added
+	local t tmp f name added c
 	local -a options
 	for t in "${NIGHTLY_TARGETS[@]}"; do
+		c=$(s2fuzz_corpus_of "$t")
 		tmp=$(mktemp -d)
 		mkdir -p "$tmp/base" "$tmp/all"
-		cp "$NIGHTLY_BUILD/coverage/corpora/$t/seeds/"* "$tmp/base/" 2>/dev/null
-		cp "$ROOT/corpora/$t/regressions/"* "$tmp/base/" 2>/dev/null
+		cp "$NIGHTLY_BUILD/coverage/corpora/$c/seeds/"* "$tmp/base/" 2>/dev/null
+		cp "$ROOT/corpora/$c/regressions/"* "$tmp/base/" 2>/dev/null
 		cp "$tmp/base/"* "$tmp/all/" 2>/dev/null
-		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$t")
-		"$NIGHTLY_BUILD/libfuzzer/fuzzers/$t" -merge=1 -timeout=10 "${options[@]}" \
+		mapfile -t options < <(s2fuzz_libfuzzer_options "$ROOT" "$c")
+		"$(nightly_bin libfuzzer "$t")" -merge=1 -timeout=10 "${options[@]}" \
 			"$tmp/all" "$NIGHTLY_WORK/corpus/$t" >"$tmp/merge.log" 2>&1 || true
 		added=0
 		for f in "$tmp/all"/*; do
 			name=$(basename "$f")
 			[[ -e $tmp/base/$name ]] && continue
 			LLVM_PROFILE_FILE=/dev/null "$NIGHTLY_BUILD/coverage/tools/s2script" decode \
-				--target "$t" "$f" >"$ROOT/corpora/$t/scripts/nightly-${name:0:12}.txt" ||
-				{ rm -f "$ROOT/corpora/$t/scripts/nightly-${name:0:12}.txt"; continue; }
+				--target "$c" "$f" >"$ROOT/corpora/$c/scripts/nightly-${name:0:12}.txt" ||
+				{ rm -f "$ROOT/corpora/$c/scripts/nightly-${name:0:12}.txt"; continue; }
 			added=$((added + 1))
 		done
-		echo "nightly: --update-corpora: $added new scripts in corpora/$t/scripts/" >&2
+		echo "nightly: --update-corpora: $added new scripts in corpora/$c/scripts/" >&2
 		rm -rf "$tmp"
 	done
 }
@@ -401,7 +425,12 @@ nightly_coverage()
 	rm -rf "$out" "$prof"
 	mkdir -p "$out" "$prof"
 	for t in "${NIGHTLY_TARGETS[@]}"; do
-		local replay=$NIGHTLY_BUILD/coverage/fuzzers/${t/fuzz_/replay_}
+		local replay
+		replay=$(nightly_bin coverage "${t/fuzz_/replay_}")
+		# A kernel tree's code: the adapter and the tree's own files, as built.
+		if [[ $t == "${KERNEL_TARGET}"_* && " ${sources[*]} " != *" $ROOT/kernel "* ]]; then
+			sources+=("$ROOT/kernel" "$NIGHTLY_BUILD/coverage/kernel-trees")
+		fi
 		LLVM_PROFILE_FILE="$prof/$t-%p.profraw" "$replay" $(nightly_inputs "$t") \
 			>"$runs/coverage-$t.log" 2>&1 ||
 			echo "nightly: coverage replay of $t disagreed on an input: $runs/coverage-$t.log" >&2
@@ -544,7 +573,12 @@ cmd_nightly()
 		-h | --help) nightly_usage; return 0 ;;
 		-*) nightly_usage >&2; die_usage "nightly: unknown option '$1'" ;;
 		"$KERNEL_TARGET")
-			die_usage "nightly: $KERNEL_TARGET is not in the nightly yet (./s2fuzz fuzz runs it)"
+			# One program per Debian kernel tree (docs/kernel-tree.md).
+			[[ -n $(kernel_trees) ]] ||
+				die_usage "nightly: $KERNEL_TARGET needs Debian's linux-source-*" \
+					"packages (./s2fuzz deps installs them)"
+			mapfile -t -O "${#NIGHTLY_TARGETS[@]}" NIGHTLY_TARGETS < <(target_programs "$1")
+			shift
 			;;
 		*) require_target "$1"; NIGHTLY_TARGETS+=("$1"); shift ;;
 		esac

@@ -17,7 +17,10 @@ touch "$w"/work/corpus/fuzz_pkvm/{a,b,c} "$w/b/coverage/corpora/fuzz_pkvm/seeds/
 	"$w"/root/corpora/fuzz_pkvm/regressions/{r1.bin,r1.txt}
 NIGHTLY_BUILD=$w/b NIGHTLY_WORK=$w/work ROOT=$w/root
 # shellcheck disable=SC1090 # the two functions, from the script as it is
-source <(sed -n '/^nightly_inputs()/,/^}/p;/^nightly_prescreen()/,/^}/p' "$nightly")
+# shellcheck source=tools/programs.sh
+source "$(dirname "$nightly")/programs.sh"
+source <(sed -n '/^nightly_bin()/,/^}/p;/^nightly_inputs()/,/^}/p;/^nightly_prescreen()/,/^}/p' \
+	"$nightly")
 nightly_prescreen libfuzzer fuzz_pkvm "$w/run"
 calls=$(tr '\n' ' ' <"$w/calls")
 [[ $calls == "5 " ]] || { echo "clean night: replay calls '$calls', want one call with 5 inputs" >&2; exit 1; }
