@@ -56,6 +56,10 @@ struct fz_ktables {
 
 extern struct fz_harness fz_ktables_harness;
 
+/* The kernel-doc's promise for @o, which returned @rc, on sampled pages (kernel_post.c). */
+bool fz_ktables_post_check(struct fz_ktables *d, const struct fz_op *o, int rc,
+			   struct fz_failure *f);
+
 /* One input on the tree this program was built with. */
 int fz_ktables_run(const uint8_t *data, size_t size);
 
