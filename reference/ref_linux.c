@@ -201,12 +201,18 @@ static bool pa_valid(uint64_t pa)
 	return pa < PA_LIMIT;
 }
 
+/* A stage-2 map's output: newer trees map any address, cut to 48 bits (row "output address"). */
+static bool map_pa_valid(const struct walk *w, uint64_t pa)
+{
+	return pa_valid(pa) || w->t->tree.any_output_address;
+}
+
 /* The output address for @addr: beyond 2^48 it stays invalid (row "output address"). */
 static uint64_t map_pa(const struct walk *w, uint64_t addr)
 {
 	const struct map_arg *m = w->arg;
 
-	return pa_valid(m->pa) ? m->pa + (addr - w->start) : m->pa;
+	return map_pa_valid(w, m->pa) ? m->pa + (addr - w->start) : m->pa;
 }
 
 static bool leaf_fits(const struct walk *w, unsigned int level, uint64_t addr, uint64_t pa)
@@ -216,7 +222,7 @@ static bool leaf_fits(const struct walk *w, unsigned int level, uint64_t addr, u
 
 	if (level < 1 || (m->owner_only && level < 3) || g > w->end - addr)
 		return false;
-	if (pa_valid(pa) && (pa & (g - 1)))
+	if (map_pa_valid(w, pa) && (pa & (g - 1)))
 		return false;
 	return !(addr & (g - 1));
 }
@@ -231,9 +237,9 @@ static uint64_t map_new(const struct walk *w, unsigned int level, uint64_t addr)
 	const struct map_arg *m = w->arg;
 	uint64_t pa = map_pa(w, addr);
 
-	if (!m->owner_only && pa_valid(pa))
+	if (!m->owner_only && map_pa_valid(w, pa))
 		return leaf_desc(pa, m->attr, level);
-	return (uint64_t)(m->owner & 0xff) << 2;
+	return (uint64_t)(m->owner & 0xff) << 2 | (uint64_t)w->t->tree.annotation_type << 60;
 }
 
 /* A table where a leaf fits: the leaf replaces it, the tables under it are freed. */
@@ -297,7 +303,7 @@ static int hyp_map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i
 	/* The callers never map over a live leaf (row "hyp map over a live mapping"). */
 	REF_BUG_ON(n->desc[i] & D_VALID);
 	if (level >= 1 && g <= w->end - addr && !(addr & (g - 1)) &&
-	    (!pa_valid(pa) || !(pa & (g - 1)))) {
+	    (!(pa_valid(pa) || w->t->tree.any_output_address) || !(pa & (g - 1)))) {
 		set_desc(w->t, n, i, leaf_desc(pa, m->attr, level));
 		return 0;
 	}
@@ -344,8 +350,8 @@ int ref_linux_set_owner(struct ref_linux *t, uint64_t ia, uint64_t size, unsigne
 	struct map_arg m = { .pa = PA_LIMIT, .owner = owner, .owner_only = true };
 	struct walk w = { .pre = map_pre, .leaf = map_leaf, .arg = &m };
 
-	/* Owners 0 (the host) and 1 (the hyp) only (row "owner ids"). */
-	if (owner > 1)
+	/* Owners 0 (the host) and 1 (the hyp) only; any in a typed annotation (row "owner ids"). */
+	if (owner > 1 && !t->tree.annotation_type)
 		return -REF_EINVAL;
 	w.eagain_stops = t->tree.eagain_stops;
 	return walk(&w, t, ia, size);
@@ -400,6 +406,7 @@ int64_t ref_linux_unmap(struct ref_linux *t, uint64_t ia, uint64_t size)
 struct attr_arg {
 	uint64_t set, clear;
 	bool young, again_on_invalid;
+	bool aging; /* mkold: a hole is skipped in every tree */
 };
 
 static int attr_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
@@ -416,14 +423,15 @@ static int attr_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
 	return 0;
 }
 
+/* @stops: the walk stops at -EAGAIN (a fault's always does). */
 static int attr_walk(struct ref_linux *t, uint64_t ia, uint64_t size, struct attr_arg *a,
-		     bool fault)
+		     bool stops)
 {
 	struct walk w = { .leaf = attr_leaf, .arg = a };
 
-	/* Newer trees' attribute walks answer -EAGAIN at a hole; a fault's stops there. */
-	a->again_on_invalid = !t->tree.eagain_stops;
-	w.eagain_stops = t->tree.eagain_stops || fault;
+	/* Newer trees' attribute walks answer -EAGAIN at a hole. */
+	a->again_on_invalid = t->tree.attr_again_at_hole && !a->aging;
+	w.eagain_stops = stops;
 	return walk(&w, t, ia, size);
 }
 
@@ -431,15 +439,16 @@ int ref_linux_wrprotect(struct ref_linux *t, uint64_t ia, uint64_t size)
 {
 	struct attr_arg a = { .clear = S2_W };
 
-	return attr_walk(t, ia, size, &a, false);
+	return attr_walk(t, ia, size, &a,
+			 t->tree.eagain_stops && !t->tree.wrprotect_ignores_eagain);
 }
 
 bool ref_linux_mkold(struct ref_linux *t, uint64_t ia, uint64_t size)
 {
-	struct attr_arg a = { .clear = D_AF };
+	struct attr_arg a = { .clear = D_AF, .aging = true };
 
 	/* Older trees age the one page at ia (row "mkold"). */
-	attr_walk(t, ia, t->tree.mkold_range ? size : 1, &a, false);
+	attr_walk(t, ia, t->tree.mkold_range ? size : 1, &a, t->tree.eagain_stops);
 	return a.young;
 }
 

@@ -244,6 +244,13 @@ void *sim_phys_to_virt(struct sim *sim, paddr_t pa)
 	return sim_slot_va(sim, (u64)slot);
 }
 
+void *sim_try_phys_to_virt(struct sim *sim, paddr_t pa)
+{
+	s64 slot = sim_slot_of_pa(sim, pa);
+
+	return slot < 0 ? NULL : sim_slot_va(sim, (u64)slot);
+}
+
 u32 sim_page_count(struct sim *sim, paddr_t pa)
 {
 	s64 slot = sim_slot_of_pa(sim, pa);

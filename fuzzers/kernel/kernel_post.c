@@ -113,7 +113,10 @@ bool fz_ktables_post_check(struct fz_ktables *d, const struct fz_op *o, int rc, 
 						   "not the memory type asked for");
 		}
 	} else if ((!strcmp(op, "unmap") && i == FZ_T_GUEST) || !strcmp(op, "set_owner")) {
-		uint64_t want = !strcmp(op, "unmap") ? 0 : o->v[FZ_TF_OWNER] << OWNER_SHIFT;
+		/* Newer trees' owners are typed annotations: the type in bits 63:60. */
+		uint64_t want = !strcmp(op, "unmap") ? 0
+				: o->v[FZ_TF_OWNER] << OWNER_SHIFT |
+					  (uint64_t)s2k_tree.annotation_type << 60;
 
 		for (unsigned k = 0; k < NR_SAMPLES; k++) {
 			uint64_t a = sample(ia, size, k);

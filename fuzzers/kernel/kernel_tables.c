@@ -125,6 +125,20 @@ static void place_table(struct fz_ktables *d, unsigned i, uint64_t pa, uint64_t 
 				    level + 1);
 }
 
+/* Table page @pa and every table page under it are unlinked: no walk reaches them again. */
+static void unplace_table(struct fz_ktables *d, unsigned i, uint64_t pa, unsigned level)
+{
+	struct fz_kplace *pl = place_of(d, i, pa);
+	const uint64_t *e = d->mem.table(d->mem.ctx, pa);
+
+	if (!pl || !e || pl->level < 0)
+		return;
+	pl->level = -1;
+	for (unsigned k = 0; level < 3 && k < 512; k++)
+		if ((e[k] & 3) == 3)
+			unplace_table(d, i, e[k] & 0x0000fffffffff000ULL, level + 1);
+}
+
 static bool holds_nothing_valid(struct fz_ktables *d, uint64_t pa)
 {
 	const uint64_t *e = d->mem.table(d->mem.ctx, pa);
@@ -157,6 +171,13 @@ static void on_store(void *arg, void *p, u64 old, u64 new_val)
 	e.old_empty_table = level < 3 && (old & 3) == 3 &&
 			    holds_nothing_valid(d, old & 0x0000fffffffff000ULL);
 	diff_bbm_event(&d->bbm, &e);
+	/*
+	 * A table replaced: its subtree is gone from the walk, and its removal
+	 * owes an invalidation of the whole span; what the kernel then stores
+	 * in it (7.x clears the entries of a table it frees) owes nothing more.
+	 */
+	if (level < 3 && (old & 3) == 3 && (new_val ^ old) & 0x0000fffffffff003ULL)
+		unplace_table(d, i, old & 0x0000fffffffff000ULL, level + 1);
 	if (level < 3 && (new_val & 3) == 3)
 		place_table(d, i, new_val & 0x0000fffffffff000ULL, e.ia, level + 1);
 }
@@ -190,8 +211,13 @@ static const struct ref_linux_tree *profile(void)
 	static struct ref_linux_tree p;
 
 	p.eagain_stops = !s2k_tree.has_handle_fault;
+	p.attr_again_at_hole = s2k_tree.has_handle_fault || s2k_tree.has_ignore_eagain;
+	p.wrprotect_ignores_eagain = s2k_tree.has_ignore_eagain;
 	p.mkold_range = s2k_tree.has_test_clear_young;
 	p.has_split = s2k_tree.has_split;
+	p.annotation_type = s2k_tree.annotation_type;
+	/* The change that typed the annotations took the map's check of the output out. */
+	p.any_output_address = s2k_tree.annotation_type != 0;
 	return &p;
 }
 
@@ -432,10 +458,16 @@ static int callers(struct fz_ktables *d, const struct fz_op *o, bool ref)
 			return -EEXIST;
 		return 0;
 	}
+	/* Older trees (5.10) have no hyp unmap. */
+	if (!strcmp(op, "unmap") && HYP && !s2k_tree.has_hyp_unmap)
+		return -EOPNOTSUPP;
 	if (!strcmp(op, "unmap") || !strcmp(op, "get_leaf"))
 		return 0;
 	/* The rest are the guest's: on the hyp's table they would follow a NULL MMU. */
 	if (HYP)
+		return -EOPNOTSUPP;
+	/* Nor set_owner. */
+	if (!strcmp(op, "set_owner") && !s2k_tree.has_set_owner)
 		return -EOPNOTSUPP;
 	/* The API takes a u8: an id past 255 would wrap. */
 	if (!strcmp(op, "set_owner") && V(OWNER) > 255)

@@ -24,6 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What tools/kernel-tree.sh found in the tree (absent while it is still looking). */
+#if __has_include("s2k_tree_features.h")
+#include "s2k_tree_features.h"
+#endif
+
 /* ---- Types and compiler words ---- */
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -70,6 +75,7 @@ typedef u64 kvm_pfn_t;
 #define CONFIG_ARM64_HW_AFDBM 1
 
 /* ---- Bits and fields ---- */
+#define UL(x)	   ((unsigned long)(x))
 #define BIT(n)	   (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #define GENMASK(h, l)	  ((~0UL >> (63 - (h))) & (~0UL << (l)))
@@ -114,12 +120,25 @@ typedef u64 kvm_pfn_t;
 #define MT_S2_FWB_NORMAL_NC    5
 #define MT_S2_FWB_DEVICE_nGnRE 1
 #define PTE_S2_MEMATTR(t)      ((u64)(t) << 2) /* MemAttr, bits [5:2] */
-#define PAGE_S2_MEMATTR(attr, has_fwb) \
+/* Normal memory whose attributes stage 1 decides: with FWB MemAttr 0b0111; without, the weakest. */
+#define MT_S2_AS_S1	       MT_S2_NORMAL
+#define MT_S2_FWB_AS_S1	       7
+/* 5.10 and newer trees (7.2) leave out whether the CPU has FWB: the CPU is asked. */
+#define PAGE_S2_MEMATTR(attr, ...) \
+	S2K_S2_MEMATTR(attr, ##__VA_ARGS__, cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
+#define S2K_S2_MEMATTR(attr, has_fwb, ...) \
 	((has_fwb) ? PTE_S2_MEMATTR(MT_S2_FWB_##attr) : PTE_S2_MEMATTR(MT_S2_##attr))
 
 /* ---- VTCR_EL2 and the ID registers (Arm ARM D19) ---- */
 #define VTCR_EL2_T0SZ_MASK	0x3fUL
+/* T0SZ: a macro of the bits (6.1, 6.12), or the field's mask for FIELD_PREP (7.2). */
+#if S2K_TREE_VTCR_FIELD_MASKS
+#define VTCR_EL2_T0SZ		VTCR_EL2_T0SZ_MASK
+#define VTCR_EL2_PS		(7UL << VTCR_EL2_PS_SHIFT)
+#define VTCR_EL2_VS		VTCR_EL2_VS_16BIT
+#else
 #define VTCR_EL2_T0SZ(bits)	(64UL - (bits))
+#endif
 #define VTCR_EL2_SL0_SHIFT	6
 #define VTCR_EL2_SL0_MASK	(3UL << VTCR_EL2_SL0_SHIFT)
 #define VTCR_EL2_TGRAN_SL0_BASE 2UL /* 4 KiB: SL0 = 2 - start level */
@@ -163,6 +182,7 @@ static inline u32 get_vmid_bits(u64 mmfr1)
 /* ---- The CPU the tables run on (kernel_glue.c's s2k_set_cpu sets it) ---- */
 enum s2k_cap {
 	ARM64_HAS_STAGE2_FWB,
+	ARM64_HAS_XNX,
 	ARM64_WORKAROUND_AMPERE_AC03_CPU_38,
 	ARM64_KVM_HVHE,
 	S2K_CAP_TLB_RANGE,
@@ -238,14 +258,18 @@ extern int s2k_rcu_depth;
 /* ---- KVM's view of a guest, reduced to what the tables read ---- */
 struct kvm_pgtable;
 
+/* Newer trees overlay a protected guest's mapping tree on the table's fields; never read here. */
+struct rb_root_cached {
+	void *root;
+	void *leftmost;
+};
+
 /* A memcache: only its count is read; its pages are the platform's pool (kernel_glue.c). */
 struct kvm_mmu_memory_cache {
 	int nobjs;
 };
 
-struct kvm_arch {
-	u64 vtcr;
-};
+struct kvm_arch;
 
 /* A guest's stage-2 MMU: older trees read the VTCR through ->arch, newer ones directly. */
 struct kvm_s2_mmu {
@@ -255,6 +279,47 @@ struct kvm_s2_mmu {
 	/* Eager splitting's pages (newer trees find the MMU from it). */
 	struct kvm_mmu_memory_cache split_page_cache;
 };
+
+struct kvm_arch {
+	u64 vtcr;
+	struct kvm_s2_mmu mmu;
+};
+
+/* A VM: trees without mm_ops (5.10) set a stage 2 up from it. */
+struct kvm {
+	struct kvm_arch arch;
+};
+
+/*
+ * ---- Trees without kvm_pgtable_mm_ops (5.10) take pages from the kernel ----
+ * Defined by the adapter (kernel_glue.c) on the same platform calls as mm_ops.
+ */
+#if !S2K_TREE_HAS_MM_OPS
+typedef unsigned int gfp_t;
+#define GFP_KERNEL	   0u
+#define GFP_KERNEL_ACCOUNT 0u
+#define __GFP_ZERO	   0u
+#define SZ_4K		   0x1000
+
+/* A table page's struct page is the page itself. */
+struct page;
+#define virt_to_page(addr) ((struct page *)(addr))
+unsigned long get_zeroed_page(gfp_t gfp);
+/* Drops a reference; the last one frees the page. */
+void free_page(unsigned long addr);
+void *alloc_pages_exact(size_t size, gfp_t gfp);
+void free_pages_exact(void *addr, size_t size);
+void get_page(struct page *page);
+void put_page(struct page *page);
+int page_count(struct page *page);
+void *s2k_va(phys_addr_t pa);
+phys_addr_t s2k_pa(const void *va);
+#define __va(pa) s2k_va(pa)
+#define __pa(va) s2k_pa(va)
+void *kvm_mmu_memory_cache_alloc(struct kvm_mmu_memory_cache *mc);
+/* Cache maintenance of the guest's memory: nothing to do on the simulated machine. */
+#define __flush_dcache_area(addr, size) ((void)(addr), (void)(size))
+#endif
 
 /* ---- TLB maintenance: defined by the adapter (kernel_glue.c), reported to its platform ---- */
 #define TLBI_TTL_UNKNOWN INT_MAX

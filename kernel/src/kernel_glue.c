@@ -22,9 +22,10 @@
 struct s2k_table {
 	enum s2k_kind kind;
 	struct kvm_pgtable pgt;
-	struct kvm_s2_mmu mmu;
-	struct kvm_arch arch;
+	struct kvm kvm; /* its arch.mmu is the table's MMU */
+#if S2K_TREE_HAS_MM_OPS
 	struct kvm_pgtable_mm_ops mm_ops;
+#endif
 	const struct s2k_platform *plat;
 	void *ctx;
 	bool up;
@@ -95,6 +96,61 @@ static phys_addr_t k_virt_to_phys(void *addr)
 {
 	return P->virt_to_phys(C, addr);
 }
+
+#if !S2K_TREE_HAS_MM_OPS
+/* ---- Trees without mm_ops (5.10): the kernel's page allocator, on the same platform calls ---- */
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	(void)gfp;
+	return (unsigned long)P->zalloc_page(C);
+}
+
+void free_page(unsigned long addr)
+{
+	k_put_page((void *)addr);
+}
+
+void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	(void)gfp;
+	return k_zalloc_pages_exact(size);
+}
+
+void free_pages_exact(void *addr, size_t size)
+{
+	k_free_pages_exact(addr, size);
+}
+
+void get_page(struct page *page)
+{
+	k_get_page(page);
+}
+
+void put_page(struct page *page)
+{
+	k_put_page(page);
+}
+
+int page_count(struct page *page)
+{
+	return k_page_count(page);
+}
+
+void *s2k_va(phys_addr_t pa)
+{
+	return k_phys_to_virt(pa);
+}
+
+phys_addr_t s2k_pa(const void *va)
+{
+	return k_virt_to_phys((void *)va);
+}
+
+void *kvm_mmu_memory_cache_alloc(struct kvm_mmu_memory_cache *mc)
+{
+	return k_zalloc_page(mc);
+}
+#endif
 
 #if S2K_TREE_MM_FREE_UNLINKED || S2K_TREE_MM_FREE_REMOVED
 /* A table unlinked by a shared walk: one walker at a time here, so freed at once. */
@@ -175,6 +231,12 @@ const struct s2k_tree s2k_tree = {
 	.has_test_clear_young = S2K_TREE_HAS_TEST_CLEAR_YOUNG,
 	.map_takes_flags = S2K_TREE_MAP_TAKES_FLAGS,
 	.has_handle_fault = S2K_TREE_HAS_HANDLE_FAULT,
+	.has_ignore_eagain = S2K_TREE_HAS_IGNORE_EAGAIN,
+	.has_set_owner = S2K_TREE_HAS_SET_OWNER || S2K_TREE_HAS_ANNOTATE,
+	.has_hyp_unmap = S2K_TREE_HAS_HYP_UNMAP,
+#if S2K_TREE_HAS_ANNOTATE
+	.annotation_type = KVM_HOST_INVALID_PTE_TYPE_DONATION,
+#endif
 };
 
 struct s2k_table *s2k_table_create(enum s2k_kind kind, unsigned ia_bits, unsigned start_level,
@@ -189,6 +251,7 @@ struct s2k_table *s2k_table_create(enum s2k_kind kind, unsigned ia_bits, unsigne
 	t->kind = kind;
 	t->plat = plat;
 	t->ctx = ctx;
+#if S2K_TREE_HAS_MM_OPS
 	t->mm_ops = (struct kvm_pgtable_mm_ops){
 		.zalloc_page = k_zalloc_page,
 		.zalloc_pages_exact = k_zalloc_pages_exact,
@@ -204,21 +267,32 @@ struct s2k_table *s2k_table_create(enum s2k_kind kind, unsigned ia_bits, unsigne
 		.phys_to_virt = k_phys_to_virt,
 		.virt_to_phys = k_virt_to_phys,
 	};
+#endif
 	enter(t);
 	if (kind == S2K_HYP_S1) {
+#if S2K_TREE_HAS_MM_OPS
 		*rc = kvm_pgtable_hyp_init(&t->pgt, ia_bits, &t->mm_ops);
+#else
+		*rc = kvm_pgtable_hyp_init(&t->pgt, ia_bits);
+#endif
 	} else {
 		/* T0SZ gives the bits; SL0 the start level (4 KiB granule: SL0 = 2 - level). */
 		/* PS 0b101: 48-bit output addresses, as the format's reach. */
-		u64 vtcr = VTCR_EL2_FLAGS | VTCR_EL2_T0SZ(ia_bits) |
+		u64 vtcr = VTCR_EL2_FLAGS | (64UL - ia_bits) |
 			   ((VTCR_EL2_TGRAN_SL0_BASE - start_level) << VTCR_EL2_SL0_SHIFT) |
 			   (5UL << VTCR_EL2_PS_SHIFT);
 
-		t->arch.vtcr = vtcr;
-		t->mmu.vtcr = vtcr;
-		t->mmu.arch = &t->arch;
-		t->mmu.pgt = &t->pgt;
-		*rc = kvm_pgtable_stage2_init(&t->pgt, &t->mmu, &t->mm_ops);
+		struct kvm_s2_mmu *mmu = &t->kvm.arch.mmu;
+
+		t->kvm.arch.vtcr = vtcr;
+		mmu->vtcr = vtcr;
+		mmu->arch = &t->kvm.arch;
+		mmu->pgt = &t->pgt;
+#if S2K_TREE_HAS_MM_OPS
+		*rc = kvm_pgtable_stage2_init(&t->pgt, mmu, &t->mm_ops);
+#else
+		*rc = kvm_pgtable_stage2_init(&t->pgt, &t->kvm);
+#endif
 	}
 	cur = NULL;
 	if (*rc) {
@@ -259,7 +333,7 @@ unsigned s2k_start_level(const struct s2k_table *t)
  * looks for it (newer trees find the MMU from it). It holds what the
  * platform's pool has free.
  */
-#define MC(t) (&(t)->mmu.split_page_cache)
+#define MC(t) (&(t)->kvm.arch.mmu.split_page_cache)
 
 #define CALL(t, expr)                                                  \
 	({                                                             \
@@ -275,9 +349,18 @@ unsigned s2k_start_level(const struct s2k_table *t)
 		r_;                                                    \
 	})
 
+/* kernel_table.h's prot bits (X 1, W 2, R 4, device 8) in the tree's own enum. */
+static enum kvm_pgtable_prot tree_prot(uint64_t prot)
+{
+	return (enum kvm_pgtable_prot)((prot & 1 ? KVM_PGTABLE_PROT_X : 0) |
+				       (prot & 2 ? KVM_PGTABLE_PROT_W : 0) |
+				       (prot & 4 ? KVM_PGTABLE_PROT_R : 0) |
+				       (prot & 8 ? KVM_PGTABLE_PROT_DEVICE : 0));
+}
+
 int s2k_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64_t prot)
 {
-	enum kvm_pgtable_prot p = (enum kvm_pgtable_prot)prot;
+	enum kvm_pgtable_prot p = tree_prot(prot);
 
 	if (t->kind == S2K_HYP_S1)
 		return CALL(t, kvm_pgtable_hyp_map(&t->pgt, ia, size, pa, p));
@@ -288,14 +371,19 @@ int s2k_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64
 #endif
 }
 
+/* The walk flags of a fault's map, mkyoung and relax_perms (KVM's fault handler). */
+#if S2K_TREE_HAS_HANDLE_FAULT
+#define FAULT_FLAGS (KVM_PGTABLE_WALK_HANDLE_FAULT | KVM_PGTABLE_WALK_SHARED)
+#else /* walks stop at -EAGAIN unless told otherwise */
+#define FAULT_FLAGS KVM_PGTABLE_WALK_SHARED
+#endif
+
 int s2k_fault_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, uint64_t prot)
 {
-	enum kvm_pgtable_prot p = (enum kvm_pgtable_prot)prot;
+	enum kvm_pgtable_prot p = tree_prot(prot);
 
 #if S2K_TREE_MAP_TAKES_FLAGS
-	return CALL(t, kvm_pgtable_stage2_map(&t->pgt, ia, size, pa, p, MC(t),
-					      KVM_PGTABLE_WALK_HANDLE_FAULT |
-						      KVM_PGTABLE_WALK_SHARED));
+	return CALL(t, kvm_pgtable_stage2_map(&t->pgt, ia, size, pa, p, MC(t), FAULT_FLAGS));
 #else
 	return CALL(t, kvm_pgtable_stage2_map(&t->pgt, ia, size, pa, p, MC(t)));
 #endif
@@ -304,13 +392,27 @@ int s2k_fault_map(struct s2k_table *t, uint64_t ia, uint64_t size, uint64_t pa, 
 int64_t s2k_unmap(struct s2k_table *t, uint64_t ia, uint64_t size)
 {
 	if (t->kind == S2K_HYP_S1)
+#if S2K_TREE_HAS_HYP_UNMAP
 		return (int64_t)CALL(t, kvm_pgtable_hyp_unmap(&t->pgt, ia, size));
+#else
+		return -EOPNOTSUPP;
+#endif
 	return CALL(t, kvm_pgtable_stage2_unmap(&t->pgt, ia, size));
 }
 
 int s2k_set_owner(struct s2k_table *t, uint64_t ia, uint64_t size, unsigned owner)
 {
+#if S2K_TREE_HAS_ANNOTATE
+	/* The owner in the bits older trees keep it in, [9:2]; the type is a donation's. */
+	return CALL(t, kvm_pgtable_stage2_annotate(&t->pgt, ia, size, MC(t),
+						   KVM_HOST_INVALID_PTE_TYPE_DONATION,
+						   (kvm_pte_t)(u8)owner << 2));
+#elif S2K_TREE_HAS_SET_OWNER
 	return CALL(t, kvm_pgtable_stage2_set_owner(&t->pgt, ia, size, MC(t), (u8)owner));
+#else
+	(void)t, (void)ia, (void)size, (void)owner;
+	return -EOPNOTSUPP;
+#endif
 }
 
 int s2k_wrprotect(struct s2k_table *t, uint64_t ia, uint64_t size)
@@ -329,14 +431,22 @@ bool s2k_mkold(struct s2k_table *t, uint64_t ia, uint64_t size)
 #endif
 }
 
-uint64_t s2k_mkyoung(struct s2k_table *t, uint64_t ia)
+void s2k_mkyoung(struct s2k_table *t, uint64_t ia)
 {
-	return CALL(t, kvm_pgtable_stage2_mkyoung(&t->pgt, ia));
+#if S2K_TREE_MKYOUNG_TAKES_FLAGS
+	CALL(t, (kvm_pgtable_stage2_mkyoung(&t->pgt, ia, FAULT_FLAGS), 0));
+#else
+	CALL(t, kvm_pgtable_stage2_mkyoung(&t->pgt, ia));
+#endif
 }
 
 int s2k_relax_perms(struct s2k_table *t, uint64_t ia, uint64_t prot)
 {
-	return CALL(t, kvm_pgtable_stage2_relax_perms(&t->pgt, ia, (enum kvm_pgtable_prot)prot));
+#if S2K_TREE_RELAX_TAKES_FLAGS
+	return CALL(t, kvm_pgtable_stage2_relax_perms(&t->pgt, ia, tree_prot(prot), FAULT_FLAGS));
+#else
+	return CALL(t, kvm_pgtable_stage2_relax_perms(&t->pgt, ia, tree_prot(prot)));
+#endif
 }
 
 int s2k_split(struct s2k_table *t, uint64_t ia, uint64_t size)
@@ -348,6 +458,45 @@ int s2k_split(struct s2k_table *t, uint64_t ia, uint64_t size)
 	return -EOPNOTSUPP;
 #endif
 }
+
+#if !S2K_TREE_HAS_GET_LEAF
+/*
+ * Trees without kvm_pgtable_get_leaf (5.10): the same question asked
+ * through the tree's own kvm_pgtable_walk, a leaf visitor on one page.
+ */
+struct leaf_seen {
+	kvm_pte_t pte;
+	u32 level;
+};
+
+static int leaf_visitor(u64 addr, u64 end, u32 level, kvm_pte_t *ptep,
+			enum kvm_pgtable_walk_flags flag, void *const arg)
+{
+	struct leaf_seen *seen = arg;
+
+	(void)addr, (void)end, (void)flag;
+	seen->pte = *ptep;
+	seen->level = level;
+	return 0;
+}
+
+static int kvm_pgtable_get_leaf(struct kvm_pgtable *pgt, u64 addr, kvm_pte_t *ptep, u32 *level)
+{
+	struct leaf_seen seen = { 0 };
+	struct kvm_pgtable_walker walker = {
+		.cb = leaf_visitor,
+		.flags = KVM_PGTABLE_WALK_LEAF,
+		.arg = &seen,
+	};
+	int rc = kvm_pgtable_walk(pgt, ALIGN_DOWN(addr, PAGE_SIZE), PAGE_SIZE, &walker);
+
+	if (!rc) {
+		*ptep = seen.pte;
+		*level = seen.level;
+	}
+	return rc;
+}
+#endif
 
 int s2k_get_leaf(struct s2k_table *t, uint64_t ia, uint64_t *pte, int *level)
 {

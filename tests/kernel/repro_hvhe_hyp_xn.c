@@ -7,6 +7,8 @@
  * printed; the exit status is 0 when the finding reproduces (PXN clear: the
  * page executable at EL2), 1 when PXN is set; a tree without hVHE support
  * (its entries the same either way) has nothing to reproduce (0, said so).
+ * Upstream fixed it in 6.19: from there on, the status says the opposite
+ * (0 when PXN is set, 1 when the finding is back).
  */
 #include "s2k/kernel_sim.h"
 
@@ -17,6 +19,20 @@
 #define BIT_PXN	 (1ULL << 53)
 #define BIT_UXN	 (1ULL << 54)
 #define AP_FIELD (3ULL << 6)
+
+/* The first release with upstream's fix. */
+#define FIXED_MAJOR 6
+#define FIXED_MINOR 19
+
+/* Whether the tree's version is at least the fix's. */
+static bool tree_has_the_fix(void)
+{
+	unsigned major = 0, minor = 0;
+
+	if (sscanf(s2k_tree.version, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > FIXED_MAJOR || (major == FIXED_MAJOR && minor >= FIXED_MINOR);
+}
 
 /* The leaf a fresh hyp table writes for one read-write page, on @cpu (NULL: the machine goes). */
 static uint64_t hyp_rw_page(const struct s2k_cpu *cpu)
@@ -70,9 +86,12 @@ int main(void)
 	}
 	if (!(e2h & BIT_PXN)) {
 		printf("REPRODUCED: a page mapped without execute permission is executable at "
-		       "EL2 under hVHE\n");
-		return 0;
+		       "EL2 under hVHE%s\n",
+		       tree_has_the_fix() ? ", in a tree that should have upstream's fix (6.19)"
+					  : "");
+		return tree_has_the_fix() ? 1 : 0;
 	}
-	printf("not reproduced: PXN is set under hVHE\n");
-	return 1;
+	printf("not reproduced: PXN is set under hVHE%s\n",
+	       tree_has_the_fix() ? " (fixed upstream in 6.19)" : "");
+	return tree_has_the_fix() ? 0 : 1;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The reference's Linux profile (reference/ref_linux.c): each test is a row
- * of docs/kernel-profile.md, on the trees it differs between (6.1's and
- * 6.12's behaviour, as the kernel adapter detects them).
+ * of docs/kernel-profile.md, on the trees it differs between (6.1's,
+ * 6.12's and 7.2's behaviour, as the kernel adapter detects them).
  */
 #include "ref_test.h"
 
@@ -21,7 +21,16 @@
 static char arena[2][16 << 20];
 
 static const struct ref_linux_tree linux_6_1 = { .eagain_stops = true };
-static const struct ref_linux_tree linux_6_12 = { .mkold_range = true, .has_split = true };
+static const struct ref_linux_tree linux_6_12 = { .attr_again_at_hole = true,
+						  .mkold_range = true,
+						  .has_split = true };
+static const struct ref_linux_tree linux_7_2 = { .eagain_stops = true,
+						 .attr_again_at_hole = true,
+						 .wrprotect_ignores_eagain = true,
+						 .mkold_range = true,
+						 .has_split = true,
+						 .any_output_address = true,
+						 .annotation_type = 2 };
 
 static void s2(struct ref_linux *t, const struct ref_linux_tree *tree, unsigned ia_bits,
 	       uint64_t pool)
@@ -268,6 +277,39 @@ static void output_past_2_48_maps_nothing(void **state)
 	}
 }
 
+/*
+ * 7.2's rows: typed annotations (any 8-bit owner, the type in bits 63:60),
+ * outputs past 2^48 cut to 48 bits, and walks that stop at -EAGAIN unless
+ * told to go on (wrprotect is).
+ */
+static void newer_tree_annotates_maps_any_output_and_stops_at_eagain(void **state)
+{
+	struct ref_linux t;
+	uint64_t d;
+	unsigned l;
+
+	s2(&t, &linux_7_2, 39, 8);
+	assert_int_equal(ref_linux_set_owner(&t, 2 * MiB, PG, 5), 0);
+	assert_int_equal(ref_linux_set_owner(&t, 2 * MiB + PG, PG, 0), 0);
+	stream_is(&t, 4, R(1, 0, TABLE), R(2, 2 * MiB, TABLE), R(3, 2 * MiB, 2ull << 60 | 5 << 2),
+		  R(3, 2 * MiB + PG, 2ull << 60));
+	/* 2^48 + the page: cut to the page. */
+	assert_int_equal(ref_linux_map(&t, 0, PG, (1ull << 48) + PG, RW, REF_MT_NORMAL), 0);
+	ref_linux_get_leaf(&t, 0, &d, &l);
+	assert_int_equal(d, PG | K_S2_RW | S2_PAGE);
+	/* The same leaf again: -EAGAIN, and the walk stops before the next page. */
+	assert_int_equal(ref_linux_map(&t, 0, 2 * PG, (1ull << 48) + PG, RW, REF_MT_NORMAL),
+			 -REF_EAGAIN);
+	ref_linux_get_leaf(&t, PG, &d, &l);
+	assert_int_equal(d, 0);
+	/* A hole at 0x1000: mkyoung stops there; wrprotect goes on to the leaf after it, and 0. */
+	assert_int_equal(ref_linux_map(&t, 2 * PG, PG, 0x80002000, RW, REF_MT_NORMAL), 0);
+	assert_int_equal(ref_linux_mkyoung(&t, PG), -REF_EAGAIN);
+	assert_int_equal(ref_linux_wrprotect(&t, PG, 2 * PG), 0);
+	ref_linux_get_leaf(&t, 2 * PG, &d, &l);
+	assert_int_equal(d, (0x80002000 | K_S2_RW | S2_PAGE) & ~(1ull << 7));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +322,7 @@ int main(void)
 		cmocka_unit_test(split_follows_the_count),
 		cmocka_unit_test(ageing_and_permissions_by_tree),
 		cmocka_unit_test(output_past_2_48_maps_nothing),
+		cmocka_unit_test(newer_tree_annotates_maps_any_output_and_stops_at_eagain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,16 @@ struct s2k_tree {
 	bool map_takes_flags;	/* kvm_pgtable_stage2_map(..., mc, flags) */
 	/* KVM_PGTABLE_WALK_HANDLE_FAULT: without it, every -EAGAIN stops a walk. */
 	bool has_handle_fault;
+	/* KVM_PGTABLE_WALK_IGNORE_EAGAIN (7.2): walks stop at -EAGAIN unless it is given. */
+	bool has_ignore_eagain;
+	bool has_set_owner;	/* set_owner or annotate (not in 5.10) */
+	bool has_hyp_unmap;	/* kvm_pgtable_hyp_unmap (not in 5.10) */
+	/*
+	 * Set_owner's annotation type (bits 63:60 of the entry) on trees whose
+	 * owners are kvm_pgtable_stage2_annotate's typed annotations (7.2);
+	 * 0 on trees with kvm_pgtable_stage2_set_owner.
+	 */
+	unsigned annotation_type;
 };
 
 extern const struct s2k_tree s2k_tree;
@@ -110,7 +120,7 @@ int s2k_set_owner(struct s2k_table *t, uint64_t ia, uint64_t size, unsigned owne
 int s2k_wrprotect(struct s2k_table *t, uint64_t ia, uint64_t size);
 /* Older trees: mkold of the one leaf at @ia (size unused); newer: test-and-clear over the range. */
 bool s2k_mkold(struct s2k_table *t, uint64_t ia, uint64_t size);
-uint64_t s2k_mkyoung(struct s2k_table *t, uint64_t ia);
+void s2k_mkyoung(struct s2k_table *t, uint64_t ia);
 int s2k_relax_perms(struct s2k_table *t, uint64_t ia, uint64_t prot);
 /* -EOPNOTSUPP where the tree has no eager split. */
 int s2k_split(struct s2k_table *t, uint64_t ia, uint64_t size);

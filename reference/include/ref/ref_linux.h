@@ -22,12 +22,20 @@
 
 /* What differs between kernel trees, detected from the tree (kernel/). */
 struct ref_linux_tree {
-	/* Every -EAGAIN stops a walk (trees whose walks have no HANDLE_FAULT flag). */
+	/* Every -EAGAIN stops a walk (6.1; again in 7.2, where IGNORE_EAGAIN opts out). */
 	bool eagain_stops;
+	/* Attribute walks answer -EAGAIN at a hole (6.5 on). */
+	bool attr_again_at_hole;
+	/* Wrprotect's walk goes on past -EAGAIN (KVM_PGTABLE_WALK_IGNORE_EAGAIN, 7.2). */
+	bool wrprotect_ignores_eagain;
 	/* mkold takes a range (test_clear_young); older trees age one page. */
 	bool mkold_range;
 	/* kvm_pgtable_stage2_split exists. */
 	bool has_split;
+	/* A stage-2 map of an output past 2^48 maps it cut to 48 bits (7.2), not an owner. */
+	bool any_output_address;
+	/* Set_owner's entries carry this type in bits 63:60 (0: untyped owner ids). */
+	unsigned int annotation_type;
 };
 
 struct ref_linux_node;

@@ -136,6 +136,8 @@ void sim_pool_unhide(struct pgt_pool *pool);
 
 /* Table memory, for readers outside the core (the diff, tests). */
 void *sim_phys_to_virt(struct sim *sim, paddr_t pa);
+/* The same for any address: NULL where no page of the machine is. */
+void *sim_try_phys_to_virt(struct sim *sim, paddr_t pa);
 u32 sim_page_count(struct sim *sim, paddr_t pa);
 enum sim_slot_state sim_page_state(struct sim *sim, paddr_t pa);
 
