@@ -66,7 +66,9 @@ repeated with the sides interleaved:
 - **ours on sim/**: the core on the simulated machine the fuzzers use (every check on).
 
 The ratio is ours over Linux's, in the same run. The targets: at or below 1.0x on the
-release platform, within 1.25x on sim/.
+release platform, within 1.25x on sim/. On a shared machine a figure moves by up to a third
+between runs (the random-order map most, which is bound by cache misses); the ratios within
+one run move much less.
 
 HEADER
 	cat "$table"

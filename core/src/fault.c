@@ -147,7 +147,7 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 	 * walkers take between this count and our allocations can still fail us
 	 * midway.
 	 */
-	if (!pgt_pool_has(pgt, pgt_install_need(pgt, &ins, true)))
+	if (!pgt_install_pool_ok(pgt, &ins, true))
 		ret = -CORE_ENOMEM;
 	else
 		ret = pgt_walk(pgt, ins.start, ins.end, &w);

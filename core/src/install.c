@@ -139,9 +139,7 @@ int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins)
 
 int pgt_install(struct pgt *pgt, const struct pgt_install *ins)
 {
-	u64 need = pgt_install_need(pgt, ins, false);
-
-	if (!pgt_pool_has(pgt, need))
+	if (!pgt_install_pool_ok(pgt, ins, false))
 		return -CORE_ENOMEM;
 	return pgt_install_commit(pgt, ins);
 }

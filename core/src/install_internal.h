@@ -45,6 +45,19 @@ pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32
  */
 u64 pgt_install_need(struct pgt *pgt, const struct pgt_install *ins, bool shared);
 
+/*
+ * At most how many new table pages the install can need, from the range and
+ * the leaf alone, without a walk: where the pool holds that many, the
+ * counting pass can be skipped.
+ */
+u64 pgt_install_bound(const struct pgt *pgt, const struct pgt_install *ins);
+
+/*
+ * Does the pool hold what the install needs? The bound when the pool covers
+ * it, else the counting pass (@shared: its walk is a shared one).
+ */
+bool pgt_install_pool_ok(struct pgt *pgt, const struct pgt_install *ins, bool shared);
+
 /* Do it; the caller has made sure the pool holds pgt_install_need() pages. */
 int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins);
 

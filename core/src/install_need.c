@@ -88,6 +88,53 @@ u64 pgt_install_need(struct pgt *pgt, const struct pgt_install *ins, bool shared
 	return w.need;
 }
 
+/*
+ * May a covered entry at @level hold the install's leaf? The same answer for
+ * every covered entry (their addresses are aligned to the level's span),
+ * except for host default leaves, which depend on the layout: no, then.
+ */
+static bool interior_leaf_fits(const struct pgt *pgt, const struct pgt_install *ins, u32 level)
+{
+	if (!pgt_level_can_hold_leaf(level) || (ins->only_level && level != ins->only_level))
+		return false;
+	if (!ins->valid)
+		return true;
+	if ((ins->out - ins->start) & (pgt_level_span(level) - 1))
+		return false;
+	if (pgt->kind == PGT_HOST_S2)
+		return !ins->host_default && level == PGT_MAX_LEVEL;
+	return true;
+}
+
+/*
+ * A new table hangs under an entry (levels start..2) that meets the range
+ * and gets no leaf: one the range only partly covers (the first and the last
+ * at each level), or a covered one where the leaf cannot go. So the install
+ * needs at most this many pages, whatever the table holds now.
+ */
+u64 pgt_install_bound(const struct pgt *pgt, const struct pgt_install *ins)
+{
+	u64 bound = 0;
+
+	for (u32 level = pgt->start_level; level < PGT_MAX_LEVEL; level++) {
+		u64 span = pgt_level_span(level);
+		u64 first_whole = (ins->start + span - 1) & ~(span - 1);
+		u64 end_whole = ins->end & ~(span - 1);
+
+		bound += (ins->start & (span - 1)) != 0;
+		bound += (ins->end & (span - 1)) != 0;
+		if (end_whole > first_whole && !interior_leaf_fits(pgt, ins, level))
+			bound += (end_whole - first_whole) / span;
+	}
+	return bound;
+}
+
+bool pgt_install_pool_ok(struct pgt *pgt, const struct pgt_install *ins, bool shared)
+{
+	return pgt_pool_has(pgt, pgt_install_bound(pgt, ins)) ||
+	       pgt_pool_has(pgt, pgt_install_need(pgt, ins, shared));
+}
+
 bool pgt_pool_has(const struct pgt *pgt, u64 need)
 {
 	return need == 0 || pgt_ops(pgt)->pool_free_pages(pgt_ctx(pgt), pgt->pool) >= need;

@@ -92,11 +92,9 @@ bool pkvm_gfn_ok(const struct pkvm_vm *vm, u64 gfn)
 int pkvm_commit(struct pgt *a, const struct pgt_install *ia, struct pgt *b,
 		const struct pgt_install *ib)
 {
-	u64 need_a = pgt_install_need(a, ia, false);
-	u64 need_b = b ? pgt_install_need(b, ib, false) : 0;
 	int ret;
 
-	if (!pgt_pool_has(a, need_a) || (b && !pgt_pool_has(b, need_b)))
+	if (!pgt_install_pool_ok(a, ia, false) || (b && !pgt_install_pool_ok(b, ib, false)))
 		return -CORE_ENOMEM;
 	ret = pgt_install_commit(a, ia);
 	if (!ret && b)
