@@ -6,8 +6,9 @@
  * a Markdown table with each of our sides' ratio to the kernel's, and the
  * issue's targets: at or below 1.0x on the release platform, 1.25x on sim/.
  *
- *   bench_core [--reps N] [--quick]
+ *   bench_core [--reps N] [--quick] [--only ROW]
  *       --quick: 16 MiB instead of 1 GiB and 4 GiB, one repetition (a smoke test).
+ *       --only: that row alone (1-10), for a profiler.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "bench.h"
@@ -279,6 +280,7 @@ int main(int argc, char **argv)
 			   .rounds = 1000 };
 	unsigned reps = 5;
 	bool quick = false;
+	unsigned only = 0;
 	struct bench_side sides[NR_SIDES];
 	static double fig[NR_WORKLOADS][NR_SIDES][MAX_REPS];
 	double med[NR_WORKLOADS][NR_SIDES];
@@ -299,8 +301,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			reps = (unsigned)n;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			char *end;
+			unsigned long n = strtoul(argv[++i], &end, 10);
+
+			if (*end || !n || n > NR_WORKLOADS) {
+				fprintf(stderr, "bench_core: --only takes a row, 1-%zu, not '%s'\n",
+					NR_WORKLOADS, argv[i]);
+				return 2;
+			}
+			only = (unsigned)n;
 		} else {
-			fprintf(stderr, "usage: bench_core [--reps N] [--quick]\n");
+			fprintf(stderr, "usage: bench_core [--reps N] [--quick] [--only ROW]\n");
 			return 2;
 		}
 	}
@@ -322,6 +334,8 @@ int main(int argc, char **argv)
 	for (unsigned r = 0; r < reps; r++)
 		for (unsigned w = 0; w < NR_WORKLOADS; w++)
 			for (unsigned s = 0; s < NR_SIDES; s++) {
+				if (only && w != only - 1)
+					continue;
 				if (r == 0 && w == NR_WORKLOADS - 1)
 					round_tables[s] = 0;
 				fig[w][s][r] = workloads[w].run(&sides[s], &z);

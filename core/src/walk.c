@@ -42,14 +42,17 @@ static void store_hook(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u
 
 void pgt_set_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level)
 {
+	bool was = pgt_entry_counted(pgt, old, ia, level);
+	bool is = pgt_entry_counted(pgt, new_pte, ia, level);
+
 	if (pgt_ops(pgt)->on_access)
 		pgt_ops(pgt)->on_access(pgt_ctx(pgt), pgt, ptep, PGT_ACCESS_STORE);
 	/* Take the new reference before the entry is visible, drop the old one after. */
-	if (pgt_entry_counted(pgt, new_pte, ia, level) && !pgt_entry_counted(pgt, old, ia, level))
+	if (is && !was)
 		pgt_ops(pgt)->page_get(pgt_ctx(pgt), pgt_page_of(ptep));
 	__atomic_store_n(ptep, new_pte, __ATOMIC_RELEASE);
 	store_hook(pgt, ptep, old, new_pte, ia, level);
-	if (pgt_entry_counted(pgt, old, ia, level) && !pgt_entry_counted(pgt, new_pte, ia, level))
+	if (was && !is)
 		pgt_ops(pgt)->page_put(pgt_ctx(pgt), pgt_page_of(ptep));
 }
 
