@@ -139,11 +139,14 @@ static void mm_on_store(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old
 {
 	struct sim *sim = ctx;
 	u64 page = (u64)(uintptr_t)ptep & ~(PGT_PAGE_SIZE - 1);
-	struct sim_event ev = { .kind = SIM_EV_STORE, .pgt = pgt, .ptep = ptep, .old = old,
-				.new_pte = new_pte, .ia = ia, .level = level,
-				.table = pa_init(sim->slot_pa[sim_slot_of_va(sim, (void *)page)]) };
+	struct sim_event ev;
 
 	__atomic_fetch_add(&sim->nr_stores, 1, __ATOMIC_RELAXED);
+	if (!sim->obs.event) /* nobody to tell: no event to build */
+		return;
+	ev = (struct sim_event){ .kind = SIM_EV_STORE, .pgt = pgt, .ptep = ptep, .old = old,
+				 .new_pte = new_pte, .ia = ia, .level = level,
+				 .table = pa_init(sim->slot_pa[sim_slot_of_va(sim, (void *)page)]) };
 	sim_event(sim, &ev);
 }
 
