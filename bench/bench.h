@@ -53,4 +53,11 @@ struct bench_side bench_core_side(const char *name, const struct bench_platform 
 /* The kernel tree's side (bench/side_linux.c), named after its version. */
 struct bench_side bench_linux_side(void);
 
+/*
+ * The hashed walk (bench/hashed_walk.c) of a guest stage 2 of @pages pages
+ * made by the core on bare/: the median over @reps (1-32) walks, in ns per
+ * non-zero entry, and how many entries there are. 0, or -1 on a failure.
+ */
+int bench_hashed_walk(uint64_t pages, unsigned reps, double *ns_per_entry, uint64_t *entries);
+
 #endif /* BENCH_BENCH_H */

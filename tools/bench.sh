@@ -65,6 +65,10 @@ repeated with the sides interleaved:
   translation, plain counts, invalidations counted, no observer, no poisoning).
 - **ours on sim/**: the core on the simulated machine the fuzzers use (every check on).
 
+After the table: the hashed walk the fuzzers run after every changing call (diff/, SPEC §10)
+over 1 GiB of pages our core made, in ns per non-zero entry (target: at most 10), and the
+table pages each side holds after the last row's rounds.
+
 The ratio is ours over Linux's, in the same run. The targets: at or below 1.0x on the
 release platform, within 1.25x on sim/. On a shared machine a figure moves by up to a third
 between runs (the random-order map most, which is bound by cache misses); the ratios within
