@@ -36,6 +36,10 @@ struct bench_side {
 	uint64_t (*tables)(void *t);
 };
 
+/* A monotonic clock in ns, and the median of @n figures (sorts them) (bench/stats.c). */
+double bench_now_ns(void);
+double bench_median(double *v, unsigned n);
+
 /* Our core on a platform: the platform's part (bench/plat_*.c). */
 struct bench_plat;
 struct bench_platform {

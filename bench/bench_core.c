@@ -10,13 +10,11 @@
  *       --quick: 16 MiB instead of 1 GiB and 4 GiB, one repetition (a smoke test).
  *       --only: that row alone (1-10), for a profiler.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define SZ_4K 0x1000ULL
 #define SZ_2M 0x200000ULL
@@ -37,14 +35,6 @@ struct sizes {
 };
 
 static uint64_t *perm; /* a fixed random order of the guest pages */
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
@@ -91,10 +81,10 @@ static void map_pages(const struct bench_side *s, void *t, const struct sizes *z
 static double map_single_pages(const struct bench_side *s, const struct sizes *z)
 {
 	void *t = guest(s, z);
-	double t0 = now_ns(), dt;
+	double t0 = bench_now_ns(), dt;
 
 	map_pages(s, t, z, true);
-	dt = now_ns() - t0;
+	dt = bench_now_ns() - t0;
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -105,10 +95,10 @@ static double unmap_single_pages(const struct bench_side *s, const struct sizes 
 	double t0, dt;
 
 	map_pages(s, t, z, true);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (uint64_t i = 0; i < z->pages; i++)
 		CHECK(s, "unmap", s->unmap(t, IA0 + perm[i] * SZ_4K, SZ_4K));
-	dt = now_ns() - t0;
+	dt = bench_now_ns() - t0;
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -121,14 +111,14 @@ static double one_call(const struct bench_side *s, const struct sizes *z, uint64
 	double sum = 0, t0;
 
 	for (unsigned c = 0; c < z->calls; c++) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		CHECK(s, "map", s->map(t, BIG_IA + offset, z->big, BIG_PA + offset));
 		if (!time_unmap)
-			sum += now_ns() - t0;
-		t0 = now_ns();
+			sum += bench_now_ns() - t0;
+		t0 = bench_now_ns();
 		CHECK(s, "unmap", s->unmap(t, BIG_IA + offset, z->big));
 		if (time_unmap)
-			sum += now_ns() - t0;
+			sum += bench_now_ns() - t0;
 	}
 	s->destroy(t);
 	return sum / z->calls;
@@ -155,12 +145,12 @@ static double attr_pass(const struct bench_side *s, const struct sizes *z, bool 
 	double t0, dt;
 
 	map_pages(s, t, z, false);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (wrprotect)
 		CHECK(s, "wrprotect", s->wrprotect(t, IA0, z->pages * SZ_4K));
 	else
 		CHECK(s, "mkold", s->mkold(t, IA0, z->pages * SZ_4K));
-	dt = now_ns() - t0;
+	dt = bench_now_ns() - t0;
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -195,10 +185,10 @@ static double host_abort_blocks(const struct bench_side *s, const struct sizes *
 	if (again)
 		for (unsigned b = 0; b < z->blocks; b++)
 			CHECK(s, "abort", s->host_abort(t, host_mem.base + b * SZ_2M + SZ_4K));
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned b = 0; b < z->blocks; b++)
 		CHECK(s, "abort", s->host_abort(t, host_mem.base + b * SZ_2M + SZ_4K));
-	dt = now_ns() - t0;
+	dt = bench_now_ns() - t0;
 	s->destroy(t);
 	return dt / z->blocks;
 }
@@ -222,7 +212,7 @@ static double abort_owner_round(const struct bench_side *s, const struct sizes *
 	double t0, dt;
 
 	rng_state = 0x9e3779b97f4a7c15ULL;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned r = 0; r < z->rounds; r++) {
 		uint64_t a = host_mem.base + rng() % pages * SZ_4K;
 
@@ -231,7 +221,7 @@ static double abort_owner_round(const struct bench_side *s, const struct sizes *
 		CHECK(s, "set_owner", s->set_owner(t, a, SZ_4K, 0));
 		CHECK(s, "abort", s->host_abort(t, a));
 	}
-	dt = now_ns() - t0;
+	dt = bench_now_ns() - t0;
 	for (unsigned i = 0; i < NR_SIDES; i++)
 		if (!round_tables[i]) {
 			round_tables[i] = s->tables(t);
@@ -260,19 +250,6 @@ static const struct workload workloads[] = {
 };
 
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 int main(int argc, char **argv)
 {
@@ -344,7 +321,7 @@ int main(int argc, char **argv)
 			}
 	for (unsigned w = 0; w < NR_WORKLOADS; w++)
 		for (unsigned s = 0; s < NR_SIDES; s++)
-			med[w][s] = median(fig[w][s], reps);
+			med[w][s] = bench_median(fig[w][s], reps);
 
 	printf("| workload (4 KiB granule, 48-bit IPA, start level 0) | unit | Linux %s | "
 	       "ours, release platform | ratio | ours on sim/ | ratio | targets (1.0x, 1.25x) |\n",

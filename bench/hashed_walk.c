@@ -4,23 +4,11 @@
  * 4 KiB pages, made by our core on the release platform, read as raw memory
  * and hashed whole, as the fuzzers do after every call that changes it.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "bench.h"
-
-#include <stdlib.h>
-#include <time.h>
 
 #include "bare/bare.h"
 #include "core/pgtable.h"
 #include "diff/diff.h"
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static const uint64_t *mem_table(void *ctx, uint64_t pa)
 {
@@ -35,13 +23,6 @@ static const uint64_t *mem_table(void *ctx, uint64_t pa)
 static uint32_t mem_count(void *ctx, uint64_t pa)
 {
 	return mem_table(ctx, pa) ? bare_page_count(ctx, bare_va(ctx, pa)) : 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static void count_record(void *arg, unsigned level, uint64_t ia, uint64_t desc)
@@ -78,15 +59,13 @@ int bench_hashed_walk(uint64_t pages, unsigned reps, double *ns_per_entry, uint6
 	*entries = 0;
 	diff_table_stream(&dt, count_record, entries);
 	for (unsigned r = 0; r < reps; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		volatile uint64_t h = diff_stream_hash(diff_table_stream, &dt);
 
 		(void)h;
-		ns[r] = now_ns() - t0;
+		ns[r] = bench_now_ns() - t0;
 	}
-	qsort(ns, reps, sizeof(*ns), cmp_double);
-	*ns_per_entry = (reps % 2 ? ns[reps / 2] : (ns[reps / 2 - 1] + ns[reps / 2]) / 2) /
-			(double)*entries;
+	*ns_per_entry = bench_median(ns, reps) / (double)*entries;
 	rc = 0;
 destroy:
 	pgt_destroy(&t);

@@ -201,7 +201,7 @@ static bool pa_valid(uint64_t pa)
 	return pa < PA_LIMIT;
 }
 
-/* A stage-2 map's output: newer trees map any address, cut to 48 bits (row "output address"). */
+/* A map's output: newer trees map any address, cut to 48 bits (row "output address"). */
 static bool map_pa_valid(const struct walk *w, uint64_t pa)
 {
 	return pa_valid(pa) || w->t->tree.any_output_address;
@@ -303,7 +303,7 @@ static int hyp_map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i
 	/* The callers never map over a live leaf (row "hyp map over a live mapping"). */
 	REF_BUG_ON(n->desc[i] & D_VALID);
 	if (level >= 1 && g <= w->end - addr && !(addr & (g - 1)) &&
-	    (!(pa_valid(pa) || w->t->tree.any_output_address) || !(pa & (g - 1)))) {
+	    (!map_pa_valid(w, pa) || !(pa & (g - 1)))) {
 		set_desc(w->t, n, i, leaf_desc(pa, m->attr, level));
 		return 0;
 	}

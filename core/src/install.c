@@ -11,11 +11,8 @@ void pgt_fill_split_table(struct pgt *pgt, pte_t *table, pte_t old, u64 addr, u3
 {
 	u64 child_span = pgt_level_span(level + 1);
 
-	if (old == 0)
-		return;
-	/* S17: every piece of a host default leaf is zero, as the new table is. */
-	if (pte_valid(old) && pgt->kind == PGT_HOST_S2 && !pgt_entry_counted(pgt, old, addr, level))
-		return;
+	if (pgt_split_is_zero(pgt, old, addr, level))
+		return; /* the new table is zero already */
 	for (u32 i = 0; i < PGT_ENTRIES; i++) {
 		pte_t child = pgt_split_child(pgt, old, addr, level, i);
 

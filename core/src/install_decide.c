@@ -59,14 +59,21 @@ enum pgt_install_action pgt_install_decide(const struct pgt *pgt, const struct p
 	return fits ? PGT_INS_WRITE : PGT_INS_NEW_TABLE;
 }
 
+bool pgt_split_is_zero(const struct pgt *pgt, pte_t old, u64 addr, u32 level)
+{
+	/* S17: the rest of a host default leaf is zero; the host refaults it. */
+	return old == 0 ||
+	       (pte_valid(old) && pgt->kind == PGT_HOST_S2 &&
+		!pgt_entry_counted(pgt, old, addr, level));
+}
+
 pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32 i)
 {
 	u64 child_span = pgt_level_span(level + 1);
 
 	if (!pte_valid(old))
 		return old; /* every piece keeps it */
-	/* S17: the rest of a host default leaf is zero; the host refaults it. */
-	if (pgt->kind == PGT_HOST_S2 && !pgt_entry_counted(pgt, old, addr, level))
+	if (pgt_split_is_zero(pgt, old, addr, level))
 		return 0;
 	return pte_make_leaf(pte_out(old) + i * child_span, pte_attrs(old), level + 1);
 }

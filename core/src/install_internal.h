@@ -36,6 +36,9 @@ enum pgt_install_action pgt_install_decide(const struct pgt *pgt, const struct p
 /* The leaf the operation writes at the entry (addr, level). */
 pte_t pgt_install_leaf(const struct pgt_install *ins, u64 addr, u32 level);
 
+/* Is every entry of the table that replaces @old at @level zero (nothing, or S17)? */
+bool pgt_split_is_zero(const struct pgt *pgt, pte_t old, u64 addr, u32 level);
+
 /* Entry @i of the table that replaces leaf @old at @level (SPEC §4.2, S17). */
 pte_t pgt_split_child(const struct pgt *pgt, pte_t old, u64 addr, u32 level, u32 i);
 

@@ -10,6 +10,7 @@
  * Upstream fixed it in 6.19: from there on, the status says the opposite
  * (0 when PXN is set, 1 when the finding is back).
  */
+#include "repro.h"
 #include "s2k/kernel_sim.h"
 
 #include <stdio.h>
@@ -24,15 +25,6 @@
 #define FIXED_MAJOR 6
 #define FIXED_MINOR 19
 
-/* Whether the tree's version is at least the fix's. */
-static bool tree_has_the_fix(void)
-{
-	unsigned major = 0, minor = 0;
-
-	if (sscanf(s2k_tree.version, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major > FIXED_MAJOR || (major == FIXED_MAJOR && minor >= FIXED_MINOR);
-}
 
 /* The leaf a fresh hyp table writes for one read-write page, on @cpu (NULL: the machine goes). */
 static uint64_t hyp_rw_page(const struct s2k_cpu *cpu)
@@ -67,6 +59,7 @@ static uint64_t hyp_rw_page(const struct s2k_cpu *cpu)
 
 int main(void)
 {
+	const bool fixed = tree_at_least(FIXED_MAJOR, FIXED_MINOR);
 	const struct s2k_cpu nvhe = { .fwb = true, .tlb_range = true, .hvhe = false };
 	const struct s2k_cpu hvhe = { .fwb = true, .tlb_range = true, .hvhe = true };
 	uint64_t plain = hyp_rw_page(&nvhe), e2h = hyp_rw_page(&hvhe);
@@ -87,11 +80,11 @@ int main(void)
 	if (!(e2h & BIT_PXN)) {
 		printf("REPRODUCED: a page mapped without execute permission is executable at "
 		       "EL2 under hVHE%s\n",
-		       tree_has_the_fix() ? ", in a tree that should have upstream's fix (6.19)"
+		       fixed ? ", in a tree that should have upstream's fix (6.19)"
 					  : "");
-		return tree_has_the_fix() ? 1 : 0;
+		return fixed ? 1 : 0;
 	}
 	printf("not reproduced: PXN is set under hVHE%s\n",
-	       tree_has_the_fix() ? " (fixed upstream in 6.19)" : "");
-	return tree_has_the_fix() ? 0 : 1;
+	       fixed ? " (fixed upstream in 6.19)" : "");
+	return fixed ? 0 : 1;
 }

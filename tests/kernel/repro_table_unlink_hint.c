@@ -11,6 +11,7 @@
  * table's level, 0-2) or when the tree is 6.1 or later and it does not
  * (6.1's unmap gives a table's unlink no hint); 1 otherwise.
  */
+#include "repro.h"
 #include "s2k/kernel_sim.h"
 
 #include <limits.h>
@@ -52,17 +53,10 @@ static void on_tlbi(void *arg, enum s2k_tlbi kind, u64 addr, u64 size, int level
 		hinted_at_a_table++;
 }
 
-static bool tree_has_the_fix(void)
-{
-	unsigned major = 0, minor = 0;
-
-	if (sscanf(s2k_tree.version, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major > FIXED_MAJOR || (major == FIXED_MAJOR && minor >= FIXED_MINOR);
-}
 
 int main(void)
 {
+	const bool fixed = tree_at_least(FIXED_MAJOR, FIXED_MINOR);
 	static struct sim sim;
 	struct pgt_pool pool;
 	struct s2k_sim plat;
@@ -95,10 +89,10 @@ int main(void)
 	if (hinted_at_a_table) {
 		printf("REPRODUCED: %u table unlink%s invalidated with a leaf's level hint%s\n",
 		       hinted_at_a_table, hinted_at_a_table == 1 ? "" : "s",
-		       tree_has_the_fix() ? ", in a tree from 6.1 on" : "");
-		return tree_has_the_fix() ? 1 : 0;
+		       fixed ? ", in a tree from 6.1 on" : "");
+		return fixed ? 1 : 0;
 	}
 	printf("not reproduced: no table's unlink carries a level hint%s\n",
-	       tree_has_the_fix() ? " (as from 6.1)" : "");
-	return tree_has_the_fix() ? 0 : 1;
+	       fixed ? " (as from 6.1)" : "");
+	return fixed ? 0 : 1;
 }
