@@ -121,6 +121,13 @@ static int install_visit(struct pgt_visit *v, enum pgt_visit_kind kind)
 
 int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins)
 {
+	struct pgt_install plain;
+
+	if (ins->coalesce && pgt->no_coalescing) {
+		plain = *ins;
+		plain.coalesce = false;
+		ins = &plain;
+	}
 	struct pgt_walker w = {
 		.cb = install_visit,
 		.arg = (void *)ins,

@@ -27,6 +27,12 @@ struct pgt {
 	const struct pgt_mm *mm;
 	struct pgt_pool *pool;
 	const struct host_layout *layout; /* host stage-2 only */
+	/*
+	 * Benchmarks only (bench/coalesce.c): host stage-2 as it was before
+	 * coalescing (seed 000), keeping every table that still holds a default
+	 * leaf. Never set by pgt_init, the pKVM layer, el2 or the fuzzers.
+	 */
+	bool no_coalescing;
 };
 
 /* A table whose root comes from @pool (host stage-2, hyp stage-1, tests). */
