@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# bench.sh BUILD OUT [--reps N] [--quick]: runs the benchmarks built in BUILD
-# (the release configuration): core speed (bench/bench_core.c) against the
-# newest kernel tree it was built for, and coalescing quality
-# (bench/coalesce.c); writes OUT (docs/benchmarks.md): the machine, the
-# compiler, the command and the tables. --quick prints the tables only (small
-# sizes, one repetition) and leaves OUT alone.
+# bench.sh BUILD OUT [--reps N] [--quick]: runs the benchmarks: core speed
+# (bench/bench_core.c, built in BUILD, the release configuration) against the
+# newest kernel tree it was built for; coalescing quality (bench/coalesce.c);
+# fuzzing throughput (tools/bench-fuzz.sh) and time to detect the planted bugs
+# (tools/bench-detect.sh), which build their own trees under BUILD. Writes OUT
+# (docs/benchmarks.md): the machine, the compiler, the command and the tables.
+# --quick prints sections 1 (small sizes, one repetition) and 2 only and leaves
+# OUT alone.
 set -euo pipefail
 
 die()
@@ -17,6 +19,8 @@ die()
 build=$1 out=$2
 shift 2
 reps=11 quick=0
+FUZZ_SECONDS=10 # section 3: each target, engine and build, on one core
+DETECT_SEEDS=5  # section 4: seeds per planted bug
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--reps) reps=$2; shift ;;
@@ -41,11 +45,17 @@ fi
 
 table=$(mktemp)
 scenarios=$(mktemp)
-trap 'rm -f "$table" "$scenarios"' EXIT
+rates=$(mktemp)
+detect=$(mktemp)
+trap 'rm -f "$table" "$scenarios" "$rates" "$detect"' EXIT
+started=$(date +%s)
 echo "bench.sh: running $(basename "$program"), $reps repetitions" >&2
 "$program" --reps "$reps" >"$table"
 echo "bench.sh: running bench_coalesce" >&2
 "$coalesce" >"$scenarios"
+"$(dirname "$0")/bench-fuzz.sh" "$build/bench-fuzz" "$FUZZ_SECONDS" >"$rates"
+"$(dirname "$0")/bench-detect.sh" "$build/bench-detect" "$DETECT_SEEDS" >"$detect"
+took=$(($(date +%s) - started))
 
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
 cc=$(sed -n 's/^CMAKE_C_COMPILER:FILEPATH=//p' "$build/CMakeCache.txt")
@@ -55,7 +65,8 @@ cc=$(sed -n 's/^CMAKE_C_COMPILER:FILEPATH=//p' "$build/CMakeCache.txt")
 
 Written by \`./s2fuzz bench\` (tools/bench.sh, bench/): do not edit by hand.
 
-- Ran: $(date -u '+%Y-%m-%d %H:%M UTC'), \`./s2fuzz bench --reps $reps\`
+- Ran: $(date -u '+%Y-%m-%d %H:%M UTC'), \`./s2fuzz bench --reps $reps\`, in $((took / 60)) min
+  $((took % 60)) s after the release build (sections 3 and 4 build their own trees in that time)
 - Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, $(uname -sr)
 - Compiler: $("$cc" --version | head -n 1), \`-O2 -DNDEBUG\`, core assertions off
   (\`./s2fuzz build release\`)
@@ -120,6 +131,31 @@ fails when either is missed.
 
 SECTION2
 	cat "$scenarios"
+	cat <<SECTION3
+
+## 3. Fuzzing throughput
+
+Executions per second of each fuzz target, built four ways (tools/bench-fuzz.sh): libFuzzer
+and AFL++ (persistent mode, with the target's structure-aware mutator where it has one), each
+without sanitizers and with ASan+UBSan. Each run is ${FUZZ_SECONDS} s on one core from the
+target's seeds and regressions, one run at a time. The target: fuzz_pkvm at 5,000 execs/s
+without sanitizers and 2,000 with them.
+
+SECTION3
+	cat "$rates"
+	cat <<SECTION4
+
+## 4. Time to detect
+
+Each planted bug (docs/planted-bugs.md) fuzzed with libFuzzer, no sanitizers, from a
+header-only input (the target's header of zero bytes, no records: no seed written for the
+bug), under seeds 1 to ${DETECT_SEEDS}, at most 60 s each on one core (tools/bench-detect.sh,
+tools/planted-bug.sh). Time is to the first report, whose signature must be the one the
+catalogue pins and whose replay must reproduce it; executions are libFuzzer's last count
+before the report. The medians are over the seeds that caught the bug.
+
+SECTION4
+	cat "$detect"
 } >"$out"
 echo "bench.sh: wrote $out" >&2
-cat "$table" "$scenarios"
+cat "$table" "$scenarios" "$rates" "$detect"

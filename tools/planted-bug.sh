@@ -118,7 +118,7 @@ if $from_header; then
 	head -c "$size" /dev/zero >"$from/header"
 fi
 mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
-start=$(date +%s)
+start=$(date +%s%N)
 if "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
 	-max_len=2048 "${options[@]}" -artifact_prefix="$work/" "$work/corpus" "$from" \
 	>"$log" 2>&1; then
@@ -133,7 +133,8 @@ if [[ -z $signature ]]; then
 	tail -20 "$log" >&2
 	exit 1
 fi
-elapsed=$(($(date +%s) - start))
+elapsed=$((($(date +%s%N) - start) / 1000000))
+elapsed=$(printf '%d.%03d' $((elapsed / 1000)) $((elapsed % 1000)))
 
 # The finding must replay, whole, from the input the fuzzer saved.
 crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
