@@ -39,6 +39,15 @@ struct bench_side {
 /* A monotonic clock in ns, and the median of @n figures (sorts them) (bench/stats.c). */
 double bench_now_ns(void);
 double bench_median(double *v, unsigned n);
+/*
+ * A measured region: bench_region_start() returns the clock; bench_region_end()
+ * the ns since @t0, and under valgrind's callgrind (tools/bench-instructions.sh)
+ * dumps the region's instruction count labelled with the row and side last
+ * set by bench_region_label() and the region's @ops operations.
+ */
+void bench_region_label(unsigned row, unsigned side);
+double bench_region_start(void);
+double bench_region_end(double t0, uint64_t ops);
 
 /* Our core on a platform: the platform's part (bench/plat_*.c). */
 struct bench_plat;

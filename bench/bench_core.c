@@ -81,10 +81,10 @@ static void map_pages(const struct bench_side *s, void *t, const struct sizes *z
 static double map_single_pages(const struct bench_side *s, const struct sizes *z)
 {
 	void *t = guest(s, z);
-	double t0 = bench_now_ns(), dt;
+	double t0 = bench_region_start(), dt;
 
 	map_pages(s, t, z, true);
-	dt = bench_now_ns() - t0;
+	dt = bench_region_end(t0, z->pages);
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -95,10 +95,10 @@ static double unmap_single_pages(const struct bench_side *s, const struct sizes 
 	double t0, dt;
 
 	map_pages(s, t, z, true);
-	t0 = bench_now_ns();
+	t0 = bench_region_start();
 	for (uint64_t i = 0; i < z->pages; i++)
 		CHECK(s, "unmap", s->unmap(t, IA0 + perm[i] * SZ_4K, SZ_4K));
-	dt = bench_now_ns() - t0;
+	dt = bench_region_end(t0, z->pages);
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -111,14 +111,14 @@ static double one_call(const struct bench_side *s, const struct sizes *z, uint64
 	double sum = 0, t0;
 
 	for (unsigned c = 0; c < z->calls; c++) {
-		t0 = bench_now_ns();
+		t0 = time_unmap ? 0 : bench_region_start();
 		CHECK(s, "map", s->map(t, BIG_IA + offset, z->big, BIG_PA + offset));
 		if (!time_unmap)
-			sum += bench_now_ns() - t0;
-		t0 = bench_now_ns();
+			sum += bench_region_end(t0, 1);
+		t0 = time_unmap ? bench_region_start() : 0;
 		CHECK(s, "unmap", s->unmap(t, BIG_IA + offset, z->big));
 		if (time_unmap)
-			sum += bench_now_ns() - t0;
+			sum += bench_region_end(t0, 1);
 	}
 	s->destroy(t);
 	return sum / z->calls;
@@ -145,12 +145,12 @@ static double attr_pass(const struct bench_side *s, const struct sizes *z, bool 
 	double t0, dt;
 
 	map_pages(s, t, z, false);
-	t0 = bench_now_ns();
+	t0 = bench_region_start();
 	if (wrprotect)
 		CHECK(s, "wrprotect", s->wrprotect(t, IA0, z->pages * SZ_4K));
 	else
 		CHECK(s, "mkold", s->mkold(t, IA0, z->pages * SZ_4K));
-	dt = bench_now_ns() - t0;
+	dt = bench_region_end(t0, z->pages);
 	s->destroy(t);
 	return dt / (double)z->pages;
 }
@@ -185,10 +185,10 @@ static double host_abort_blocks(const struct bench_side *s, const struct sizes *
 	if (again)
 		for (unsigned b = 0; b < z->blocks; b++)
 			CHECK(s, "abort", s->host_abort(t, host_mem.base + b * SZ_2M + SZ_4K));
-	t0 = bench_now_ns();
+	t0 = bench_region_start();
 	for (unsigned b = 0; b < z->blocks; b++)
 		CHECK(s, "abort", s->host_abort(t, host_mem.base + b * SZ_2M + SZ_4K));
-	dt = bench_now_ns() - t0;
+	dt = bench_region_end(t0, z->blocks);
 	s->destroy(t);
 	return dt / z->blocks;
 }
@@ -212,7 +212,7 @@ static double abort_owner_round(const struct bench_side *s, const struct sizes *
 	double t0, dt;
 
 	rng_state = 0x9e3779b97f4a7c15ULL;
-	t0 = bench_now_ns();
+	t0 = bench_region_start();
 	for (unsigned r = 0; r < z->rounds; r++) {
 		uint64_t a = host_mem.base + rng() % pages * SZ_4K;
 
@@ -221,7 +221,7 @@ static double abort_owner_round(const struct bench_side *s, const struct sizes *
 		CHECK(s, "set_owner", s->set_owner(t, a, SZ_4K, 0));
 		CHECK(s, "abort", s->host_abort(t, a));
 	}
-	dt = bench_now_ns() - t0;
+	dt = bench_region_end(t0, z->rounds);
 	for (unsigned i = 0; i < NR_SIDES; i++)
 		if (!round_tables[i]) {
 			round_tables[i] = s->tables(t);
@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 					continue;
 				if (r == 0 && w == NR_WORKLOADS - 1)
 					round_tables[s] = 0;
+				bench_region_label(w + 1, s);
 				fig[w][s][r] = workloads[w].run(&sides[s], &z);
 			}
 	for (unsigned w = 0; w < NR_WORKLOADS; w++)

@@ -59,7 +59,7 @@ median()
 {
 	sort -g | awk '{ v[NR] = $1 } END {
 		if (!NR) { print "-"; exit }
-		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		print ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 echo "| bug | target | median time to report | median executions | caught by seeds |"

@@ -102,7 +102,7 @@ for t in "${targets[@]}"; do
 		echo "bench-fuzz: $t under $name, ${seconds}s" >&2
 		out=$(rate "$name" "$engine" "$t")
 		read -r execs secs <<<"$out"
-		cell=$(awk -v e="$execs" -v s="$secs" 'BEGIN { printf "%d", s > 0 ? e / s : 0 }')
+		cell=$(awk -v e="$execs" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? e / s : 0) }')
 		if [[ $t == fuzz_pkvm ]]; then
 			want=5000
 			[[ $sanitized == no ]] || want=2000

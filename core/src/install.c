@@ -131,7 +131,8 @@ int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins)
 	struct pgt_walker w = {
 		.cb = install_visit,
 		.arg = (void *)ins,
-		.flags = PGT_VISIT_LEAF | PGT_VISIT_TABLE_PRE,
+		/* A table the range only partly covers is always descended into. */
+		.flags = PGT_VISIT_LEAF | PGT_VISIT_TABLE_PRE | PGT_WALK_PRE_COVERED,
 	};
 
 	/* Only zero entries can leave a table empty; only then look back up. */

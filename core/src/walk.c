@@ -136,7 +136,8 @@ static int walk_entry(struct walk_data *d, pte_t *ptep, u32 level, u64 addr)
 	bool reload = false;
 	int ret;
 
-	if (table && (w->flags & PGT_VISIT_TABLE_PRE)) {
+	if (table && (w->flags & PGT_VISIT_TABLE_PRE) &&
+	    (!(w->flags & PGT_WALK_PRE_COVERED) || pgt_visit_covered(&v))) {
 		ret = w->cb(&v, PGT_VISIT_TABLE_PRE);
 		if (ret)
 			return ret;
@@ -148,7 +149,8 @@ static int walk_entry(struct walk_data *d, pte_t *ptep, u32 level, u64 addr)
 			return ret;
 		reload = true;
 	}
-	if (reload) {
+	/* A visit may have made the entry a table; nothing at the last level is one. */
+	if (reload && level < PGT_MAX_LEVEL) {
 		v.old = pgt_load(d->pgt, ptep, shared);
 		table = pte_is_table(v.old, level);
 	}

@@ -16,6 +16,12 @@ enum pgt_visit_kind {
 
 /* Walk flag: a shared walk (SPEC §9): acquire loads, CAS updates. */
 #define PGT_WALK_SHARED (1U << 8)
+/*
+ * Walk flag: TABLE_PRE only for a table whose whole span lies inside the
+ * range (pgt_visit_covered); a visitor that only descends into the others
+ * saves a call per level.
+ */
+#define PGT_WALK_PRE_COVERED (1U << 9)
 
 /* What a visitor sees of one entry. */
 struct pgt_visit {

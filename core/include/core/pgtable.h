@@ -75,7 +75,19 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 /* Called by the platform once an unlinked table can no longer be reached. */
 void pgt_free_unlinked(struct pgt *pgt, void *table, u32 level);
 
-/* Is @e counted in its table page's reference count (SPEC §3)? */
-bool pgt_entry_counted(const struct pgt *pgt, pte_t e, u64 ia, u32 level);
+/* A non-zero host stage-2 entry: is it counted? (core/src/counted.c) */
+bool pgt_host_entry_counted(const struct pgt *pgt, pte_t e, u64 ia, u32 level);
+
+/*
+ * Is @e counted in its table page's reference count (SPEC §3)? Zero never is;
+ * anything else is, except in host stage 2, whose rule is in counted.c. Inline:
+ * every store asks it twice.
+ */
+static inline bool pgt_entry_counted(const struct pgt *pgt, pte_t e, u64 ia, u32 level)
+{
+	if (e == 0)
+		return false;
+	return pgt->kind != PGT_HOST_S2 || pgt_host_entry_counted(pgt, e, ia, level);
+}
 
 #endif /* CORE_PGTABLE_H */
