@@ -30,7 +30,7 @@ plot()
 }
 
 # 1: row number, release ratio, sim ratio (the table's ratio columns end in x).
-rows "$speed" | awk -F'|' '$5 ~ /x *$/ {
+rows "$speed" | awk -F'|' '$6 ~ /x *$/ {
 	n++; r = $6; s = $8; gsub(/[ x]/, "", r); gsub(/[ x]/, "", s); print n, r, s }' \
 	>"$data/speed"
 if [[ -s $data/speed ]]; then
