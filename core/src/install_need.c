@@ -116,6 +116,10 @@ u64 pgt_install_bound(const struct pgt *pgt, const struct pgt_install *ins)
 {
 	u64 bound = 0;
 
+	/* One page: one entry per level meets it, so one new table at most under each. */
+	if (ins->end - ins->start == PGT_PAGE_SIZE)
+		return PGT_MAX_LEVEL - pgt->start_level;
+
 	for (u32 level = pgt->start_level; level < PGT_MAX_LEVEL; level++) {
 		u64 span = pgt_level_span(level);
 		u64 first_whole = (ins->start + span - 1) & ~(span - 1);

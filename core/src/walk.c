@@ -40,11 +40,9 @@ static void store_hook(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u
 		pgt_ops(pgt)->on_store(pgt_ctx(pgt), pgt, ptep, old, new_pte, ia, level);
 }
 
-void pgt_set_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level)
+void pgt_store_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level,
+		     bool was, bool is)
 {
-	bool was = pgt_entry_counted(pgt, old, ia, level);
-	bool is = pgt_entry_counted(pgt, new_pte, ia, level);
-
 	if (pgt_ops(pgt)->on_access)
 		pgt_ops(pgt)->on_access(pgt_ctx(pgt), pgt, ptep, PGT_ACCESS_STORE);
 	/* Take the new reference before the entry is visible, drop the old one after. */

@@ -85,11 +85,28 @@ static inline void *pgt_page_of(pte_t *ptep)
 
 pte_t pgt_load(const struct pgt *pgt, pte_t *ptep, bool shared);
 
+/* pgt_set_entry's store once @was and @is (old and new counted) are known. */
+void pgt_store_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level,
+		     bool was, bool is);
+
 /*
  * Store @new over @old (exclusive walks), keeping the table page's reference
  * count in step with SPEC §3 and reporting the store to the platform hook.
+ * Inline for the case with nothing to keep in step (the entry counted before
+ * as after, no hook: an attribute change on the release platform): one store.
  */
-void pgt_set_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level);
+static inline void pgt_set_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia,
+				 u32 level)
+{
+	bool was = pgt_entry_counted(pgt, old, ia, level);
+	bool is = pgt_entry_counted(pgt, new_pte, ia, level);
+
+	if (was == is && !pgt_ops(pgt)->on_access && !pgt_ops(pgt)->on_store) {
+		__atomic_store_n(ptep, new_pte, __ATOMIC_RELEASE);
+		return;
+	}
+	pgt_store_entry(pgt, ptep, old, new_pte, ia, level, was, is);
+}
 
 /* Compare-and-swap for shared walks; the count and hook as above on success. */
 bool pgt_try_set_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level);
