@@ -107,7 +107,7 @@ HEADER
 ![ours over Linux per row](benchmarks/speed.png)
 
 Instructions per operation, counted by valgrind's callgrind in each measured region alone
-(tools/bench-instructions.sh), at \`--quick\` sizes (4,096 pages, 16 MiB in one call, 8
+(tools/bench-instructions.sh), at \`--quick\` sizes (4,096 pages, 32 MiB in one call, 8
 blocks, 16 rounds): a count no other load on the machine moves. Rows 3-5 do less work per call
 than at full size.
 
