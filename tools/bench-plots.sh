@@ -24,9 +24,21 @@ rows()
 	awk -F'|' 'NF > 2 && $2 !~ /^ *(workload|---|host stage 2|target|bug) *$/ && $2 !~ /^-/' "$1"
 }
 
+# plot NAME TITLE: draws DIR/NAME.png from the commands on stdin, after the
+# settings every plot here shares (bars, clustered when there are several).
 plot()
 {
-	gnuplot 2>>"$data/gnuplot.log" || { cat "$data/gnuplot.log" >&2; exit 1; }
+	{
+		cat <<GNUPLOT
+set terminal png size 900,450 noenhanced
+set output '$dir/$1.png'
+set title '$2'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+GNUPLOT
+		cat
+	} | gnuplot 2>>"$data/gnuplot.log" || { cat "$data/gnuplot.log" >&2; exit 1; }
 }
 
 # 1: row number, release ratio, sim ratio (the table's ratio columns end in x).
@@ -34,15 +46,9 @@ rows "$speed" | awk -F'|' '$6 ~ /x *$/ {
 	n++; r = $6; s = $8; gsub(/[ x]/, "", r); gsub(/[ x]/, "", s); print n, r, s }' \
 	>"$data/speed"
 if [[ -s $data/speed ]]; then
-	plot <<GNUPLOT
-set terminal png size 900,450 noenhanced
-set output '$dir/speed.png'
-set title 'Core speed: ours over Linux per row (lower is faster; targets 1.0x and 1.25x)'
+	plot speed 'Core speed: ours over Linux per row (lower is faster; targets 1.0x and 1.25x)' <<GNUPLOT
 set xlabel 'row of section 1'
 set ylabel 'time, ours / Linux'
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
 set boxwidth 0.9
 set yrange [0:*]
 set key top left
@@ -59,16 +65,10 @@ awk -F'|' '/^### / { n++ } /^\| coalescing / { on[n] = $6 } /^\| no coalescing /
 	END { for (i = 1; i <= n; i++) if (i in on) print i, on[i] + 0, off[i] + 0, best[i] + 0 }' \
 	"$coalesce" >"$data/coalesce"
 if [[ -s $data/coalesce ]]; then
-	plot <<GNUPLOT
-set terminal png size 900,450 noenhanced
-set output '$dir/coalesce.png'
-set title 'Coalescing: host stage-2 leaves after each scenario'
+	plot coalesce 'Coalescing: host stage-2 leaves after each scenario' <<GNUPLOT
 set xlabel 'scenario of section 2'
 set ylabel 'leaves (log scale)'
 set logscale y
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
 set key top left
 plot '$data/coalesce' using 2:xtic(1) title 'coalescing', '' using 3 title 'no coalescing', \\
      '' using 4 title 'optimum'
@@ -80,15 +80,9 @@ rows "$rates" | awk -F'|' '{ t = $2; gsub(/ /, "", t); printf "%s", t
 	for (i = 3; i <= 6; i++) { split($i, w, " "); printf " %s", w[1] + 0 } print "" }' \
 	>"$data/rates"
 if [[ -s $data/rates ]]; then
-	plot <<GNUPLOT
-set terminal png size 900,450 noenhanced
-set output '$dir/fuzz.png'
-set title 'Fuzzing throughput, one core'
+	plot fuzz 'Fuzzing throughput, one core' <<GNUPLOT
 set ylabel 'execs/s (log scale)'
 set logscale y
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
 set key top right
 plot '$data/rates' using 2:xtic(1) title 'libFuzzer', '' using 3 title 'libFuzzer, ASan+UBSan', \\
      '' using 4 title 'AFL++', '' using 5 title 'AFL++, ASan+UBSan'
@@ -99,14 +93,9 @@ fi
 rows "$detect" | awk -F'|' '{ split($2, b, " "); s = $4; sub(/ s *$/, "", s); gsub(/ /, "", s)
 	if (s != "-" && s != "") print b[1], s }' >"$data/detect"
 if [[ -s $data/detect ]]; then
-	plot <<GNUPLOT
-set terminal png size 900,450 noenhanced
-set output '$dir/detect.png'
-set title 'Time to detect each planted bug from a header-only input (libFuzzer, median)'
+	plot detect 'Time to detect each planted bug from a header-only input (libFuzzer, median)' <<GNUPLOT
 set xlabel 'planted bug'
 set ylabel 'seconds'
-set style data histograms
-set style fill solid 0.8 border -1
 set yrange [0:*]
 unset key
 plot '$data/detect' using 2:xtic(1)
