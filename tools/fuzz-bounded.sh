@@ -63,9 +63,11 @@ fuzz_pkvm | fuzz_hvc) max_len=720 ;;
 esac
 start=$(date +%s)
 if [[ $engine == libfuzzer ]]; then
-	# Two workers, half the runs each, one shared corpus; the target's own options.
+	# Eight jobs of an eighth of the runs on two workers, one shared corpus; the
+	# target's own options. Not one job per worker: a worker that drew lighter
+	# inputs takes the next job instead of idling while the other finishes.
 	mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$corpus")
-	(cd "$work" && "$bin" -seed=1 -runs=$((runs / 2)) -jobs=2 -workers=2 \
+	(cd "$work" && "$bin" -seed=1 -runs=$(((runs + 7) / 8)) -jobs=8 -workers=2 \
 		-max_len=$max_len -timeout=20 "${options[@]}" -artifact_prefix="$work/" "$work" \
 		"$seeds" "$regressions" >"$work/log" 2>&1) || true
 	execs=$(cat "$work"/fuzz-*.log 2>/dev/null |
