@@ -6,7 +6,8 @@
 #   fuzz-bounded.sh run ENGINE TARGET RUNS BUILD_DIR
 #       fuzz TARGET (built by the step above) from its seed corpus (and,
 #       under libFuzzer, its regressions) with a fixed seed for RUNS
-#       executions in total (two libFuzzer workers, one AFL++ instance), and
+#       executions in total (eight libFuzzer jobs on two workers, one AFL++
+#       instance), and
 #       fail on any finding
 set -euo pipefail
 
