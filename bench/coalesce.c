@@ -154,7 +154,8 @@ static uint64_t pick_host_page(struct run *r)
 		uint64_t i = rng() % r->m->pages, pa = co_page_pa(r->m, i);
 
 		if (r->pg.state[i] == CO_HOST &&
-		    (pa < r->s->carve_base || pa >= r->c.spare_base + (SPARE_PAGES << CO_PAGE_SHIFT)))
+		    (pa < r->s->carve_base ||
+		     pa >= r->c.spare_base + (r->c.spare_pages << CO_PAGE_SHIFT)))
 			return pa;
 	}
 }

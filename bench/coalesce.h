@@ -18,6 +18,8 @@
 
 #define CO_MAX_REGIONS 8
 #define CO_PAGE_SHIFT  12
+/* Bytes an entry at @level (0-3) spans, 4 KiB granule. */
+#define CO_SPAN(level) (1ULL << (CO_PAGE_SHIFT + 9 * (3 - (level))))
 
 struct co_region {
 	uint64_t base, size; /* bytes, page-aligned */

@@ -13,7 +13,6 @@
 #define DESC_VALID 0x1ULL
 #define DESC_TABLE 0x2ULL
 #define DESC_ADDR  0x0000fffffffff000ULL
-#define SPAN(level) (1ULL << (CO_PAGE_SHIFT + 9 * (3 - (level))))
 
 int co_machine_init(struct co_machine *c, const struct co_memory *m, uint64_t carve_base,
 		    uint64_t carve_pages, uint64_t host_pool, uint64_t hyp_pool,
@@ -71,7 +70,7 @@ void co_machine_fini(struct co_machine *c)
 	bare_fini(&c->bare);
 }
 
-const u64 *co_table(struct co_machine *c, uint64_t desc)
+static const u64 *co_table(struct co_machine *c, uint64_t desc)
 {
 	return bare_va(&c->bare, desc & DESC_ADDR);
 }
@@ -90,7 +89,7 @@ bool co_host_leaf(struct co_machine *c, uint64_t pa, unsigned *level, uint64_t *
 			continue;
 		}
 		*level = l;
-		*base = pa & ~(SPAN(l) - 1);
+		*base = pa & ~(CO_SPAN(l) - 1);
 		return true;
 	}
 	return false;

@@ -25,7 +25,6 @@ int co_machine_init(struct co_machine *c, const struct co_memory *m, uint64_t ca
 		    uint64_t carve_pages, uint64_t host_pool, uint64_t hyp_pool,
 		    uint64_t spare_pages, bool coalescing);
 void co_machine_fini(struct co_machine *c);
-const u64 *co_table(struct co_machine *c, uint64_t desc);
 
 /* The valid host stage-2 leaf mapping @pa: its level and base; false if none. */
 bool co_host_leaf(struct co_machine *c, uint64_t pa, unsigned *level, uint64_t *base);

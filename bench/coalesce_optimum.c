@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SPAN(level) (1ULL << (CO_PAGE_SHIFT + 9 * (3 - (level))))
 
 void co_memory_init(struct co_memory *m, const struct co_region *r, unsigned nr)
 {
@@ -143,10 +142,10 @@ static unsigned block_of(const struct co_memory *m, const struct prefix *p, uint
 	int r = region_of(m, pa);
 
 	for (unsigned level = 1; level < 3; level++) {
-		uint64_t base = pa & ~(SPAN(level) - 1), pages = SPAN(level) >> CO_PAGE_SHIFT;
+		uint64_t base = pa & ~(CO_SPAN(level) - 1), pages = CO_SPAN(level) >> CO_PAGE_SHIFT;
 		uint64_t lo, hi;
 
-		if (base < m->r[r].base || base + SPAN(level) > m->r[r].base + m->r[r].size)
+		if (base < m->r[r].base || base + CO_SPAN(level) > m->r[r].base + m->r[r].size)
 			continue;
 		lo = co_page_index(m, base);
 		hi = lo + pages;
@@ -165,7 +164,7 @@ static unsigned block_of(const struct co_memory *m, const struct prefix *p, uint
 static void add_tables(struct keyset *tables, unsigned level, uint64_t ia)
 {
 	for (unsigned t = 1; t <= level; t++)
-		keyset_add(tables, (ia & ~(SPAN(t - 1) - 1)) | t | 0x10);
+		keyset_add(tables, (ia & ~(CO_SPAN(t - 1) - 1)) | t | 0x10);
 }
 
 void co_optimum(const struct co_memory *m, const struct co_pages *pg, const uint64_t *trace,
@@ -206,7 +205,7 @@ void co_optimum(const struct co_memory *m, const struct co_pages *pg, const uint
 			continue;
 		out->accesses++;
 		level = s == CO_SHARED ? 3 : block_of(m, &p, trace[a], CO_HOST, &first, &nr);
-		base = trace[a] & ~(SPAN(level) - 1);
+		base = trace[a] & ~(CO_SPAN(level) - 1);
 		if (s == CO_HOST && keyset_add(&leaves, base | level | 0x10)) {
 			out->leaves[level]++;
 			add_tables(&tables, level, base);
