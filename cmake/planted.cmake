@@ -41,7 +41,7 @@ set(S2FUZZ_PLANTED_BUGS
 	18 teardown_frees_only_the_first_level fuzz_pkvm invariant/vm_teardown/
 	19 split_pages_made_at_the_block_level fuzz_pgtable digest/split/
 	20 relax_perms_drops_exec fuzz_pgtable digest/
-	21 memtype_change_made_in_place fuzz_pgtable bbm/map/
+	21 memtype_change_made_in_place fuzz_pgtable bbm/map/,bbm/fault_map/
 	22 mkold_reports_young_from_the_new_entry fuzz_pgtable return-code/mkold/core=0/ref=1
 	23 block_invalidated_with_the_page_level_hint fuzz_pkvm bbm/
 	# a plain store in a shared walk: only fuzz_parallel's shared-store check
@@ -202,10 +202,16 @@ function(s2fuzz_patched_core_objects bug objects)
 		$<TARGET_PROPERTY:s2fuzz_core,COMPILE_DEFINITIONS>)
 endfunction()
 
+# s2fuzz_planted_objects(VAR BUG): the name of bug BUG's patched core objects
+# in a catalogue build (s2fuzz_patched_core_objects makes them).
+function(s2fuzz_planted_objects var bug)
+	set(${var} s2fuzz_core_planted_${bug} PARENT_SCOPE)
+endfunction()
+
 function(s2fuzz_planted_catalogue)
 	foreach(bug ${S2FUZZ_PLANTED_NUMBERS})
 		set(target ${S2FUZZ_PLANTED_TARGET_${bug}})
-		set(objects ${target}_planted_${bug}_core)
+		s2fuzz_planted_objects(objects ${bug})
 		s2fuzz_patched_core_objects(${bug} ${objects})
 		string(REPLACE "fuzz_" "replay_" replay ${target})
 		foreach(program ${target} ${replay})
@@ -219,6 +225,35 @@ function(s2fuzz_planted_catalogue)
 			if(options)
 				target_link_options(${name} PRIVATE ${options})
 			endif()
+		endforeach()
+	endforeach()
+endfunction()
+
+# s2fuzz_planted_unit_tests(LIBS TESTS...): in a catalogue build, each unit
+# test of TESTS (a cmocka program built from TEST.c in this folder, linked
+# with LIBS) once more for every planted bug, TEST_planted_N, on the bug's
+# patched core objects: which bugs the unit tests alone catch
+# (tools/bench-detect.sh). Each test's source is compiled once for all bugs;
+# planted_unit_tests builds them all, and the plain TEST beside them (which
+# must pass: a failure there is no bug caught).
+function(s2fuzz_planted_unit_tests libs)
+	if(NOT TARGET planted_unit_tests)
+		add_custom_target(planted_unit_tests)
+	endif()
+	# Under libFuzzer the core carries coverage callbacks, defined by its runtime.
+	get_property(runtime GLOBAL PROPERTY S2FUZZ_REPLAY_RUNTIME)
+	foreach(t ${ARGN})
+		add_dependencies(planted_unit_tests ${t})
+		add_library(${t}_planted_objects OBJECT ${t}.c)
+		target_compile_options(${t}_planted_objects PRIVATE ${S2FUZZ_WARNINGS})
+		target_link_libraries(${t}_planted_objects PRIVATE ${libs} PkgConfig::CMOCKA)
+		foreach(bug ${S2FUZZ_PLANTED_NUMBERS})
+			s2fuzz_planted_objects(objects ${bug})
+			add_executable(${t}_planted_${bug} $<TARGET_OBJECTS:${objects}>
+				$<TARGET_OBJECTS:${t}_planted_objects>)
+			target_link_libraries(${t}_planted_${bug} PRIVATE ${libs} PkgConfig::CMOCKA
+				${runtime})
+			add_dependencies(planted_unit_tests ${t}_planted_${bug})
 		endforeach()
 	endforeach()
 endfunction()

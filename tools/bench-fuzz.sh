@@ -30,7 +30,15 @@ build()
 {
 	local name=$1 engine=$2 sanitized=$3 dir=$work/$1 cc t
 	local -a args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g"
-		       -DS2FUZZ_ENGINE="$engine" -DS2FUZZ_BUILD_TESTS=OFF) build=() env=()
+		       -DS2FUZZ_ENGINE="$engine") build=() env=()
+	# The trees without sanitizers are configured as tools/planted-bug.sh
+	# configures a catalogue, so that tools/bench-detect.sh builds its
+	# catalogues in them on what is compiled here.
+	if [[ $sanitized == no ]]; then
+		args+=(-DS2FUZZ_BUILD_TESTS=ON -DS2FUZZ_PLANTED_CATALOGUE=ON -DS2FUZZ_PLANT=)
+	else
+		args+=(-DS2FUZZ_BUILD_TESTS=OFF)
+	fi
 	if [[ $engine == libfuzzer ]]; then
 		cc=$S2FUZZ_CC
 		[[ $sanitized == yes ]] || args+=(-DS2FUZZ_FUZZ_SANITIZERS=OFF)

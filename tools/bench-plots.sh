@@ -7,7 +7,7 @@
 #   coalesce.png  section 2: host leaves per scenario, with and without
 #                 coalescing and the optimum (log scale);
 #   fuzz.png      section 3: execs/s per target, engine and build (log scale);
-#   detect.png    section 4: median seconds to the report per planted bug.
+#   detect.png    section 4: median seconds to the report per planted bug and engine.
 # A section whose table is empty (bench.sh --quick) has no plot.
 set -euo pipefail
 
@@ -90,14 +90,17 @@ GNUPLOT
 fi
 
 # 4: bug number and median seconds (bugs not caught are left out).
-rows "$detect" | awk -F'|' '{ split($2, b, " "); s = $4; sub(/ s *$/, "", s); gsub(/ /, "", s)
-	if (s != "-" && s != "") print b[1], s }' >"$data/detect"
+# 4: bug number, libFuzzer's and AFL++'s median seconds ("?" where no seed caught it).
+rows "$detect" | awk -F'|' 'function secs(c) { sub(/ s *$/, "", c); gsub(/ /, "", c)
+		return (c == "-" || c == "") ? "?" : c }
+	{ split($2, b, " "); print b[1], secs($4), secs($7) }' >"$data/detect"
 if [[ -s $data/detect ]]; then
-	plot detect 'Time to detect each planted bug from a header-only input (libFuzzer, median)' <<GNUPLOT
+	plot detect 'Time to detect each planted bug from a header-only input (median over seeds)' <<GNUPLOT
 set xlabel 'planted bug'
 set ylabel 'seconds'
 set yrange [0:*]
-unset key
-plot '$data/detect' using 2:xtic(1)
+set datafile missing '?'
+set key top left
+plot '$data/detect' using 2:xtic(1) title 'libFuzzer', '' using 3 title 'AFL++'
 GNUPLOT
 fi

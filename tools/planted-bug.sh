@@ -11,8 +11,10 @@
 #
 # --from-header fuzzes from a corpus of one input, the target's header of
 # zero bytes with no records (docs/input-format.md), instead of the seed
-# corpus: how far the fuzzer gets on its own. --seed N gives libFuzzer
-# another seed (1 unless told).
+# corpus: how far the fuzzer gets on its own. --seed N gives the fuzzer
+# another seed (1 unless told). --afl fuzzes with AFL++ (persistent mode, the
+# target's mutator where it has one) instead of libFuzzer, until its first
+# crash; BUILD_DIR is then an AFL++ catalogue build.
 #
 # BUILD_DIR is a catalogue build (S2FUZZ_PLANTED_CATALOGUE, cmake/planted.cmake):
 # one tree with every bug's programs, fuzz_X_planted_N for the target X its
@@ -20,8 +22,8 @@
 # second builds the whole catalogue (the suite's first step), and the plain
 # fuzz_pkvm and replay_pkvm that tools/lifecycle.sh runs; with --built, BUG's
 # programs are taken as built.
-# usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS]
-#        planted-bug.sh build BUILD_DIR
+# usage: planted-bug.sh [--afl] [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS]
+#        planted-bug.sh [--afl] build BUILD_DIR
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +31,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/tools/toolchain.sh"
 # shellcheck source=tools/libfuzzer-options.sh
 source "$root/tools/libfuzzer-options.sh"
-usage="usage: planted-bug.sh [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | build BUILD_DIR"
+# shellcheck source=tools/programs.sh
+source "$root/tools/programs.sh"
+# shellcheck source=tools/afl-mutator.sh
+source "$root/tools/afl-mutator.sh"
+usage="usage: planted-bug.sh [--afl] [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | [--afl] build BUILD_DIR"
 # The catalogue's rows, "N name target signature" (S2FUZZ_PLANTED_BUGS in
 # cmake/planted.cmake).
 catalogue()
@@ -45,20 +51,51 @@ header_size()
 	"$dir/tools/s2script" header --target "$1"
 }
 
+engine=libfuzzer built=false from_header=false seed=1 fuzz_options=false
+while (($#)); do
+	case $1 in
+	--afl) engine=afl ;;
+	--built) built=true fuzz_options=true ;;
+	--from-header) from_header=true fuzz_options=true ;;
+	--seed)
+		[[ ${2:-} =~ ^[0-9]+$ ]] || { echo "planted-bug: --seed takes a number" >&2; exit 2; }
+		seed=$2 fuzz_options=true
+		shift
+		;;
+	*) break ;;
+	esac
+	shift
+done
+
 configure()
 {
-	s2fuzz_forget_other_compiler "$1" "$S2FUZZ_CC"
-	CC=$S2FUZZ_CC cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE=libfuzzer \
-		-DS2FUZZ_FUZZ_SANITIZERS=OFF -DS2FUZZ_PLANTED_CATALOGUE=ON -DS2FUZZ_PLANT= >/dev/null
+	local cc=$S2FUZZ_CC
+	[[ $engine == libfuzzer ]] || cc=afl-clang-fast
+	s2fuzz_forget_other_compiler "$1" "$cc"
+	AFL_QUIET=1 CC=$cc cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g" -DS2FUZZ_ENGINE=$engine \
+		-DS2FUZZ_FUZZ_SANITIZERS=OFF -DS2FUZZ_BUILD_TESTS=ON -DS2FUZZ_PLANTED_CATALOGUE=ON \
+		-DS2FUZZ_PLANT= >/dev/null
+}
+
+# The programs that fuzz bug N with target T: its fuzz target and replay
+# program, and under AFL++ the target's mutator.
+programs()
+{
+	local -a p=(--target "${2}_planted_$1" --target "${2/fuzz_/replay_}_planted_$1")
+	if [[ $engine == afl ]] && s2fuzz_has_afl_mutator "$root" "$2"; then
+		p+=(--target "${2}_afl_mutator")
+	fi
+	echo "${p[@]}"
 }
 
 if [[ ${1:-} == build ]]; then
-	[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
+	[[ $# -eq 2 ]] && ! $fuzz_options || { echo "$usage" >&2; exit 2; }
 	configure "$2"
 	targets=()
 	while read -r n _ t _; do
-		targets+=(--target "${t}_planted_$n" --target "${t/fuzz_/replay_}_planted_$n")
+		read -r -a more < <(programs "$n" "$t")
+		targets+=("${more[@]}")
 	done < <(catalogue)
 	while read -r t; do
 		targets+=(--target "${t}_seeds")
@@ -66,24 +103,10 @@ if [[ ${1:-} == build ]]; then
 	# And fuzz_pkvm without a bug, for tools/lifecycle.sh --built.
 	targets+=(--target fuzz_pkvm --target replay_pkvm)
 	((${#targets[@]})) || { echo "planted-bug: no bug in cmake/planted.cmake" >&2; exit 1; }
-	cmake --build "$2" -j"$(nproc)" "${targets[@]}" >/dev/null
+	AFL_QUIET=1 cmake --build "$2" -j"$(nproc)" "${targets[@]}" >/dev/null
 	echo "planted-bug: the catalogue's $(catalogue | wc -l) bugs are built in $2"
 	exit 0
 fi
-built=false from_header=false seed=1
-while (($#)); do
-	case $1 in
-	--built) built=true ;;
-	--from-header) from_header=true ;;
-	--seed)
-		[[ ${2:-} =~ ^[0-9]+$ ]] || { echo "planted-bug: --seed takes a number" >&2; exit 2; }
-		seed=$2
-		shift
-		;;
-	*) break ;;
-	esac
-	shift
-done
 [[ $# -ge 2 && $# -le 3 ]] || { echo "$usage" >&2; exit 2; }
 bug=$1 dir=$2 seconds=${3:-60}
 [[ $bug =~ ^[0-9]+$ ]] || { echo "planted-bug: BUG must be a number" >&2; exit 2; }
@@ -96,8 +119,9 @@ fuzzer=$dir/fuzzers/${target}_planted_$bug
 replayer=$dir/fuzzers/${target/fuzz_/replay_}_planted_$bug
 if ! $built; then
 	configure "$dir"
-	cmake --build "$dir" -j"$(nproc)" --target "${target}_planted_$bug" \
-		--target "${target/fuzz_/replay_}_planted_$bug" --target "${target}_seeds" >/dev/null
+	read -r -a more < <(programs "$bug" "$target")
+	AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${more[@]}" --target "${target}_seeds" \
+		>/dev/null
 fi
 [[ -x $fuzzer && -x $replayer ]] ||
 	{ echo "planted-bug: $fuzzer is not built (planted-bug.sh build $dir)" >&2; exit 2; }
@@ -117,28 +141,58 @@ if $from_header; then
 	size=$(header_size "$target")
 	head -c "$size" /dev/zero >"$from/header"
 fi
-mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
+# fuzz_libfuzzer / fuzz_afl: fuzz until the first finding or SECONDS. Each
+# sets crash (the input saved, empty if none), signature (the one the fuzzer
+# printed; AFL++ shows none, the replay's is taken) and execs (executions
+# before it).
+fuzz_libfuzzer()
+{
+	local -a options
+	mapfile -t options < <(s2fuzz_libfuzzer_options "$root" "$target")
+	"$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
+		-max_len=2048 "${options[@]}" -artifact_prefix="$work/" "$work/corpus" "$from" \
+		>"$log" 2>&1 && status=0 || status=$?
+	execs=$(grep -oE '^#[0-9]+|^Done [0-9]+' "$log" | tail -1 | tr -dc 0-9 || true)
+	crash=
+	((status)) || return 0
+	signature=$(sed -n 's/^s2fuzz-signature: //p' "$log" | head -1)
+	if [[ -z $signature ]]; then
+		echo "planted bug $bug: the fuzzer stopped without a finding:" >&2
+		tail -20 "$log" >&2
+		exit 1
+	fi
+	crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
+	[[ -n $crash ]] || { echo "planted bug $bug: no reproducer was saved" >&2; exit 1; }
+}
+
+fuzz_afl()
+{
+	local mutator dict=$root/corpora/$target/$target.dict
+	local -a extra=()
+	mutator=$(s2fuzz_afl_mutator_env "$root" "$dir" "$target")
+	# The target's dictionary, as ./s2fuzz fuzz gives it to AFL++.
+	[[ ! -f $dict ]] || extra=(-x "$dict")
+	env ${mutator:+"$mutator"} AFL_BENCH_UNTIL_CRASH=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 \
+		AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		afl-fuzz -s "$seed" -t 10000 -V "$seconds" "${extra[@]}" -i "$from" -o "$work/out" \
+		-- "$fuzzer" >"$log" 2>&1 || true
+	[[ -f $work/out/default/fuzzer_stats ]] ||
+		{ echo "planted bug $bug: afl-fuzz did not start:" >&2; tail -20 "$log" >&2; exit 1; }
+	crash=$(find "$work/out/default/crashes" -name 'id:*' 2>/dev/null | sort | head -1)
+	signature=
+	execs=$(sed -n 's/^execs_done *: *//p' "$work/out/default/fuzzer_stats")
+}
+
 start=$(date +%s%N)
-if "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -len_control=0 \
-	-max_len=2048 "${options[@]}" -artifact_prefix="$work/" "$work/corpus" "$from" \
-	>"$log" 2>&1; then
-	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
-	echo "planted bug $bug: NOT caught within ${seconds}s (${runs:-?} executions)" >&2
-	exit 1
-fi
-signature=$(sed -n 's/^s2fuzz-signature: //p' "$log" | head -1)
-execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 || true)
-if [[ -z $signature ]]; then
-	echo "planted bug $bug: the fuzzer stopped without a finding:" >&2
-	tail -20 "$log" >&2
-	exit 1
-fi
+"fuzz_$engine"
 elapsed=$((($(date +%s%N) - start) / 1000000))
 elapsed=$(printf '%d.%03d' $((elapsed / 1000)) $((elapsed % 1000)))
+if [[ -z $crash ]]; then
+	echo "planted bug $bug: NOT caught within ${seconds}s (${execs:-?} executions)" >&2
+	exit 1
+fi
 
 # The finding must replay, whole, from the input the fuzzer saved.
-crash=$(find "$work" -maxdepth 1 -name 'crash-*' | head -1)
-[[ -n $crash ]] || { echo "planted bug $bug: no reproducer was saved" >&2; exit 1; }
 # Kept beside the log, whatever the verdict below: a rejected finding is worth a look.
 cp "$crash" "$dir/planted-$bug$tag.crash"
 crash=$dir/planted-$bug$tag.crash
@@ -148,6 +202,8 @@ if { "$replayer" "$crash" >"$report" 2>&1; } 2>/dev/null; then
 	echo "planted bug $bug: the replay of $(basename "$crash") ran clean" >&2
 	exit 1
 fi
+replayed=$(sed -n 's/^s2fuzz-signature: //p' "$report" | head -1)
+signature=${signature:-$replayed}
 problems=()
 # A pin may name more than one check, "a/,b/": the bug is caught by any of them.
 pinned_ok=false
@@ -157,7 +213,6 @@ for pin in "${pins[@]}"; do
 done
 $pinned_ok ||
 	problems+=("the signature '$signature' does not start with the catalogue's '$pinned'")
-replayed=$(sed -n 's/^s2fuzz-signature: //p' "$report" | head -1)
 [[ $replayed == "$signature" ]] ||
 	problems+=("the replay's signature is '$replayed', the fuzzer's '$signature'")
 grep -q '^==== s2fuzz: .* ====$' "$report" || problems+=("no report header")
@@ -177,6 +232,6 @@ if ((${#problems[@]})); then
 fi
 how="on a seed input"
 $from_header && how="on the header"
-[[ -z $execs ]] || how="${execs#\#} executions"
+[[ -z $execs ]] || how="$execs executions"
 echo "planted bug $bug: caught after ${elapsed}s ($how): $signature"
 echo "  replayed from $(basename "$crash"): same signature, trace and decoded report"
