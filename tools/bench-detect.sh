@@ -4,8 +4,8 @@
 # (docs/planted-bugs.md) for libFuzzer and for AFL++ (in the trees given, or in
 # WORK/catalogue and WORK/catalogue-afl), fuzzes each bug with
 # each engine from a header-only input (no seed written for it) under seeds 1
-# to SEEDS, two runs at a time (one core each, at most LIMIT seconds per run,
-# 60 unless BENCH_DETECT_LIMIT says), runs the core's unit tests (tests/core)
+# to SEEDS (AFL++: to BENCH_DETECT_AFL_SEEDS if set), two runs at a time (one
+# core each, at most LIMIT seconds per run, 60 unless BENCH_DETECT_LIMIT says), runs the core's unit tests (tests/core)
 # on each bug's core, and prints a Markdown table: per bug and engine, the
 # median time and executions to the first report and the seeds that caught
 # it; and the unit tests that fail.
@@ -21,9 +21,11 @@ die()
 
 [[ ($# -eq 2 || $# -eq 4) && $2 =~ ^[1-9][0-9]*$ ]] ||
 	die "usage: bench-detect.sh WORK SEEDS [LIBFUZZER_TREE AFL_TREE]"
-work=$1 seeds=$2 limit=${BENCH_DETECT_LIMIT:-60}
+work=$1 limit=${BENCH_DETECT_LIMIT:-60}
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_LIMIT must be a number of seconds"
 engines=(libfuzzer afl)
+declare -A seeds=([libfuzzer]=$2 [afl]=${BENCH_DETECT_AFL_SEEDS:-$2})
+[[ ${seeds[afl]} =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_AFL_SEEDS must be a number"
 declare -A tree=([libfuzzer]=${3:-$work/catalogue} [afl]=${4:-$work/catalogue-afl})
 declare -A flag=([libfuzzer]= [afl]=--afl)
 rm -rf "$work/runs"
@@ -87,7 +89,7 @@ for b in "${bugs[@]}"; do
 	echo "bench-detect: bug $n, unit tests" >&2
 	unit_one "$n" &
 	for e in "${engines[@]}"; do
-		for ((s = 1; s <= seeds; s++)); do
+		for ((s = 1; s <= ${seeds[$e]}; s++)); do
 			slot
 			echo "bench-detect: bug $n, $e, seed $s" >&2
 			run_one "$e" "$n" "$s" &
@@ -96,28 +98,29 @@ for b in "${bugs[@]}"; do
 done
 wait
 
+# median FORMAT: the median of the numbers on stdin, printed with FORMAT; "-" if none.
 median()
 {
-	sort -g | awk '{ v[NR] = $1 } END {
+	sort -g | awk -v f="$1" '{ v[NR] = $1 } END {
 		if (!NR) { print "-"; exit }
-		print ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+		printf f "\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # cells ENGINE BUG: "median time | median executions | caught by seeds".
 cells()
 {
 	local engine=$1 n=$2 s t e times=() execs=() caught=0 mt me
-	for ((s = 1; s <= seeds; s++)); do
+	for ((s = 1; s <= ${seeds[$engine]}; s++)); do
 		read -r t e <"$work/runs/$engine-$n-$s"
 		[[ $t == - ]] && continue
 		times+=("$t")
 		execs+=("$e")
 		caught=$((caught + 1))
 	done
-	mt=$(printf '%s\n' "${times[@]}" | { grep . || true; } | median)
-	me=$(printf '%s\n' "${execs[@]}" | { grep . || true; } | median)
+	mt=$(printf '%s\n' "${times[@]}" | { grep . || true; } | median %.3f)
+	me=$(printf '%s\n' "${execs[@]}" | { grep . || true; } | median %.0f)
 	[[ $mt == - ]] || mt="${mt} s"
-	echo "$mt | $me | $caught of $seeds"
+	echo "$mt | $me | $caught of ${seeds[$engine]}"
 }
 
 echo "| bug | target | libFuzzer: median time | median executions | caught by seeds" \
@@ -130,8 +133,12 @@ for b in "${bugs[@]}"; do
 	all=$((all + 1))
 	lf=$(cells libfuzzer "$n")
 	afl=$(cells afl "$n")
-	[[ $lf != *"| $seeds of $seeds" ]] || caught_all[libfuzzer]=$((${caught_all[libfuzzer]:-0} + 1))
-	[[ $afl != *"| $seeds of $seeds" ]] || caught_all[afl]=$((${caught_all[afl]:-0} + 1))
+	for e in "${engines[@]}"; do
+		cell=$lf
+		[[ $e == afl ]] && cell=$afl
+		[[ $cell != *"| ${seeds[$e]} of ${seeds[$e]}" ]] ||
+			caught_all[$e]=$((${caught_all[$e]:-0} + 1))
+	done
 	failed=$(<"$work/runs/unit-$n")
 	if [[ -n $failed ]]; then
 		by_units=$((by_units + 1))
@@ -142,6 +149,7 @@ for b in "${bugs[@]}"; do
 	echo "| $n ${name//_/ } | $target | $lf | $afl | $failed |"
 done
 echo
-echo "Caught by every seed: ${caught_all[libfuzzer]:-0} of $all bugs under libFuzzer," \
-	"${caught_all[afl]:-0} of $all under AFL++. Caught by the unit tests alone" \
-	"(tests/core, $(wc -w <<<"$units") programs): $by_units of $all bugs."
+echo "Caught by every seed: ${caught_all[libfuzzer]:-0} of $all bugs under libFuzzer" \
+	"(${seeds[libfuzzer]} seeds), ${caught_all[afl]:-0} of $all under AFL++ (${seeds[afl]} seeds)." \
+	"Caught by the unit tests alone (tests/core, $(wc -w <<<"$units") programs):" \
+	"$by_units of $all bugs."
