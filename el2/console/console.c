@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: MIT
-/* The hypervisor's console: one UART, polled, no locking (one CPU runs el2). */
+/* The hypervisor's console: one UART, polled; one CPU's message at a time. */
 #include "el2/console.h"
+#include "el2/cpus.h"
 #include "el2/libc.h"
 
 static struct uart console;
+static struct el2_lock console_lock;
+/*
+ * Only the boot CPU runs until the MMU is on, and exclusive accesses need
+ * cacheable memory: no lock until then (console_lock_from_now).
+ */
+static bool console_locking;
+
+void console_lock_from_now(void)
+{
+	console_locking = true;
+}
 
 void console_init(const struct uart *u)
 {
@@ -22,7 +34,13 @@ static void console_put(void *arg, char c)
 
 void console_vprintf(const char *fmt, va_list ap)
 {
+	bool locked = console_locking;
+
+	if (locked)
+		el2_lock(&console_lock);
 	fmt_vprint(console_put, &console, fmt, ap);
+	if (locked)
+		el2_unlock(&console_lock);
 }
 
 void console_printf(const char *fmt, ...)

@@ -2,7 +2,8 @@
 /*
  * Memory the hypervisor must leave alone: the /memreserve/ block (firmware,
  * spin tables), the fixed regions under /reserved-memory (their reg), the
- * device tree blob itself and the initrd the boot loader loaded for the host.
+ * device tree blob itself, and the initrd and the Linux kernel the boot loader
+ * loaded for the host.
  * Dynamic /reserved-memory regions (a size and no reg) do not exist yet: the
  * host kernel places them later, inside memory it owns.
  */
@@ -83,9 +84,9 @@ static int dt_reserved_memory(const void *fdt, struct el2_machine *m, const char
 	return 0;
 }
 
-/* linux,initrd-start and -end: one or two cells each (boot loaders write either). */
-static int dt_initrd_bound(const void *fdt, int chosen, const char *name, u64 *val,
-			   const char **why)
+/* A /chosen bound, one or two cells (boot loaders write either). */
+static int dt_chosen_bound(const void *fdt, int chosen, const char *name, u64 *val,
+			   const char **why, const char *what)
 {
 	int len;
 	const u8 *p = fdt_getprop(fdt, chosen, name, &len);
@@ -93,36 +94,72 @@ static int dt_initrd_bound(const void *fdt, int chosen, const char *name, u64 *v
 	if (!p)
 		return -CORE_ENOENT;
 	if (len != 4 && len != 8) {
-		*why = "linux,initrd-start or linux,initrd-end is neither 4 nor 8 bytes long";
+		*why = what;
 		return -CORE_EINVAL;
 	}
 	*val = dt_read_cells(p, len / 4);
 	return 0;
 }
 
-static int dt_initrd(const void *fdt, struct el2_machine *m, const char **why)
+/*
+ * A range /chosen gives as @start_name and @end_name (end exclusive), as
+ * linux,initrd-start and -end: *out stays empty when neither is there.
+ */
+static int dt_chosen_range(const void *fdt, const char *start_name, const char *end_name,
+			   struct el2_range *out, const char **why, const char *bad_size,
+			   const char *one_only, const char *reversed)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	u64 start, end;
 	int ret_start, ret_end;
 
+	*out = (struct el2_range){ 0, 0 };
 	if (chosen < 0)
 		return 0;
-	ret_start = dt_initrd_bound(fdt, chosen, "linux,initrd-start", &start, why);
-	ret_end = dt_initrd_bound(fdt, chosen, "linux,initrd-end", &end, why);
+	ret_start = dt_chosen_bound(fdt, chosen, start_name, &start, why, bad_size);
+	ret_end = dt_chosen_bound(fdt, chosen, end_name, &end, why, bad_size);
 	if (ret_start == -CORE_ENOENT && ret_end == -CORE_ENOENT)
 		return 0;
 	if (ret_start == -CORE_EINVAL || ret_end == -CORE_EINVAL)
 		return -CORE_EINVAL;
 	if (ret_start || ret_end) {
-		*why = "/chosen has only one of linux,initrd-start and linux,initrd-end";
+		*why = one_only;
 		return -CORE_EINVAL;
 	}
 	if (end < start) {
-		*why = "linux,initrd-end is below linux,initrd-start";
+		*why = reversed;
 		return -CORE_EINVAL;
 	}
-	return dt_reserve(m, start, end - start, why);
+	*out = (struct el2_range){ start, end - start };
+	return 0;
+}
+
+static int dt_initrd(const void *fdt, struct el2_machine *m, const char **why)
+{
+	struct el2_range r;
+	int ret = dt_chosen_range(
+		fdt, "linux,initrd-start", "linux,initrd-end", &r, why,
+		"linux,initrd-start or linux,initrd-end is neither 4 nor 8 bytes long",
+		"/chosen has only one of linux,initrd-start and linux,initrd-end",
+		"linux,initrd-end is below linux,initrd-start");
+
+	return ret || !r.size ? ret : dt_reserve(m, r.base, r.size, why);
+}
+
+/* The Linux kernel a boot loader left for el2 to run as its host (docs/boards.md). */
+static int dt_kernel(const void *fdt, struct el2_machine *m, const char **why)
+{
+	int ret = dt_chosen_range(
+		fdt, "s2fuzz,kernel-start", "s2fuzz,kernel-end", &m->kernel, why,
+		"s2fuzz,kernel-start or s2fuzz,kernel-end is neither 4 nor 8 bytes long",
+		"/chosen has only one of s2fuzz,kernel-start and s2fuzz,kernel-end",
+		"s2fuzz,kernel-end is below s2fuzz,kernel-start");
+
+	if (!ret && m->kernel.size && m->kernel.size < 64) {
+		*why = "the kernel /chosen names is shorter than an arm64 Image header";
+		return -CORE_EINVAL;
+	}
+	return ret || !m->kernel.size ? ret : dt_reserve(m, m->kernel.base, m->kernel.size, why);
 }
 
 int dt_reserved(const void *fdt, u64 fdt_pa, struct el2_machine *m, const char **why)
@@ -135,5 +172,7 @@ int dt_reserved(const void *fdt, u64 fdt_pa, struct el2_machine *m, const char *
 		ret = dt_reserved_memory(fdt, m, why);
 	if (!ret)
 		ret = dt_initrd(fdt, m, why);
+	if (!ret)
+		ret = dt_kernel(fdt, m, why);
 	return ret;
 }

@@ -53,6 +53,7 @@ static int parse_word(const char *w, size_t len, struct el2_options *o, const ch
 			return -CORE_EINVAL;
 		}
 		o->diff = word_is(value, value_len, "on");
+		o->diff_given = true;
 	} else if (word_is(w, name_len, PREFIX "ops")) {
 		if (!parse_number(value, value_len, &o->ops)) {
 			*why = "s2fuzz.ops takes a number";

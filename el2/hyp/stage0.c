@@ -9,6 +9,7 @@
 #include "el2/console.h"
 #include "el2/diffmode.h"
 #include "el2/libc.h"
+#include "el2/linux.h"
 #include "el2/mm.h"
 #include "el2/power.h"
 #include "el2/sysreg.h"
@@ -48,7 +49,7 @@ static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, 
 	struct el2_handover *h = &handover;
 	const char *why = "", *opt_why = "";
 	struct uart uart;
-	u64 image_size = sym(_end) - sym(_head), move_entry;
+	u64 image_size = sym(_end) - sym(_head), move_entry, host_size;
 	int ret, opt_ret;
 
 	if (el == 2) {
@@ -76,8 +77,20 @@ static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, 
 	console_printf("s2fuzz el2: at EL2, loaded at 0x%llx (%llu KiB), device tree at %p\n",
 		       (unsigned long long)base, (unsigned long long)(image_size >> 10), fdt);
 
-	ret = layout_plan_extra(&h->machine, base, image_size, image_size,
-				4096 + (u64)(el2_payload_end - el2_payload_start) + (1ULL << 20),
+	host_size = 4096 + (u64)(el2_payload_end - el2_payload_start) + (1ULL << 20);
+	if (h->machine.kernel.size) {
+		ret = -CORE_EINVAL;
+		if (h->options.diff && h->options.diff_given)
+			why = "s2fuzz.diff=on runs the payload, and /chosen names a kernel";
+		else
+			ret = linux_image_plan(&h->machine.kernel, &host_size, &why);
+		h->options.diff = false;
+		if (ret) {
+			console_printf("s2fuzz el2: %s. Stopping.\n", why);
+			power_off(false);
+		}
+	}
+	ret = layout_plan_extra(&h->machine, base, image_size, image_size, host_size,
 				h->options.diff ? EL2_DIFF_HEAP_SIZE : 0, &h->layout, &why);
 	if (ret) {
 		console_printf("s2fuzz el2: %s. Stopping.\n", why);

@@ -7,10 +7,12 @@
  */
 #include "el2/asm.h"
 #include "el2/console.h"
+#include "el2/cpus.h"
 #include "el2/diffmode.h"
 #include "el2/host_info.h"
 #include "el2/hyp.h"
 #include "el2/libc.h"
+#include "el2/linux.h"
 #include "el2/mm.h"
 #include "el2/power.h"
 #include "el2/sysreg.h"
@@ -184,9 +186,13 @@ static void mmu_enable(u32 ps)
 	el2_pkvm.hyp_s1.root = el2_phys_to_virt(pa_addr(el2_pkvm.hyp_s1.root_pa));
 }
 
+/* The physical address size and the host's IPA bits, for every CPU's controls. */
+static u32 host_ps, host_ia_bits;
+
 /* Every EL2 control register that shapes the host's world, written in full. */
-static void host_controls(u32 ps, u32 ia_bits)
+void el2_host_controls(void)
 {
+	u32 ps = host_ps, ia_bits = host_ia_bits;
 	const struct pgt *host = &el2_pkvm.host_s2;
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), dfr0 = read_sysreg(id_aa64dfr0_el1);
 	u64 sl0 = host->start_level == 0 ? 2 : 1, vttbr = pa_addr(host->root_pa);
@@ -273,6 +279,7 @@ void el2_stage1(const struct el2_handover *h)
 
 	el2_boot = *h;
 	l = &el2_boot.layout;
+	el2_cpus_init();
 	write_sysreg(sym(el2_vectors), vbar_el2);
 	write_sysreg(SCTLR_EL2_RES1 | SCTLR_SA | SCTLR_I, sctlr_el2);
 	isb();
@@ -298,11 +305,16 @@ void el2_stage1(const struct el2_handover *h)
 
 	build_pkvm(&el2_boot, ia_bits);
 	mmu_enable(ps);
+	console_lock_from_now();
 	console_printf("s2fuzz el2: EL2 MMU on (hyp stage-1 built by core/)\n");
-	host_controls(ps, ia_bits);
+	host_ps = ps;
+	host_ia_bits = ia_bits;
+	el2_host_controls();
 	console_printf("s2fuzz el2: host stage-2 on (VTCR_EL2 0x%llx)\n",
 		       (unsigned long long)read_sysreg(vtcr_el2));
 	if (el2_boot.options.diff)
 		el2_diff_start();
+	if (el2_boot.machine.kernel.size)
+		linux_enter(&el2_boot);
 	enter_payload(ia_bits);
 }

@@ -17,6 +17,7 @@
 #define VECTOR_LOWER_SYNC 8
 
 struct el2_counters el2_counters;
+struct el2_lock el2_state_lock;
 
 static const char *const vector_names[16] = {
 	"sync (EL2, SP0)",  "irq (EL2, SP0)",  "fiq (EL2, SP0)",  "serror (EL2, SP0)",
@@ -90,17 +91,19 @@ static void host_abort(u64 esr)
 		inject_external_abort(esr, far);
 		return;
 	}
+	el2_this_cpu()->host_aborts++;
+	el2_lock(&el2_state_lock);
 	ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
 	if (el2_diff_on())
 		el2_diff_abort(ipa, ret);
-	if (ret == 0) {
-		u32 level = leaf_level_at(ipa);
-
-		el2_counters.aborts_mapped[level]++;
-		return;
-	}
-	if (ret == -CORE_EPERM || ret == -CORE_EINVAL) {
+	if (ret == 0)
+		el2_counters.aborts_mapped[leaf_level_at(ipa)]++;
+	else if (ret == -CORE_EPERM || ret == -CORE_EINVAL)
 		el2_counters.aborts_refused++;
+	el2_unlock(&el2_state_lock);
+	if (ret == 0)
+		return;
+	if (ret == -CORE_EPERM || ret == -CORE_EINVAL) {
 		inject_external_abort(esr, far);
 		return;
 	}
@@ -111,12 +114,10 @@ static void host_abort(u64 esr)
 static bool psci_allowed(u64 fn)
 {
 	/*
-	 * Calls that would start or resume a CPU at an address the host
-	 * chooses, at EL2, are refused: only the boot CPU runs el2 here.
+	 * Calls that would resume a CPU at an address the host chooses, at
+	 * EL2, are refused (CPU_ON is el2's own business: el2_cpu_on).
 	 */
 	switch (fn) {
-	case PSCI_CPU_ON:
-	case PSCI_CPU_ON64:
 	case PSCI_CPU_SUSPEND:
 	case PSCI_CPU_SUSPEND64:
 	case PSCI_SYSTEM_SUSPEND:
@@ -148,9 +149,17 @@ static void host_smc(struct el2_regs *r)
 {
 	u64 fn = r->x[0] & 0xffffffffULL;
 
-	el2_counters.smcs++;
+	__atomic_fetch_add(&el2_counters.smcs, 1, __ATOMIC_RELAXED);
 	/* A trapped SMC returns to itself: step over it. */
 	write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);
+	if (fn == PSCI_CPU_ON || fn == PSCI_CPU_ON64) {
+		r->x[0] = (u64)el2_cpu_on(fn, r->x[1], r->x[2], r->x[3]);
+		return;
+	}
+	if (fn == PSCI_CPU_OFF) {
+		el2_cpu_off(r->x);
+		return;
+	}
 	if (!psci_allowed(fn)) {
 		r->x[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
 		return;
@@ -162,14 +171,17 @@ static void host_smc(struct el2_regs *r)
 	if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) {
 		struct stage2_summary s;
 
+		el2_lock(&el2_state_lock);
 		stage2_summarize(&el2_pkvm.host_s2, &s);
 		stage2_print("at power-off", &s);
 		print_counters();
+		el2_cpus_print();
+		el2_unlock(&el2_state_lock);
 	}
 	el2_smc_call(r->x);
 }
 
-static void el2_hvc(struct el2_regs *r)
+static void el2_hvc_locked(struct el2_regs *r)
 {
 	/* el2's own calls are decoded as the dispatcher decodes: SVE hint ignored. */
 	u64 id = pkvm_hvc_id_of(r->x[0]);
@@ -199,6 +211,13 @@ static void el2_hvc(struct el2_regs *r)
 		el2_diff_hvc(r->x, h.x);
 	for (u32 i = 0; i < PKVM_HVC_NR_REGS; i++)
 		r->x[i] = h.x[i];
+}
+
+static void el2_hvc(struct el2_regs *r)
+{
+	el2_lock(&el2_state_lock);
+	el2_hvc_locked(r);
+	el2_unlock(&el2_state_lock);
 }
 
 void el2_trap(struct el2_regs *r, u64 vector)

@@ -10,10 +10,19 @@
 #                loaded it to, which is not QEMU's own -kernel address
 #   below-el2    booted without EL2: the image says so and stops with status 1
 #   bad-dtb      a device tree with all memory reserved: a clear message, status 1
+#   bad-kernel   /chosen names a kernel that is no arm64 Image: a clear message, status 1
 #   differential OPS  selftest, and the differential mode ran OPS random operations
 #                and replayed every input of the fuzz_hvc corpus with no difference
 #   planted SIGNATURE  an image with a planted bug: the differential mode stops the
 #                machine with status 1 and prints the fuzzers' report with SIGNATURE
+#   linux KERNELS  el2 boots Debian's arm64 kernel (tools/linux-host.sh KERNELS)
+#                with the initramfs built beside IMAGE: exit status 0; the init
+#                saw every CPU, its memory check passed on one worker per CPU,
+#                its read of the carve-out through /dev/mem got SIGBUS; el2's
+#                summary at power-off shows host aborts mapped with blocks (level
+#                1 or 2 leaves), and served from every CPU; the boot time to the
+#                init's first line and the host aborts are printed; with
+#                --uboot, U-Boot started el2 with booti
 set -uo pipefail
 
 mode=$1 image=$2
@@ -92,6 +101,15 @@ bad-dtb)
 	grep -q "no free memory for the hypervisor carve-out. Stopping." "$log" ||
 		fail "no clear message"
 	;;
+bad-kernel)
+	junk=$(mktemp)
+	trap 'rm -f "$log" "$junk"' EXIT
+	head -c 65536 /dev/zero | tr '\0' 'x' >"$junk"
+	run --linux "$junk" "$junk" "$@"
+	[[ $status -eq 1 ]] || fail "exit status $status, expected 1"
+	grep -qF 'the kernel /chosen names has no arm64 Image header (magic ARM\x64). Stopping.' \
+		"$log" || fail "no clear message"
+	;;
 differential)
 	ops=$1
 	shift
@@ -120,6 +138,34 @@ planted)
 	grep -qxF "s2fuzz-signature: $signature" "$log" ||
 		fail "no report with the signature '$signature'"
 	grep -q "^check: " "$log" || fail "the report names no check"
+	;;
+linux)
+	kernel=$("$root/tools/linux-host.sh" "$1") || fail "no kernel"
+	shift
+	cpus=1 uboot=0
+	for ((i = 1; i <= $#; i++)); do
+		[[ ${!i} == --smp ]] && { j=$((i + 1)); cpus=${!j}; }
+		[[ ${!i} == --uboot ]] && uboot=1
+	done
+	run --linux "$kernel" "$(dirname "$image")/initramfs.cpio.gz" "$@"
+	[[ $status -eq 0 ]] || fail "exit status $status, expected 0"
+	grep -q "^s2fuzz-init: $cpus CPUs," "$log" || fail "the init did not see $cpus CPUs"
+	grep -q "^s2fuzz-init: memory check: $cpus workers passed" "$log" ||
+		fail "the memory check did not pass on $cpus workers"
+	grep -q "^s2fuzz-init: carve-out: reading .* SIGBUS (el2 refused it)" "$log" ||
+		fail "the read of the carve-out was not refused with SIGBUS"
+	grep -q "^s2fuzz-init: result: pass" "$log" || fail "no passing result line"
+	line=$(grep -m1 '^s2fuzz el2: host aborts: ' "$log") || fail "no host abort counters"
+	[[ $line =~ mapped\ \(L1\ ([0-9]+),\ L2\ ([0-9]+), ]] || fail "no aborts by level: $line"
+	((BASH_REMATCH[1] + BASH_REMATCH[2] > 0)) || fail "the host was mapped with pages only"
+	for ((c = 0; c < cpus; c++)); do
+		grep -qE "^s2fuzz el2: CPU $c: [1-9][0-9]* host aborts" "$log" ||
+			fail "CPU $c served no host abort"
+	done
+	((!uboot)) || grep -q "^Starting kernel" "$log" || fail "U-Boot did not start el2 with booti"
+	echo "check_boot ($mode): $(grep -m1 '^s2fuzz-init: started' "$log")"
+	echo "check_boot ($mode): $line"
+	grep '^s2fuzz el2: CPU [0-9]*: ' "$log" | sed "s/^/check_boot ($mode): /"
 	;;
 *)
 	echo "check_boot: unknown mode '$mode'" >&2

@@ -17,8 +17,9 @@
  * - reserved: /memreserve/ entries, every enabled child of /reserved-memory
  *   with a reg (each entry; the "size"-only ones are allocated by the kernel
  *   later and are not reserved yet), the tree blob itself (fdt_totalsize bytes
- *   at fdt_pa) and the initrd when /chosen has linux,initrd-start and
- *   linux,initrd-end (end exclusive). Sorted and merged like memory.
+ *   at fdt_pa), the initrd when /chosen has linux,initrd-start and
+ *   linux,initrd-end (end exclusive), and the kernel when it has
+ *   s2fuzz,kernel-start and s2fuzz,kernel-end. Sorted and merged like memory.
  * - addresses: a reg entry is in its parent's address space; it is translated
  *   through the ranges of every ancestor up to the root. An empty ranges is
  *   the identity; an ancestor bus without ranges cannot be translated, and
@@ -121,6 +122,8 @@ struct el2_machine {
 	bool has_gicv3;
 	u64 gicd_base, gicr_base;
 	enum el2_psci_method psci;
+	/* A Linux kernel to run as the host (/chosen s2fuzz,kernel-start and -end); size 0: none. */
+	struct el2_range kernel;
 	/* Where a *why message that quotes the tree is written. */
 	char why_text[160];
 };

@@ -5,6 +5,7 @@
 
 #include "core/pkvm.h"
 #include "el2/boot.h"
+#include "el2/cpus.h"
 
 /* The registers a trap saved (boot/vectors.S). */
 struct el2_regs {
@@ -23,6 +24,12 @@ struct el2_counters {
 extern struct pkvm el2_pkvm;
 extern struct el2_counters el2_counters;
 extern struct el2_handover el2_boot;
+
+/* The EL2 controls of the host's world, on the CPU running this (hyp/stage1.c). */
+void el2_host_controls(void);
+
+/* Taken around everything that reads or changes the pKVM state and the counters. */
+extern struct el2_lock el2_state_lock;
 
 /* Called by boot/vectors.S for every exception. */
 void el2_trap(struct el2_regs *regs, u64 vector);

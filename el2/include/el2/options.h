@@ -6,7 +6,9 @@
  *   s2fuzz.seed=S             differential mode: the sequence's seed
  *   s2fuzz.diff=on|off        differential mode, on by default (docs/el2-differential.md):
  *                             el2 runs the reference beside the core and
- *                             compares them after every hypercall and abort
+ *                             compares them after every hypercall and abort;
+ *                             off by default when the host is a Linux kernel
+ *                             (el2/linux.h), whose run it cannot drive
  * Other words are left to the host. A malformed s2fuzz. word is an error.
  */
 #ifndef EL2_OPTIONS_H
@@ -17,6 +19,7 @@
 struct el2_options {
 	bool semihosting;
 	bool diff;
+	bool diff_given; /* s2fuzz.diff was in the boot arguments */
 	u64 ops;
 	u64 seed;
 };
