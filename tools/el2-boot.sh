@@ -101,18 +101,22 @@ if [[ -n $kernel ]]; then
 	# The machine's own tree unless one was given, with the kernel named in /chosen.
 	if [[ -z $dtb ]]; then
 		qemu-system-aarch64 "${machine[@]}" -machine dumpdtb="$work/machine.dtb" \
-			-nographic -monitor none -serial none -nic none >/dev/null 2>&1
+			-nographic -monitor none -serial none -nic none >"$work/dumpdtb.log" 2>&1 ||
+			{ cat "$work/dumpdtb.log" >&2; echo "el2-boot: QEMU did not dump its" \
+				"device tree" >&2; exit 2; }
 	else
 		cp "$dtb" "$work/machine.dtb"
 	fi
 	dtb=$work/machine.dtb
 	end=$((LINUX_AT + $(stat -c %s "$kernel")))
+	fdtput -c "$dtb" /chosen 2>/dev/null || true # (a given tree may have none)
 	fdtput -t x "$dtb" /chosen s2fuzz,kernel-start $(printf '%x %x' $((LINUX_AT >> 32)) \
 		$((LINUX_AT & 0xffffffff)))
 	fdtput -t x "$dtb" /chosen s2fuzz,kernel-end $(printf '%x %x' $((end >> 32)) \
 		$((end & 0xffffffff)))
 	bootargs+=" console=ttyAMA0 rdinit=/init"
-	args+=(-initrd "$initrd" -device "loader,file=$kernel,addr=$LINUX_AT,force-raw=on")
+	# (QEMU's option syntax: a comma in a file name is written twice.)
+	args+=(-initrd "$initrd" -device "loader,file=${kernel//,/,,},addr=$LINUX_AT,force-raw=on")
 fi
 args+=(-append "$bootargs")
 [[ -n $dtb ]] && args+=(-dtb "$dtb")

@@ -16,6 +16,9 @@ if [[ ! -f $image ]]; then
 		{ echo "linux-host: $deb has no /boot/vmlinuz-*" >&2; exit 1; }
 	found=("$tmp"/boot/vmlinuz-*)
 	[[ ${#found[@]} -eq 1 ]] || { echo "linux-host: $deb has ${#found[@]} kernels" >&2; exit 1; }
+	# An uncompressed arm64 Image: "ARM\x64" at offset 56 (Linux's booting.rst).
+	[[ $(od -An -c -j 56 -N 4 "${found[0]}" | tr -d ' ') == 'ARMd' ]] ||
+		{ echo "linux-host: ${found[0]#"$tmp"} in $deb is no arm64 Image" >&2; exit 1; }
 	mv "${found[0]}" "$image"
 fi
 echo "$image"

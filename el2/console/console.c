@@ -11,6 +11,7 @@ static struct el2_lock console_lock;
  * cacheable memory: no lock until then (console_lock_from_now).
  */
 static bool console_locking;
+static struct el2_cpu *console_holder;
 
 void console_lock_from_now(void)
 {
@@ -34,13 +35,18 @@ static void console_put(void *arg, char c)
 
 void console_vprintf(const char *fmt, va_list ap)
 {
-	bool locked = console_locking;
+	/* (A CPU that faults while it prints goes on printing: it holds the lock.) */
+	bool locked = console_locking && console_holder != el2_this_cpu();
 
-	if (locked)
+	if (locked) {
 		el2_lock(&console_lock);
+		console_holder = el2_this_cpu();
+	}
 	fmt_vprint(console_put, &console, fmt, ap);
-	if (locked)
+	if (locked) {
+		console_holder = NULL;
 		el2_unlock(&console_lock);
+	}
 }
 
 void console_printf(const char *fmt, ...)

@@ -154,12 +154,24 @@ static int dt_kernel(const void *fdt, struct el2_machine *m, const char **why)
 		"s2fuzz,kernel-start or s2fuzz,kernel-end is neither 4 nor 8 bytes long",
 		"/chosen has only one of s2fuzz,kernel-start and s2fuzz,kernel-end",
 		"s2fuzz,kernel-end is below s2fuzz,kernel-start");
+	bool in_memory = false;
 
-	if (!ret && m->kernel.size && m->kernel.size < 64) {
+	if (ret)
+		return ret;
+	if (!fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "s2fuzz,kernel-start", NULL))
+		return 0;
+	if (m->kernel.size < 64) {
 		*why = "the kernel /chosen names is shorter than an arm64 Image header";
 		return -CORE_EINVAL;
 	}
-	return ret || !m->kernel.size ? ret : dt_reserve(m, m->kernel.base, m->kernel.size, why);
+	for (u32 i = 0; i < m->nr_memory; i++)
+		in_memory |= m->kernel.base >= m->memory[i].base &&
+			     m->kernel.base + m->kernel.size <= m->memory[i].base + m->memory[i].size;
+	if (!in_memory) {
+		*why = "the kernel /chosen names does not lie in one memory region";
+		return -CORE_EINVAL;
+	}
+	return dt_reserve(m, m->kernel.base, m->kernel.size, why);
 }
 
 int dt_reserved(const void *fdt, u64 fdt_pa, struct el2_machine *m, const char **why)

@@ -13,6 +13,7 @@
 
 #define MPIDR_AFFINITY 0xff00ffffffULL
 #define PSCI_RET_ALREADY_ON	   (-4)
+#define PSCI_RET_ON_PENDING	   (-5)
 #define PSCI_RET_INTERNAL_FAILURE (-6)
 
 _Static_assert(offsetof(struct el2_cpu, mair) == EL2_CPU_MAIR, "EL2_CPU_MAIR");
@@ -37,7 +38,8 @@ void el2_lock(struct el2_lock *l)
 
 void el2_unlock(struct el2_lock *l)
 {
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->owner, __atomic_load_n(&l->owner, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELEASE);
 }
 
 struct el2_cpu *el2_this_cpu(void)
@@ -74,6 +76,7 @@ static struct el2_cpu *record_of(u64 mpidr)
 s64 el2_cpu_on(u64 fn, u64 mpidr, u64 entry, u64 context)
 {
 	struct el2_cpu *c;
+	enum el2_cpu_state was;
 	u64 x[18] = { 0 };
 	u32 i;
 
@@ -87,8 +90,11 @@ s64 el2_cpu_on(u64 fn, u64 mpidr, u64 entry, u64 context)
 	c = record_of(mpidr);
 	if (!c || c->state == EL2_CPU_ON || c->state == EL2_CPU_STARTING) {
 		el2_unlock(&cpus_lock);
-		return c ? PSCI_RET_ALREADY_ON : PSCI_RET_INTERNAL_FAILURE;
+		if (!c)
+			return PSCI_RET_INTERNAL_FAILURE;
+		return c->state == EL2_CPU_ON ? PSCI_RET_ALREADY_ON : PSCI_RET_ON_PENDING;
 	}
+	was = c->state;
 	i = (u32)(c - cpus);
 	*c = (struct el2_cpu){
 		.mair = read_sysreg(mair_el2),
@@ -118,8 +124,9 @@ s64 el2_cpu_on(u64 fn, u64 mpidr, u64 entry, u64 context)
 	x[3] = (u64)(uintptr_t)c;
 	el2_smc_call(x);
 	if (x[0]) {
+		/* A record taken for a CPU the firmware would not start is free again. */
 		el2_lock(&cpus_lock);
-		c->state = EL2_CPU_OFF;
+		c->state = was == EL2_CPU_UNUSED ? EL2_CPU_UNUSED : EL2_CPU_OFF;
 		el2_unlock(&cpus_lock);
 	}
 	return (s64)x[0];

@@ -16,7 +16,7 @@
 #define IMAGE_MAGIC_VALUE 0x644d5241U /* "ARM\x64" */
 #define IMAGE_FLAG_BE	  1ULL
 
-#define BOOTARGS_MAX 1024
+#define BOOTARGS_MAX 2048 /* arm64 Linux's COMMAND_LINE_SIZE */
 #define OUR_PREFIX   "s2fuzz."
 
 static u64 align_up(u64 v, u64 a)
@@ -52,7 +52,9 @@ int linux_image_plan(const struct el2_range *k, u64 *size, const char **why)
 		return -CORE_EINVAL;
 	}
 	span = image_span(hdr);
-	if (!le64_at(hdr + IMAGE_SIZE) || span < k->size || le64_at(hdr + IMAGE_TEXT_OFFSET) >= SZ_2M) {
+	/* (text_offset below 2 MiB and image_size below 2^40: the sums cannot wrap.) */
+	if (!le64_at(hdr + IMAGE_SIZE) || le64_at(hdr + IMAGE_SIZE) >= (1ULL << 40) ||
+	    le64_at(hdr + IMAGE_TEXT_OFFSET) >= SZ_2M || span < k->size) {
 		*why = "the kernel's Image header gives no usable image_size or text_offset";
 		return -CORE_EINVAL;
 	}
@@ -91,10 +93,14 @@ static void dt_reserve_carveout(void *dt, const struct el2_layout *l)
 	char name[48];
 
 	if (rm == -FDT_ERR_NOTFOUND) {
+		/* Linux takes the node only with the root's cells and an empty ranges. */
+		ac = fdt_address_cells(dt, 0);
+		sc = fdt_size_cells(dt, 0);
+		dt_check("the root's cells", ac < 0 ? ac : sc);
 		rm = fdt_add_subnode(dt, 0, "reserved-memory");
 		dt_check("adding /reserved-memory", rm);
-		dt_check("#address-cells", fdt_setprop_u32(dt, rm, "#address-cells", 2));
-		dt_check("#size-cells", fdt_setprop_u32(dt, rm, "#size-cells", 2));
+		dt_check("#address-cells", fdt_setprop_u32(dt, rm, "#address-cells", (u32)ac));
+		dt_check("#size-cells", fdt_setprop_u32(dt, rm, "#size-cells", (u32)sc));
 		dt_check("ranges", fdt_setprop_empty(dt, rm, "ranges"));
 	}
 	dt_check("finding /reserved-memory", rm);

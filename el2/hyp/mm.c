@@ -338,7 +338,10 @@ static void mm_on_store(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old
 			.old = old, .new_pte = new_pte, .ia = ia, .level = level });
 }
 
-/* One CPU runs the hypervisor here: no walker is ever left inside. */
+/*
+ * Every call into the core holds el2_state_lock (hyp/traps.c), so no walk
+ * overlaps another and no walker is ever left inside.
+ */
 static void mm_shared_enter(void *ctx)
 {
 }

@@ -82,6 +82,9 @@ static void __attribute__((noreturn)) boot_as_loaded(const void *fdt, u64 base, 
 		ret = -CORE_EINVAL;
 		if (h->options.diff && h->options.diff_given)
 			why = "s2fuzz.diff=on runs the payload, and /chosen names a kernel";
+		else if (h->machine.psci != EL2_PSCI_SMC)
+			why = "a Linux host needs PSCI through SMC (the tree's /psci method), "
+			      "which el2 takes from it";
 		else
 			ret = linux_image_plan(&h->machine.kernel, &host_size, &why);
 		h->options.diff = false;

@@ -111,21 +111,37 @@ static void host_abort(u64 esr)
 		  ret);
 }
 
+/* PSCI function numbers (SMC32 0x84000000 + n, SMC64 0xC4000000 + n) the host may call. */
 static bool psci_allowed(u64 fn)
 {
-	/*
-	 * Calls that would resume a CPU at an address the host chooses, at
-	 * EL2, are refused (CPU_ON is el2's own business: el2_cpu_on).
-	 */
-	switch (fn) {
-	case PSCI_CPU_SUSPEND:
-	case PSCI_CPU_SUSPEND64:
-	case PSCI_SYSTEM_SUSPEND:
-	case PSCI_SYSTEM_SUSPEND64:
+	u64 n;
+
+	if (fn >= PSCI_0_2_FN(0) && fn <= PSCI_0_2_FN(0x1f))
+		n = fn - PSCI_0_2_FN(0);
+	else if (fn >= PSCI_0_2_FN64(0) && fn <= PSCI_0_2_FN64(0x1f))
+		n = fn - PSCI_0_2_FN64(0);
+	else
 		return false;
+	switch (n) {
+	case 0:	 /* PSCI_VERSION */
+	case 2:	 /* CPU_OFF: el2_cpu_off marks the CPU first */
+	case 3:	 /* CPU_ON: el2_cpu_on starts the CPU in el2 */
+	case 4:	 /* AFFINITY_INFO */
+	case 6:	 /* MIGRATE_INFO_TYPE */
+	case 7:	 /* MIGRATE_INFO_UP_CPU */
+	case 8:	 /* SYSTEM_OFF */
+	case 9:	 /* SYSTEM_RESET */
+	case 10: /* PSCI_FEATURES */
+	case 13: /* NODE_HW_STATE */
+	case 18: /* SYSTEM_RESET2 */
+		return true;
 	default:
-		return (fn >= PSCI_0_2_FN(0) && fn <= PSCI_0_2_FN(0x1f)) ||
-		       (fn >= PSCI_0_2_FN64(0) && fn <= PSCI_0_2_FN64(0x1f));
+		/*
+		 * CPU_SUSPEND, CPU_DEFAULT_SUSPEND and SYSTEM_SUSPEND would
+		 * resume a CPU at an address the host chooses, at EL2; the rest
+		 * (MIGRATE, CPU_FREEZE, MEM_PROTECT, ...) are not the host's.
+		 */
+		return false;
 	}
 }
 
@@ -168,7 +184,8 @@ static void host_smc(struct el2_regs *r)
 		r->x[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
 		return;
 	}
-	if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) {
+	if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET || fn == PSCI_SYSTEM_RESET2 ||
+	    fn == PSCI_SYSTEM_RESET2_64) {
 		struct stage2_summary s;
 
 		el2_lock(&el2_state_lock);

@@ -144,8 +144,10 @@ static int worker(int cpu, uint64_t bytes)
 
 	CPU_ZERO(&set);
 	CPU_SET((size_t)cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
+	if (sched_setaffinity(0, sizeof(set), &set)) {
 		fail("worker %d: cannot run on CPU %d", cpu, cpu);
+		return 1;
+	}
 	m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
 		 -1, 0);
 	if (m == MAP_FAILED) {
@@ -203,28 +205,46 @@ static void on_sigbus(int sig)
 	siglongjmp(bus_jump, 1);
 }
 
+/* A big-endian cell property of @path, or 0. */
+static uint32_t dt_cell(const char *path)
+{
+	unsigned char b[4];
+	FILE *f = fopen(path, "rb");
+	uint32_t v = 0;
+
+	if (f && fread(b, 1, 4, f) == 4)
+		v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /* The carve-out's base, from the /reserved-memory node el2 added. */
 static int carveout_base(uint64_t *base)
 {
 	const char *dir = "/proc/device-tree/reserved-memory";
+	uint32_t cells = dt_cell("/proc/device-tree/reserved-memory/#address-cells");
 	struct dirent *e;
 	DIR *d = opendir(dir);
 	int found = 0;
 
-	if (!d)
+	if (!d || cells < 1 || cells > 2) {
+		if (d)
+			closedir(d);
 		return 0;
+	}
 	while (!found && (e = readdir(d))) {
 		char path[512];
-		unsigned char reg[16];
+		unsigned char reg[8];
 		FILE *f;
 
 		if (strncmp(e->d_name, "s2fuzz-el2@", 11))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/reg", dir, e->d_name);
 		f = fopen(path, "rb");
-		if (f && fread(reg, 1, 16, f) == 16) {
+		if (f && fread(reg, 4, cells, f) == cells) {
 			*base = 0;
-			for (int i = 0; i < 8; i++)
+			for (uint32_t i = 0; i < 4 * cells; i++)
 				*base = *base << 8 | reg[i];
 			found = 1;
 		}

@@ -319,6 +319,64 @@ static void three_cell_bus_is_eopnotsupp(void **state)
 		     &m);
 }
 
+/* memory-reserved.dtb with /chosen naming a kernel at [start, end). */
+static void *tree_with_kernel(u32 start, u32 end)
+{
+	void *fdt = load_tree("memory-reserved.dtb");
+	u32 s[2] = { 0, start }, e[2] = { 0, end };
+
+	el2_test_set_cells(fdt, "/chosen", "s2fuzz,kernel-start", s, 2);
+	el2_test_set_cells(fdt, "/chosen", "s2fuzz,kernel-end", e, 2);
+	return fdt;
+}
+
+static void kernel_in_memory_is_read_and_reserved(void **state)
+{
+	struct el2_machine m;
+	const char *why = NULL;
+	void *fdt = tree_with_kernel(0x90000000, 0x92000000);
+	bool reserved = false;
+
+	(void)state;
+	assert_int_equal(el2_test_parse(fdt, TREE_PA, &m, &why), 0);
+	assert_int_equal(m.kernel.base, 0x90000000);
+	assert_int_equal(m.kernel.size, 0x2000000);
+	for (u32 i = 0; i < m.nr_reserved; i++)
+		reserved |= m.reserved[i].base <= 0x90000000 &&
+			    m.reserved[i].base + m.reserved[i].size >= 0x92000000;
+	assert_true(reserved);
+	free(fdt);
+}
+
+static void kernel_outside_memory_is_einval(void **state)
+{
+	struct el2_machine m;
+
+	(void)state;
+	expect_error(tree_with_kernel(0x10000000, 0x12000000), -EINVAL,
+		     "the kernel /chosen names does not lie in one memory region", &m);
+}
+
+static void kernel_shorter_than_a_header_is_einval(void **state)
+{
+	struct el2_machine m;
+
+	(void)state;
+	expect_error(tree_with_kernel(0x90000000, 0x90000000), -EINVAL,
+		     "the kernel /chosen names is shorter than an arm64 Image header", &m);
+}
+
+static void kernel_start_alone_is_einval(void **state)
+{
+	struct el2_machine m;
+	void *fdt = tree_with_kernel(0x90000000, 0x92000000);
+
+	(void)state;
+	el2_test_delete(fdt, "/chosen", "s2fuzz,kernel-end");
+	expect_error(fdt, -EINVAL,
+		     "/chosen has only one of s2fuzz,kernel-start and s2fuzz,kernel-end", &m);
+}
+
 static void unknown_psci_method_is_einval(void **state)
 {
 	struct el2_machine m;
@@ -389,6 +447,10 @@ int main(void)
 		cmocka_unit_test(unsupported_console_is_eopnotsupp_naming_its_compatible),
 		cmocka_unit_test(console_without_reg_or_compatible_is_enoent),
 		cmocka_unit_test(three_cell_bus_is_eopnotsupp),
+		cmocka_unit_test(kernel_in_memory_is_read_and_reserved),
+		cmocka_unit_test(kernel_outside_memory_is_einval),
+		cmocka_unit_test(kernel_shorter_than_a_header_is_einval),
+		cmocka_unit_test(kernel_start_alone_is_einval),
 		cmocka_unit_test(unknown_psci_method_is_einval),
 		cmocka_unit_test(disabled_psci_is_no_psci),
 		cmocka_unit_test(gicv3_with_one_reg_entry_is_einval),

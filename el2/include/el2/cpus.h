@@ -11,7 +11,7 @@
 #define EL2_CPUS_H
 
 #define EL2_MAX_CPUS	   16
-#define EL2_CPU_STACK_SIZE (16 * 1024)
+#define EL2_CPU_STACK_SIZE (32 * 1024) /* the boot CPU's too (BOOT_STACK_SIZE) */
 
 /* struct el2_cpu's first fields, read by boot/secondary.S with the MMU off. */
 #define EL2_CPU_MAIR  0
@@ -59,8 +59,8 @@ struct el2_cpu *el2_this_cpu(void);
 /*
  * PSCI CPU_ON from the host (@fn is the SMC32 or SMC64 function id): starts
  * @mpidr in el2, to enter the host at @entry with @context. Returns the PSCI
- * status the host gets: the firmware's, or ALREADY_ON for a CPU el2 runs, or
- * INTERNAL_FAILURE with no record left.
+ * status the host gets: the firmware's, or ALREADY_ON for a CPU el2 runs,
+ * ON_PENDING for one it is starting, INTERNAL_FAILURE with no record left.
  */
 s64 el2_cpu_on(u64 fn, u64 mpidr, u64 entry, u64 context);
 

@@ -23,6 +23,8 @@
 #define PSCI_CPU_SUSPEND64 PSCI_0_2_FN64(1)
 #define PSCI_CPU_ON64 PSCI_0_2_FN64(3)
 #define PSCI_SYSTEM_SUSPEND64 PSCI_0_2_FN64(14)
+#define PSCI_SYSTEM_RESET2 PSCI_0_2_FN(18)
+#define PSCI_SYSTEM_RESET2_64 PSCI_0_2_FN64(18)
 #define PSCI_RET_NOT_SUPPORTED (-1)
 
 /* How the machine can be stopped (set once at boot). */
