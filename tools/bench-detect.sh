@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
-# bench-detect.sh build LIBFUZZER_TREE AFL_TREE
-# bench-detect.sh run WORK SEEDS LIBFUZZER_TREE AFL_TREE
-# Section 4 of docs/benchmarks.md, time to detect. build: the planted-bug
-# catalogue (docs/planted-bugs.md) in a libFuzzer tree and in an AFL++ tree
-# (tools/planted-bug.sh build), and the core's unit tests (tests/core) on
-# each bug's core in the libFuzzer tree. run (on built trees, in WORK): fuzzes
-# each bug with each engine from a header-only input (no seed written for it)
-# under seeds 1 to SEEDS, two runs at a time (one core each, at most
-# BENCH_DETECT_LIMIT seconds per run, 60 unless set), runs the unit tests on
-# each bug's core, and prints a Markdown table: per bug and engine, the median time and executions to the first
-# report and the seeds that caught it; and the unit tests that fail.
+# bench-detect.sh WORK SEEDS [LIBFUZZER_TREE AFL_TREE]: section 4 of
+# docs/benchmarks.md, time to detect. Builds the planted-bug catalogue
+# (docs/planted-bugs.md) for libFuzzer and for AFL++ (in the trees given, or in
+# WORK/catalogue and WORK/catalogue-afl), fuzzes each bug with
+# each engine from a header-only input (no seed written for it) under seeds 1
+# to SEEDS (AFL++: to BENCH_DETECT_AFL_SEEDS if set), two runs at a time (one
+# core each, at most LIMIT seconds per run, 60 unless BENCH_DETECT_LIMIT says), runs the core's unit tests (tests/core)
+# on each bug's core, and prints a Markdown table: per bug and engine, the
+# median time and executions to the first report and the seeds that caught
+# it; and the unit tests that fail.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,29 +19,23 @@ die()
 	exit 2
 }
 
-usage="usage: bench-detect.sh build LIBFUZZER_TREE AFL_TREE | run WORK SEEDS LIBFUZZER_TREE AFL_TREE"
-engines=(libfuzzer afl)
-declare -A flag=([libfuzzer]= [afl]=--afl)
-if [[ ${1:-} == build && $# -eq 3 ]]; then
-	declare -A tree=([libfuzzer]=$2 [afl]=$3)
-	for e in "${engines[@]}"; do
-		echo "bench-detect: building the catalogue for $e" >&2
-		"$root/tools/planted-bug.sh" ${flag[$e]} build "${tree[$e]}" >&2
-	done
-	echo "bench-detect: building the unit tests on every bug's core" >&2
-	cmake --build "${tree[libfuzzer]}" -j"$(nproc)" --target planted_unit_tests >/dev/null
-	exit 0
-fi
-[[ ${1:-} == run && $# -eq 5 && $3 =~ ^[1-9][0-9]*$ ]] || die "$usage"
-work=$2 limit=${BENCH_DETECT_LIMIT:-60}
+[[ ($# -eq 2 || $# -eq 4) && $2 =~ ^[1-9][0-9]*$ ]] ||
+	die "usage: bench-detect.sh WORK SEEDS [LIBFUZZER_TREE AFL_TREE]"
+work=$1 limit=${BENCH_DETECT_LIMIT:-60}
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_LIMIT must be a number of seconds"
-seeds=$3
-declare -A tree=([libfuzzer]=$4 [afl]=$5)
-for e in "${engines[@]}"; do
-	[[ -d ${tree[$e]} ]] || die "${tree[$e]} is not built (bench-detect.sh build first)"
-done
+engines=(libfuzzer afl)
+declare -A seeds=([libfuzzer]=$2 [afl]=${BENCH_DETECT_AFL_SEEDS:-$2})
+[[ ${seeds[afl]} =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_AFL_SEEDS must be a number"
+declare -A tree=([libfuzzer]=${3:-$work/catalogue} [afl]=${4:-$work/catalogue-afl})
+declare -A flag=([libfuzzer]= [afl]=--afl)
 rm -rf "$work/runs"
 mkdir -p "$work/runs"
+for e in "${engines[@]}"; do
+	echo "bench-detect: building the catalogue for $e" >&2
+	"$root/tools/planted-bug.sh" ${flag[$e]} build "${tree[$e]}" >&2
+done
+echo "bench-detect: building the unit tests on every bug's core" >&2
+cmake --build "${tree[libfuzzer]}" -j"$(nproc)" --target planted_unit_tests >/dev/null
 
 mapfile -t bugs < <(awk '$1 ~ /^[0-9]+$/ && NF == 4 && $3 ~ /^fuzz_/ { print $1 ":" $2 ":" $3 }' \
 	"$root/cmake/planted.cmake")
@@ -96,7 +89,7 @@ for b in "${bugs[@]}"; do
 	echo "bench-detect: bug $n, unit tests" >&2
 	unit_one "$n" &
 	for e in "${engines[@]}"; do
-		for ((s = 1; s <= $seeds; s++)); do
+		for ((s = 1; s <= ${seeds[$e]}; s++)); do
 			slot
 			echo "bench-detect: bug $n, $e, seed $s" >&2
 			run_one "$e" "$n" "$s" &
@@ -117,7 +110,7 @@ median()
 cells()
 {
 	local engine=$1 n=$2 s t e times=() execs=() caught=0 mt me
-	for ((s = 1; s <= $seeds; s++)); do
+	for ((s = 1; s <= ${seeds[$engine]}; s++)); do
 		read -r t e <"$work/runs/$engine-$n-$s"
 		[[ $t == - ]] && continue
 		times+=("$t")
@@ -127,7 +120,7 @@ cells()
 	mt=$(printf '%s\n' "${times[@]}" | { grep . || true; } | median %.3f)
 	me=$(printf '%s\n' "${execs[@]}" | { grep . || true; } | median %.0f)
 	[[ $mt == - ]] || mt="${mt} s"
-	echo "$mt | $me | $caught of $seeds"
+	echo "$mt | $me | $caught of ${seeds[$engine]}"
 }
 
 echo "| bug | target | libFuzzer: median time | median executions | caught by seeds" \
@@ -143,7 +136,7 @@ for b in "${bugs[@]}"; do
 	for e in "${engines[@]}"; do
 		cell=$lf
 		[[ $e == afl ]] && cell=$afl
-		[[ $cell != *"| $seeds of $seeds" ]] ||
+		[[ $cell != *"| ${seeds[$e]} of ${seeds[$e]}" ]] ||
 			caught_all[$e]=$((${caught_all[$e]:-0} + 1))
 	done
 	failed=$(<"$work/runs/unit-$n")
@@ -156,7 +149,7 @@ for b in "${bugs[@]}"; do
 	echo "| $n ${name//_/ } | $target | $lf | $afl | $failed |"
 done
 echo
-echo "Caught by every seed: ${caught_all[libfuzzer]:-0} of $all bugs under libFuzzer," \
-	"${caught_all[afl]:-0} of $all under AFL++." \
+echo "Caught by every seed: ${caught_all[libfuzzer]:-0} of $all bugs under libFuzzer" \
+	"(${seeds[libfuzzer]} seeds), ${caught_all[afl]:-0} of $all under AFL++ (${seeds[afl]} seeds)." \
 	"Caught by the unit tests alone (tests/core, $(wc -w <<<"$units") programs):" \
 	"$by_units of $all bugs."

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# bench-fuzz.sh build WORK | rates WORK SECONDS: section 3 of
-# docs/benchmarks.md, fuzzing throughput. build: every fuzz target four ways
-# in WORK (libFuzzer and AFL++, each without sanitizers and with ASan+UBSan).
-# rates (on built trees): runs each target for SECONDS on one core from its
-# seeds and regressions, one run at a time, and prints a Markdown table of
-# executions per second, with the issue's targets for fuzz_pkvm (5,000
-# execs/s without sanitizers, 2,000 with them).
+# bench-fuzz.sh WORK SECONDS: section 3 of docs/benchmarks.md, fuzzing
+# throughput. Builds every fuzz target four ways in WORK (libFuzzer and AFL++,
+# each without sanitizers and with ASan+UBSan), runs each target for SECONDS
+# on one core from its seeds and regressions, one run at a time, and prints a
+# Markdown table of executions per second, with the issue's targets for
+# fuzz_pkvm (5,000 execs/s without sanitizers, 2,000 with them).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,15 +19,8 @@ die()
 	exit 2
 }
 
-usage="usage: bench-fuzz.sh build WORK | rates WORK SECONDS"
-mode=${1:-}
-if [[ $mode == build && $# -eq 2 ]]; then
-	work=$2
-elif [[ $mode == rates && $# -eq 3 && $3 =~ ^[1-9][0-9]*$ ]]; then
-	work=$2 seconds=$3
-else
-	die "$usage"
-fi
+[[ $# -eq 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "usage: bench-fuzz.sh WORK SECONDS"
+work=$1 seconds=$2
 targets=(fuzz_pkvm fuzz_pgtable fuzz_hvc fuzz_parallel)
 # name:engine:sanitized
 configs=(libfuzzer:libfuzzer:no libfuzzer-asan:libfuzzer:yes afl:afl:no afl-asan:afl:yes)
@@ -102,18 +94,11 @@ rate()
 	echo "$execs $secs"
 }
 
-if [[ $mode == build ]]; then
-	mkdir -p "$work"
-	for c in "${configs[@]}"; do
-		IFS=: read -r name engine sanitized <<<"$c"
-		echo "bench-fuzz: building $name" >&2
-		build "$name" "$engine" "$sanitized"
-	done
-	exit 0
-fi
+mkdir -p "$work"
 for c in "${configs[@]}"; do
-	IFS=: read -r name _ _ <<<"$c"
-	[[ -d $work/$name ]] || die "$work/$name is not built (bench-fuzz.sh build first)"
+	IFS=: read -r name engine sanitized <<<"$c"
+	echo "bench-fuzz: building $name" >&2
+	build "$name" "$engine" "$sanitized"
 done
 
 echo "| target | libFuzzer | libFuzzer, ASan+UBSan | AFL++ | AFL++, ASan+UBSan |"
