@@ -7,6 +7,18 @@
 #include "diff_desc.h"
 #include "diff_fmt.h"
 
+/* A table's entry made invalid with its other bits kept (diff_table.stale_invalid). */
+static bool stale_table(const struct diff_table *t, uint64_t d, unsigned level)
+{
+	return t->stale_invalid && level < 3 && (d & 3) == 2;
+}
+
+uint64_t diff_masked_desc(const struct diff_table *t, uint64_t d, unsigned level)
+{
+	/* Table pages live at different addresses on each side: mask them. */
+	return dd_table(d, level) || stale_table(t, d, level) ? d & ~DD_ADDR : d;
+}
+
 static void emit_table(const struct diff_table *t, const uint64_t *table, unsigned level,
 		       uint64_t base, diff_emit_fn emit, void *arg)
 {
@@ -16,12 +28,9 @@ static void emit_table(const struct diff_table *t, const uint64_t *table, unsign
 
 		if (!d)
 			continue;
-		if (!dd_table(d, level)) {
-			emit(arg, level, ia, d);
+		emit(arg, level, ia, diff_masked_desc(t, d, level));
+		if (!dd_table(d, level))
 			continue;
-		}
-		/* Table pages live at different addresses on each side: mask them. */
-		emit(arg, level, ia, d & ~DD_ADDR);
 		child = t->mem->table(t->mem->ctx, d & DD_ADDR);
 		if (child)
 			emit_table(t, child, level + 1, ia, emit, arg);
@@ -51,6 +60,8 @@ static bool counted(const struct diff_table *t, uint64_t d, uint64_t ia, unsigne
 {
 	if (!d)
 		return false;
+	if (t->stale_invalid)
+		return dd_valid(d);
 	if (t->kind != DIFF_HOST_S2 || !dd_valid(d) || dd_table(d, level))
 		return true;
 	return dd_attrs(d) != dd_host_default(is_memory(t->layout, ia));
@@ -84,7 +95,7 @@ static bool check_table(const struct diff_table *t, uint64_t pa, unsigned level,
 
 		if (counted(t, d, ia, level))
 			count++;
-		if (dd_locked(d))
+		if (dd_locked(d) && !t->stale_invalid)
 			return fail(v, "LOCKED entry after the operation", ia, level);
 		if (dd_valid(d) && level == 0 && !dd_table(d, level))
 			return fail(v, "block at level 0", ia, level);
@@ -97,7 +108,7 @@ static bool check_table(const struct diff_table *t, uint64_t pa, unsigned level,
 			return fail(v, "host stage-2 leaf is not an identity map", ia, level);
 		}
 	}
-	if (t->mem->page_count(t->mem->ctx, pa) != count)
+	if (!t->uncounted && t->mem->page_count(t->mem->ctx, pa) != count)
 		return fail(v, "refcount law broken: count != 1 + counted entries", base, level);
 	return true;
 }

@@ -33,6 +33,7 @@
 #define S1_AP_RO     (3ull << 6)
 #define SW_BITS	     (0xfull << 55)
 #define TABLE_STREAM 0x3ull /* a table descriptor in the stream, address masked */
+#define TABLE_STALE  0x2ull /* the same made invalid with its bits kept (row "invalid entries") */
 
 struct ref_linux_node {
 	uint64_t desc[ENTRIES];		       /* a leaf, an annotation or 0 */
@@ -89,12 +90,21 @@ static void set_desc(struct ref_linux *t, struct ref_linux_node *n, unsigned int
 	}
 }
 
-static bool node_empty(const struct ref_linux_node *n)
+/* No entry the table's page counts: stale invalid ones are not (row "invalid entries"). */
+static bool node_empty(const struct ref_linux *t, const struct ref_linux_node *n)
 {
+	uint64_t counted = t->tree.invalid_keeps_bits ? D_VALID : ~0ull;
+
 	for (unsigned int i = 0; i < ENTRIES; i++)
-		if (n->desc[i] || n->child[i])
+		if ((n->desc[i] & counted) || n->child[i])
 			return false;
 	return true;
+}
+
+/* An entry made invalid: cleared, or only its valid bit (row "invalid entries"). */
+static uint64_t invalidated(const struct ref_linux *t, uint64_t old)
+{
+	return t->tree.invalid_keeps_bits ? old & ~D_VALID : 0;
 }
 
 size_t ref_linux_arena_bytes(uint64_t pool_pages)
@@ -271,7 +281,8 @@ static int map_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i, un
 	}
 	nw = map_new(w, level, addr);
 	/* The same leaf, or one whose permissions alone differ (row "the same leaf again"). */
-	if ((old & D_VALID) && (nw & D_VALID) && !((old ^ nw) & ~S2_PERMS))
+	if ((old & D_VALID) && (nw & D_VALID) && !((old ^ nw) & ~S2_PERMS) &&
+	    !w->t->tree.map_replaces_leaf)
 		return -REF_EAGAIN;
 	set_desc(w->t, n, i, nw);
 	return 0;
@@ -358,12 +369,17 @@ int ref_linux_set_owner(struct ref_linux *t, uint64_t ia, uint64_t size, unsigne
 }
 
 /* ---- Unmap ---- */
-/* Stage 2: every entry met cleared whole; tables left empty freed (rows "unmap"). */
+/*
+ * Stage 2: every entry met cleared whole, or where invalid entries keep
+ * their bits, every valid one invalidated; tables left empty freed (rows
+ * "unmap", "invalid entries").
+ */
 static int s2_unmap_leaf(struct walk *w, struct ref_linux_node *n, unsigned int i,
 			 unsigned int level, uint64_t addr)
 {
 	(void)level, (void)addr;
-	set_desc(w->t, n, i, 0);
+	if ((n->desc[i] & D_VALID) || !w->t->tree.invalid_keeps_bits)
+		set_desc(w->t, n, i, invalidated(w->t, n->desc[i]));
 	return 0;
 }
 
@@ -371,9 +387,10 @@ static int unmap_post(struct walk *w, struct ref_linux_node *n, unsigned int i,
 		      unsigned int level, uint64_t addr)
 {
 	(void)level, (void)addr;
-	if (node_empty(n->child[i])) {
+	if (node_empty(w->t, n->child[i])) {
 		node_free(w->t, n->child[i]);
 		n->child[i] = NULL;
+		set_desc(w->t, n, i, invalidated(w->t, TABLE_STALE | D_VALID));
 	}
 	return 0;
 }

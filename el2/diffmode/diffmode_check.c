@@ -37,12 +37,12 @@ static struct diff_table slot_view(unsigned slot)
 	const struct pgt *pgt = slot_pgt(slot);
 	static const enum diff_kind kinds[] = { DIFF_HOST_S2, DIFF_HYP_S1, DIFF_GUEST_S2 };
 
-	return (struct diff_table){ kinds[slot < 2 ? slot : 2],
-				    slot < 2 ? 0 : slot - 2,
-				    pa_addr(pgt->root_pa),
-				    pgt->start_level,
-				    &dm.mem,
-				    slot == 0 ? &dm.layout : NULL };
+	return (struct diff_table){ .kind = kinds[slot < 2 ? slot : 2],
+				    .vm = slot < 2 ? 0 : slot - 2,
+				    .root_pa = pa_addr(pgt->root_pa),
+				    .start_level = pgt->start_level,
+				    .mem = &dm.mem,
+				    .layout = slot == 0 ? &dm.layout : NULL };
 }
 
 /* Table @slot: both digests, its structure after a store, host ownership. */

@@ -44,8 +44,9 @@ static struct diff_table view(struct dual *d, unsigned i)
 {
 	const struct pgt *p = slot_pgt(d, i);
 
-	return (struct diff_table){ slot_kind(i), slot_vm(i), pa_addr(p->root_pa), p->start_level,
-				    &d->mem, i ? NULL : &d->layout };
+	return (struct diff_table){ .kind = slot_kind(i), .vm = slot_vm(i),
+				    .root_pa = pa_addr(p->root_pa), .start_level = p->start_level,
+				    .mem = &d->mem, .layout = i ? NULL : &d->layout };
 }
 
 /* Which slot a core table is. */

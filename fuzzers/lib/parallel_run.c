@@ -420,8 +420,8 @@ void par_run_fini(struct par_run *r)
 struct diff_table par_view(struct par_run *r)
 {
 	r->mem = fz_sim_mem(&r->sim);
-	return (struct diff_table){ DIFF_GUEST_S2, 0, pa_addr(r->pgt.root_pa), r->pgt.start_level,
-				    &r->mem, NULL };
+	return (struct diff_table){ .kind = DIFF_GUEST_S2, .root_pa = pa_addr(r->pgt.root_pa),
+				    .start_level = r->pgt.start_level, .mem = &r->mem };
 }
 
 void par_op_describe(const struct par_run *r, unsigned id, char *buf, size_t len)

@@ -117,8 +117,8 @@ static void ref_stream_src(void *src, diff_emit_fn emit, void *arg)
 /* A table's core view. */
 static struct diff_table view(struct fz_tables *d, unsigned i)
 {
-	return (struct diff_table){ diff_kinds[i], 0, pa_addr(d->pgt[i].root_pa),
-				    d->pgt[i].start_level, &d->mem, NULL };
+	return (struct diff_table){ .kind = diff_kinds[i], .root_pa = pa_addr(d->pgt[i].root_pa),
+				    .start_level = d->pgt[i].start_level, .mem = &d->mem };
 }
 
 /* The access operation: the CPU translates @ia through table @i (the TLB model, SPEC §11). */

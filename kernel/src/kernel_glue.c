@@ -234,6 +234,9 @@ const struct s2k_tree s2k_tree = {
 	.has_ignore_eagain = S2K_TREE_HAS_IGNORE_EAGAIN,
 	.has_set_owner = S2K_TREE_HAS_SET_OWNER || S2K_TREE_HAS_ANNOTATE,
 	.has_hyp_unmap = S2K_TREE_HAS_HYP_UNMAP,
+	.invalid_keeps_bits = S2K_TREE_INVALID_KEEPS_BITS,
+	.hyp_counts_tables = S2K_TREE_HYP_COUNTS_TABLES,
+	.map_again_on_leaf = S2K_TREE_MAP_AGAIN_ON_LEAF,
 #if S2K_TREE_HAS_ANNOTATE
 	.annotation_type = KVM_HOST_INVALID_PTE_TYPE_DONATION,
 #endif

@@ -232,6 +232,55 @@ static void check_table_catches_a_wrong_refcount(void **state)
 	fixture_free(f);
 }
 
+/*
+ * Kernel trees unlike SPEC §3 (diff_table.stale_invalid, .uncounted): an
+ * invalid entry that kept its bits is not counted and not LOCKED, a table's
+ * address in one is masked; an uncounted table skips the refcount law.
+ */
+static void stale_invalid_entries_are_uncounted_and_masked(void **state)
+{
+	struct tbl_fixture *f = fixture_at(64);
+	uint64_t *l2 = sim_phys_to_virt(&f->sim, pa_init(0x7f0000000000ULL + 2 * SZ_4K));
+	uint64_t *l3 = sim_phys_to_virt(&f->sim, pa_init(0x7f0000000000ULL + 3 * SZ_4K));
+	uint64_t page0, stale_table = 0x7f0000099000ULL | 2;
+	struct rec_list l = { .n = 0 };
+	struct diff_violation v;
+	uint64_t tables = 0;
+	struct view vw;
+
+	map(f, 0, 3 * SZ_4K, SZ_1G);
+	view_of(&vw, f);
+	page0 = l3[0];
+	l3[0] = page0 & ~1ULL; /* AF (bit 10) stays: LOCKED by SPEC's reading */
+	l2[1] = stale_table;
+	assert_false(diff_check_table(&vw.t, &tables, &v));
+	assert_non_null(strstr(v.what, "LOCKED"));
+	vw.t.stale_invalid = true;
+	assert_false(diff_check_table(&vw.t, &tables, &v));
+	assert_non_null(strstr(v.what, "refcount law"));
+	/* The kernel dropped its reference with the valid bit. */
+	f->sim.mm.ops->page_put(&f->sim, l3);
+	assert_true(diff_check_table(&vw.t, &tables, &v));
+	diff_table_stream(&vw.t, keep, &l);
+	assert_int_equal(l.n, 7);
+	assert_int_equal(l.r[3].desc, page0 & ~1ULL);
+	assert_int_equal(l.r[6].level, 2);
+	assert_int_equal(l.r[6].ia, SZ_2M);
+	assert_int_equal(l.r[6].desc, 2);
+	assert_int_equal(diff_masked_desc(&vw.t, stale_table, 2), 2);
+	assert_int_equal(diff_masked_desc(&vw.t, stale_table, 3), stale_table);
+	/* An extra reference breaks the law, unless the table is uncounted. */
+	f->sim.mm.ops->page_get(&f->sim, l3);
+	f->sim.mm.ops->page_get(&f->sim, l3);
+	assert_false(diff_check_table(&vw.t, &tables, &v));
+	vw.t.uncounted = true;
+	assert_true(diff_check_table(&vw.t, &tables, &v));
+	f->sim.mm.ops->page_put(&f->sim, l3);
+	l3[0] = page0;
+	l2[1] = 0;
+	fixture_free(f);
+}
+
 /* Break-before-make checker on hand-made event sequences. */
 static const int regime;
 #define STORE(ia_, lvl, o, n)                                                                       \
@@ -554,6 +603,7 @@ int main(void)
 		cmocka_unit_test(first_difference_names_the_entry),
 		cmocka_unit_test(decode_puts_descriptors_in_words),
 		cmocka_unit_test(check_table_catches_a_wrong_refcount),
+		cmocka_unit_test(stale_invalid_entries_are_uncounted_and_masked),
 		cmocka_unit_test(bbm_accepts_break_invalidate_make),
 		cmocka_unit_test(bbm_one_address_pays_an_empty_table_only),
 		cmocka_unit_test(bbm_folds_many_leaves_and_wants_them_all),

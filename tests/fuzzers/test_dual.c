@@ -47,8 +47,9 @@ static void host_mapping_a_guest_page_is_caught(void **state)
 	for (u64 i = 1; i <= 3; i++)
 		assert_true(step(&d, "vm_topup", V([PK_VM] = 0, [PK_PFN] = pgd + i), &f));
 	assert_true(step(&d, "host_donate_guest", V([PK_VM] = 0, [PK_PFN] = page, [PK_GFN] = 7), &f));
-	t = (struct diff_table){ DIFF_HOST_S2, 0, pa_addr(d.pkvm.host_s2.root_pa),
-				 d.pkvm.host_s2.start_level, &d.mem, &d.layout };
+	t = (struct diff_table){ .kind = DIFF_HOST_S2, .root_pa = pa_addr(d.pkvm.host_s2.root_pa),
+				 .start_level = d.pkvm.host_s2.start_level, .mem = &d.mem,
+				 .layout = &d.layout };
 	assert_true(fz_check_host_leaves(&d.ref, &t, "test", &f));
 	/* Both sides agree the page is the guest's; now the host maps it anyway. */
 	assert_int_equal(pgt_s2_map(&d.pkvm.host_s2, ipa_init(page << 12), 1,

@@ -219,6 +219,44 @@ static void hyp_page_is_mapped_at_level_3_and_unmapped_by_the_byte(void **state)
 	done(f);
 }
 
+/*
+ * What the build read from pgtable.c's code (tools/kernel-tree.sh), against
+ * what the code does: an entry made invalid keeps its other bits or not; a
+ * map over a valid leaf replaces it or leaves it (-EAGAIN, or skipped); the
+ * hyp's table pages count their entries or not.
+ */
+static void the_tree_does_what_the_build_read_from_its_code(void **state)
+{
+	struct fixture *f = table(S2K_GUEST_S2, 40, 0);
+	u64 pte = 0, old = 0;
+	int level = -1, rc;
+
+	(void)state;
+	assert_int_equal(s2k_map(f->t, SZ_1G, 2 * SZ_4K, SZ_1G, PROT_RW), 0);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G, &old, &level), 0);
+	rc = s2k_map(f->t, SZ_1G, SZ_4K, SZ_1G, PROT_RW | 1);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G, &pte, &level), 0);
+	if (s2k_tree.map_again_on_leaf) {
+		assert_true(rc == 0 || rc == -EAGAIN);
+		assert_int_equal(pte, old);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_int_equal(pte, old & ~(1ULL << 54)); /* executable now: XN clear */
+	}
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_4K), 0);
+	assert_int_equal(s2k_get_leaf(f->t, SZ_1G, &old, &level), 0);
+	assert_int_equal(old, s2k_tree.invalid_keeps_bits ? pte & ~ENTRY_VALID : 0);
+	assert_int_equal(s2k_unmap(f->t, SZ_1G, SZ_2M), 0);
+	done(f);
+
+	f = table(S2K_HYP_S1, 48, 0);
+	assert_int_equal(s2k_map(f->t, SZ_1G, 2 * SZ_4K, 8 * SZ_1G, PROT_RW), 0);
+	/* The root holds one table entry. */
+	assert_int_equal(sim_page_count(&f->sim, pa_init(s2k_root_pa(f->t))),
+			 s2k_tree.hyp_counts_tables ? 2 : 1);
+	done(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +266,7 @@ int main(void)
 		cmocka_unit_test(split_turns_a_block_into_pages_where_the_tree_has_it),
 		cmocka_unit_test(mkold_reports_young_once_and_mkyoung_makes_it_young_again),
 		cmocka_unit_test(hyp_page_is_mapped_at_level_3_and_unmapped_by_the_byte),
+		cmocka_unit_test(the_tree_does_what_the_build_read_from_its_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,18 @@ struct diff_table {
 	unsigned start_level;
 	const struct diff_mem *mem;
 	const struct diff_layout *layout; /* host stage-2 only */
+	/*
+	 * Kernel trees that differ from SPEC §3 (docs/kernel-profile.md): an
+	 * invalid entry may keep the bits it had (5.10), so it is not counted,
+	 * not LOCKED, and a table's address in one is masked like a live one's;
+	 * and a table whose pages hold no count of their entries (5.10's hyp).
+	 */
+	bool stale_invalid;
+	bool uncounted;
 };
+
+/* An entry as the stream (S27) and a comparison see it: table addresses masked. */
+uint64_t diff_masked_desc(const struct diff_table *t, uint64_t d, unsigned level);
 
 /* The stream of a raw table (a diff_stream_fn over struct diff_table). */
 void diff_table_stream(void *table, diff_emit_fn emit, void *emit_arg);

@@ -71,6 +71,10 @@ struct s2k_tree {
 	 * 0 on trees with kvm_pgtable_stage2_set_owner.
 	 */
 	unsigned annotation_type;
+	/* Read from pgtable.c's code, not its API (5.10 differs in all three): */
+	bool invalid_keeps_bits; /* an entry made invalid keeps its other bits */
+	bool hyp_counts_tables;	 /* the hyp's table pages hold 1 + their entries */
+	bool map_again_on_leaf;	 /* a map over a valid leaf answers -EAGAIN, not BBM */
 };
 
 extern const struct s2k_tree s2k_tree;

@@ -36,6 +36,10 @@ struct ref_linux_tree {
 	bool any_output_address;
 	/* Set_owner's entries carry this type in bits 63:60 (0: untyped owner ids). */
 	unsigned int annotation_type;
+	/* An entry made invalid keeps its other bits; a table's reads as 0b10 (5.10). */
+	bool invalid_keeps_bits;
+	/* A map over a valid leaf replaces it, the same leaf changes nothing (5.10). */
+	bool map_replaces_leaf;
 };
 
 struct ref_linux_node;
