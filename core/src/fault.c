@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest faults in shared walks (SPEC §9, seed 003). Several walkers may map
- * leaves in one guest stage-2 at once. Every change is a compare-and-swap
+ * Faults in shared walks (SPEC §9, seed 003; host aborts, S46). Several
+ * walkers may map leaves in one guest stage-2, or one host stage-2, at once. Every change is a compare-and-swap
  * from the value the walker read; break-before-make first swaps the entry to
  * LOCKED, so a racing walker sees an invalid entry it must not touch and
  * backs off with -EAGAIN; the new entry is then published with a release
@@ -112,16 +112,34 @@ static int fault_visit(struct pgt_visit *v, enum pgt_visit_kind kind)
 	return 0;
 }
 
+int pgt_fault_install(struct pgt *pgt, const struct pgt_install *ins)
+{
+	struct pgt_walker w = {
+		.cb = fault_visit,
+		.arg = (void *)ins,
+		.flags = PGT_VISIT_LEAF | PGT_VISIT_TABLE_PRE | PGT_WALK_SHARED,
+	};
+	int ret;
+
+	pgt_ops(pgt)->shared_enter(pgt_ctx(pgt));
+	/*
+	 * Count before breaking anything (S42): a fault that would split a block
+	 * and then run dry must not leave the split behind. Only pages other
+	 * walkers take between this count and our allocations can still fail us
+	 * midway.
+	 */
+	if (!pgt_install_pool_ok(pgt, ins, true))
+		ret = -CORE_ENOMEM;
+	else
+		ret = pgt_walk(pgt, ins->start, ins->end, &w);
+	pgt_ops(pgt)->shared_exit(pgt_ctx(pgt));
+	return ret == FAULT_DONE ? 0 : ret;
+}
+
 int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 prot, u32 memtype)
 {
 	struct pgt_install ins;
-	struct pgt_walker w = {
-		.cb = fault_visit,
-		.arg = &ins,
-		.flags = PGT_VISIT_LEAF | PGT_VISIT_TABLE_PRE | PGT_WALK_SHARED,
-	};
 	u64 span;
-	int ret;
 
 	if (pgt->kind != PGT_GUEST_S2)
 		return -CORE_EOPNOTSUPP;
@@ -139,18 +157,5 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 	ins.end = ins.start + span;
 	if (!pgt_range_ok(pgt, ins.start, span >> PGT_PAGE_SHIFT) || (pa_addr(pa) >> PGT_PA_BITS))
 		return -CORE_EINVAL;
-
-	pgt_ops(pgt)->shared_enter(pgt_ctx(pgt));
-	/*
-	 * Count before breaking anything (S42): a fault that would split a block
-	 * and then run dry must not leave the split behind. Only pages other
-	 * walkers take between this count and our allocations can still fail us
-	 * midway.
-	 */
-	if (!pgt_install_pool_ok(pgt, &ins, true))
-		ret = -CORE_ENOMEM;
-	else
-		ret = pgt_walk(pgt, ins.start, ins.end, &w);
-	pgt_ops(pgt)->shared_exit(pgt_ctx(pgt));
-	return ret == FAULT_DONE ? 0 : ret;
+	return pgt_fault_install(pgt, &ins);
 }

@@ -44,14 +44,16 @@ struct pgt_install host_s2_ins_default(const struct pgt *host, u64 pfn)
 	};
 }
 
+#define ABORT_MAPPED 1
+
 /*
  * SPEC §6: with the canonical shape, the largest block that is unmapped,
  * host-owned and default is the span of the empty entry the walk stopped
- * at; shrink it until it lies in one memory region or one MMIO gap.
+ * at; shrink it until it lies in one memory region or one MMIO gap. Fills
+ * @ins with that leaf; ABORT_MAPPED if a valid leaf maps @addr already.
  */
-int host_s2_mem_abort(struct pgt *host, u64 addr)
+static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins)
 {
-	struct pgt_install ins;
 	u32 level;
 	pte_t e;
 	int ret = pgt_get_leaf(host, addr, &e, &level);
@@ -59,7 +61,9 @@ int host_s2_mem_abort(struct pgt *host, u64 addr)
 	if (ret)
 		return ret;
 	if (pte_valid(e))
-		return 0; /* spurious, or another CPU got there first */
+		return ABORT_MAPPED; /* spurious, or another CPU got there first */
+	if (pte_is_locked(e))
+		return -CORE_EAGAIN; /* another CPU's shared walk is changing it */
 	if (e != 0)
 		return -CORE_EPERM; /* annotated for another owner */
 	if (level < 1)
@@ -70,13 +74,34 @@ int host_s2_mem_abort(struct pgt *host, u64 addr)
 		if (host_layout_block_ok(host->layout, addr & ~(span - 1), span))
 			break;
 	}
-	ins = (struct pgt_install){
+	*ins = (struct pgt_install){
 		.start = addr & ~(pgt_level_span(level) - 1),
 		.valid = true,
 		.attrs = host_default_attrs(host->layout, addr),
 		.host_default = true,
+		.only_level = level,
 	};
-	ins.end = ins.start + pgt_level_span(level);
-	ins.out = ins.start;
+	ins->end = ins->start + pgt_level_span(level);
+	ins->out = ins->start;
+	return 0;
+}
+
+int host_s2_mem_abort(struct pgt *host, u64 addr)
+{
+	struct pgt_install ins;
+	int ret = abort_install(host, addr, &ins);
+
+	if (ret)
+		return ret == ABORT_MAPPED ? 0 : ret;
 	return pgt_install(host, &ins);
+}
+
+int host_s2_mem_abort_shared(struct pgt *host, u64 addr)
+{
+	struct pgt_install ins;
+	int ret = abort_install(host, addr, &ins);
+
+	if (ret)
+		return ret == ABORT_MAPPED ? 0 : ret;
+	return pgt_fault_install(host, &ins);
 }

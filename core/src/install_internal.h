@@ -66,6 +66,11 @@ int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins);
 
 /* Check the pool, then commit: 0 or -ENOMEM with nothing changed. */
 int pgt_install(struct pgt *pgt, const struct pgt_install *ins);
+/*
+ * The same as a shared walk (SPEC §9, core/src/fault.c): one leaf of
+ * ins->only_level, by compare-and-swap; -EAGAIN when it lost a race.
+ */
+int pgt_fault_install(struct pgt *pgt, const struct pgt_install *ins);
 
 /* Does the pool of @pgt hold at least @need free pages? */
 bool pgt_pool_has(const struct pgt *pgt, u64 need);

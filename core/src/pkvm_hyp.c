@@ -149,9 +149,18 @@ int pkvm_hyp_donate_host(struct pkvm *p, u64 pfn, u64 nr)
 	return pkvm_commit(&p->host_s2, &host_ins, &p->hyp_s1, &hyp_ins);
 }
 
+static bool abort_addr_ok(const struct pkvm *p, u64 addr)
+{
+	return !(addr & (PGT_PAGE_SIZE - 1)) && !(addr >> p->desc.layout.ia_bits); /* S19 */
+}
+
 int pkvm_host_mem_abort(struct pkvm *p, u64 addr)
 {
-	if ((addr & (PGT_PAGE_SIZE - 1)) || addr >> p->desc.layout.ia_bits)
-		return -CORE_EINVAL; /* S19 */
-	return host_s2_mem_abort(&p->host_s2, addr);
+	return abort_addr_ok(p, addr) ? host_s2_mem_abort(&p->host_s2, addr) : -CORE_EINVAL;
+}
+
+int pkvm_host_mem_abort_shared(struct pkvm *p, u64 addr)
+{
+	return abort_addr_ok(p, addr) ? host_s2_mem_abort_shared(&p->host_s2, addr)
+				      : -CORE_EINVAL;
 }

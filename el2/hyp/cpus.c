@@ -42,6 +42,38 @@ void el2_unlock(struct el2_lock *l)
 			 __ATOMIC_RELEASE);
 }
 
+void el2_read_lock(struct el2_rwlock *l)
+{
+	for (;;) {
+		u32 s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
+
+		if (s & EL2_RW_WRITER)
+			__asm__ volatile("yield" : : : "memory");
+		else if (__atomic_compare_exchange_n(&l->state, &s, s + 1, false,
+						     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+void el2_read_unlock(struct el2_rwlock *l)
+{
+	__atomic_fetch_sub(&l->state, 1, __ATOMIC_RELEASE);
+}
+
+void el2_write_lock(struct el2_rwlock *l)
+{
+	el2_lock(&l->writers);
+	__atomic_fetch_or(&l->state, EL2_RW_WRITER, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != EL2_RW_WRITER)
+		__asm__ volatile("yield" : : : "memory");
+}
+
+void el2_write_unlock(struct el2_rwlock *l)
+{
+	__atomic_fetch_and(&l->state, ~EL2_RW_WRITER, __ATOMIC_RELEASE);
+	el2_unlock(&l->writers);
+}
+
 struct el2_cpu *el2_this_cpu(void)
 {
 	return (struct el2_cpu *)(uintptr_t)read_sysreg(tpidr_el2);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The platform interface of core/mm.h on the real machine (el2/mm.h). */
 #include "el2/mm.h"
+#include "el2/cpus.h"
 #include "el2/libc.h"
 #include "el2/sysreg.h"
 
@@ -13,6 +14,34 @@ static struct el2_mm_config cfg;
 static bool mmu_on;
 static u64 host_vttbr;
 static el2_mm_observer_fn observer;
+/* Pools are shared by the shared walks of host aborts on several CPUs (S46). */
+static struct el2_lock pool_lock;
+
+/*
+ * Tables a shared walk unlinked, which another CPU's walk may still be
+ * reading: freed by the next exclusive holder of el2_state_lock. A walk
+ * unlinks at most one (SPEC §9's fault stops once its leaf is written) and
+ * hands its CPU's to an exclusive section right after, so one per CPU is room.
+ */
+static struct {
+	struct pgt *pgt;
+	void *table;
+	u32 level;
+} deferred[EL2_MAX_CPUS];
+static u32 nr_deferred;
+
+/* Exclusives need the MMU on (cacheable memory); before that only one CPU runs. */
+static void pool_lock_take(void)
+{
+	if (mmu_on)
+		el2_lock(&pool_lock);
+}
+
+static void pool_lock_drop(void)
+{
+	if (mmu_on)
+		el2_unlock(&pool_lock);
+}
 
 void el2_mm_init(const struct el2_mm_config *c)
 {
@@ -119,16 +148,20 @@ void el2_pool_init(struct pgt_pool *pool, u64 base, u64 nr)
 
 static void *mm_page_alloc(void *ctx, struct pgt_pool *pool)
 {
-	u64 pa = pool->head;
-	u64 *page;
+	u64 pa;
+	u64 *page = NULL;
 
-	if (!pool->nr_free)
-		return NULL;
-	page = el2_phys_to_virt(pa);
-	pool->head = page[0];
-	pool->nr_free--;
-	memset(page, 0, PGT_PAGE_SIZE);
-	*count_of(pa) = 1;
+	pool_lock_take();
+	if (pool->nr_free) {
+		pa = pool->head;
+		page = el2_phys_to_virt(pa);
+		pool->head = page[0];
+		pool->nr_free--;
+		*count_of(pa) = 1;
+	}
+	pool_lock_drop();
+	if (page)
+		memset(page, 0, PGT_PAGE_SIZE);
 	return page;
 }
 
@@ -137,13 +170,15 @@ static void mm_page_free(void *ctx, struct pgt_pool *pool, void *page)
 	u64 pa = el2_virt_to_phys(page);
 
 	observe(&(struct el2_mm_event){ .kind = EL2_MM_FREE, .page_pa = pa });
+	pool_lock_take();
 	*count_of(pa) = 0;
 	pool_push(pool, pa);
+	pool_lock_drop();
 }
 
 static u64 mm_pool_free_pages(void *ctx, struct pgt_pool *pool)
 {
-	return pool->nr_free;
+	return __atomic_load_n(&pool->nr_free, __ATOMIC_RELAXED);
 }
 
 static int mm_pool_add(void *ctx, struct pgt_pool *pool, paddr_t page)
@@ -339,8 +374,9 @@ static void mm_on_store(void *ctx, const struct pgt *pgt, pte_t *ptep, pte_t old
 }
 
 /*
- * Every call into the core holds el2_state_lock (hyp/traps.c), so no walk
- * overlaps another and no walker is ever left inside.
+ * Every shared walk runs inside el2_state_lock taken shared, and nothing
+ * else runs beside it (hyp/traps.c), so the lock tells when no walker can
+ * be inside an unlinked table: entering and leaving need no bookkeeping.
  */
 static void mm_shared_enter(void *ctx)
 {
@@ -352,7 +388,28 @@ static void mm_shared_exit(void *ctx)
 
 static void mm_free_unlinked(void *ctx, struct pgt *pgt, void *table, u32 level)
 {
-	pgt_free_unlinked(pgt, table, level);
+	el2_lock(&pool_lock);
+	if (nr_deferred == EL2_MAX_CPUS)
+		el2_panic("more unlinked tables than CPUs before an exclusive section");
+	deferred[nr_deferred].pgt = pgt;
+	deferred[nr_deferred].table = table;
+	deferred[nr_deferred].level = level;
+	__atomic_store_n(&nr_deferred, nr_deferred + 1, __ATOMIC_RELEASE);
+	el2_unlock(&pool_lock);
+}
+
+bool el2_mm_has_deferred(void)
+{
+	return __atomic_load_n(&nr_deferred, __ATOMIC_ACQUIRE) != 0;
+}
+
+void el2_mm_free_deferred(void)
+{
+	while (nr_deferred) {
+		nr_deferred--;
+		pgt_free_unlinked(deferred[nr_deferred].pgt, deferred[nr_deferred].table,
+				  deferred[nr_deferred].level);
+	}
 }
 
 static const struct pgt_mm_ops el2_mm_ops = {

@@ -11,13 +11,25 @@
 #include "el2/host_info.h"
 #include "el2/hyp.h"
 #include "el2/libc.h"
+#include "el2/mm.h"
 #include "el2/power.h"
 #include "el2/sysreg.h"
 
 #define VECTOR_LOWER_SYNC 8
 
 struct el2_counters el2_counters;
-struct el2_lock el2_state_lock;
+struct el2_rwlock el2_state_lock;
+
+void el2_state_exclusive(void)
+{
+	el2_write_lock(&el2_state_lock);
+	el2_mm_free_deferred();
+}
+
+void el2_state_exclusive_end(void)
+{
+	el2_write_unlock(&el2_state_lock);
+}
 
 static const char *const vector_names[16] = {
 	"sync (EL2, SP0)",  "irq (EL2, SP0)",  "fiq (EL2, SP0)",  "serror (EL2, SP0)",
@@ -77,6 +89,20 @@ static u32 leaf_level_at(u64 addr)
 	return level;
 }
 
+static void count_abort(u64 ipa, int ret)
+{
+	u64 *c = NULL;
+
+	if (ret == 0)
+		c = &el2_counters.aborts_mapped[leaf_level_at(ipa)];
+	else if (ret == -CORE_EAGAIN)
+		c = &el2_counters.aborts_retried;
+	else if (ret == -CORE_EPERM || ret == -CORE_EINVAL)
+		c = &el2_counters.aborts_refused;
+	if (c)
+		__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
 static void host_abort(u64 esr)
 {
 	u64 fsc = ESR_FSC(esr), far = read_sysreg(far_el2);
@@ -92,16 +118,28 @@ static void host_abort(u64 esr)
 		return;
 	}
 	el2_this_cpu()->host_aborts++;
-	el2_lock(&el2_state_lock);
-	ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
-	if (el2_diff_on())
+	if (el2_diff_on()) {
+		/* The differential mode's reference and checks follow one call at a time. */
+		el2_state_exclusive();
+		ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
 		el2_diff_abort(ipa, ret);
-	if (ret == 0)
-		el2_counters.aborts_mapped[leaf_level_at(ipa)]++;
-	else if (ret == -CORE_EPERM || ret == -CORE_EINVAL)
-		el2_counters.aborts_refused++;
-	el2_unlock(&el2_state_lock);
-	if (ret == 0)
+		count_abort(ipa, ret);
+		el2_state_exclusive_end();
+	} else {
+		/* Beside other CPUs' aborts, as shared walks (docs/semantics.md S46). */
+		el2_read_lock(&el2_state_lock);
+		if (__atomic_load_n(&el2_state_lock.state, __ATOMIC_RELAXED) > 1)
+			__atomic_fetch_add(&el2_counters.aborts_beside, 1, __ATOMIC_RELAXED);
+		ret = pkvm_host_mem_abort_shared(&el2_pkvm, ipa);
+		count_abort(ipa, ret);
+		el2_read_unlock(&el2_state_lock);
+		if (el2_mm_has_deferred()) {
+			el2_state_exclusive();
+			el2_state_exclusive_end();
+		}
+	}
+	/* Lost a race: the host's access runs again, and faults again if it must. */
+	if (ret == 0 || ret == -CORE_EAGAIN)
 		return;
 	if (ret == -CORE_EPERM || ret == -CORE_EINVAL) {
 		inject_external_abort(esr, far);
@@ -150,14 +188,17 @@ static void print_counters(void)
 	const struct el2_counters *c = &el2_counters;
 
 	console_printf("s2fuzz el2: host aborts: %llu mapped (L1 %llu, L2 %llu, L3 %llu), "
-		       "%llu spurious, %llu refused; %llu hypercalls, %llu SMCs\n",
+		       "%llu spurious, %llu refused; %llu begun beside another CPU's, "
+		       "%llu retried after a lost race; %llu hypercalls, %llu SMCs\n",
 		       (unsigned long long)(c->aborts_mapped[1] + c->aborts_mapped[2] +
 					    c->aborts_mapped[3]),
 		       (unsigned long long)c->aborts_mapped[1],
 		       (unsigned long long)c->aborts_mapped[2],
 		       (unsigned long long)c->aborts_mapped[3],
 		       (unsigned long long)c->aborts_mapped[0],
-		       (unsigned long long)c->aborts_refused, (unsigned long long)c->hypercalls,
+		       (unsigned long long)c->aborts_refused, (unsigned long long)c->aborts_beside,
+		       (unsigned long long)c->aborts_retried,
+		       (unsigned long long)c->hypercalls,
 		       (unsigned long long)c->smcs);
 }
 
@@ -188,12 +229,12 @@ static void host_smc(struct el2_regs *r)
 	    fn == PSCI_SYSTEM_RESET2_64) {
 		struct stage2_summary s;
 
-		el2_lock(&el2_state_lock);
+		el2_state_exclusive();
 		stage2_summarize(&el2_pkvm.host_s2, &s);
 		stage2_print("at power-off", &s);
 		print_counters();
 		el2_cpus_print();
-		el2_unlock(&el2_state_lock);
+		el2_state_exclusive_end();
 	}
 	el2_smc_call(r->x);
 }
@@ -232,9 +273,9 @@ static void el2_hvc_locked(struct el2_regs *r)
 
 static void el2_hvc(struct el2_regs *r)
 {
-	el2_lock(&el2_state_lock);
+	el2_state_exclusive();
 	el2_hvc_locked(r);
-	el2_unlock(&el2_state_lock);
+	el2_state_exclusive_end();
 }
 
 void el2_trap(struct el2_regs *r, u64 vector)

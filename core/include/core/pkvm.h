@@ -101,6 +101,8 @@ int pkvm_guest_relinquish(struct pkvm *p, u32 vm, u64 gfn);
 int pkvm_vm_teardown(struct pkvm *p, u32 vm);
 int pkvm_host_reclaim_page(struct pkvm *p, u64 pfn);
 int pkvm_host_mem_abort(struct pkvm *p, u64 addr);
+/* The same as a shared walk (host_s2_mem_abort_shared, S46): -EAGAIN to retry. */
+int pkvm_host_mem_abort_shared(struct pkvm *p, u64 addr);
 
 /* Queries for checkers and tests. */
 struct pkvm_page *pkvm_page(struct pkvm *p, u64 pfn);

@@ -50,6 +50,23 @@ struct el2_lock {
 void el2_lock(struct el2_lock *l);
 void el2_unlock(struct el2_lock *l);
 
+/*
+ * Many readers or one writer: host aborts take it shared, as shared walks
+ * (docs/semantics.md S46); everything else takes it exclusive. A waiting
+ * writer holds new readers off, so a stream of aborts cannot starve it.
+ */
+struct el2_rwlock {
+	struct el2_lock writers;
+	u32 state; /* EL2_RW_WRITER, plus the readers inside */
+};
+
+#define EL2_RW_WRITER 0x80000000U
+
+void el2_read_lock(struct el2_rwlock *l);
+void el2_read_unlock(struct el2_rwlock *l);
+void el2_write_lock(struct el2_rwlock *l);
+void el2_write_unlock(struct el2_rwlock *l);
+
 /* The boot CPU's record, set up before the host first runs. */
 void el2_cpus_init(void);
 

@@ -17,6 +17,8 @@ struct el2_counters {
 	u64 aborts_mapped[4]; /* host aborts that mapped a leaf, by level */
 	u64 aborts_spurious;  /* already mapped */
 	u64 aborts_refused;   /* -EPERM, injected back */
+	u64 aborts_beside;    /* began while another CPU's abort was in its shared walk */
+	u64 aborts_retried;   /* lost a race to another CPU's abort: the host retries */
 	u64 hypercalls;
 	u64 smcs;
 };
@@ -28,8 +30,14 @@ extern struct el2_handover el2_boot;
 /* The EL2 controls of the host's world, on the CPU running this (hyp/stage1.c). */
 void el2_host_controls(void);
 
-/* Taken around everything that reads or changes the pKVM state and the counters. */
-extern struct el2_lock el2_state_lock;
+/*
+ * Taken around everything that reads or changes the pKVM state: shared by
+ * host aborts (S46), exclusive for the rest. Taking it exclusive frees the
+ * table pages shared walks unlinked (el2_mm_free_deferred).
+ */
+extern struct el2_rwlock el2_state_lock;
+void el2_state_exclusive(void);
+void el2_state_exclusive_end(void);
 
 /* Called by boot/vectors.S for every exception. */
 void el2_trap(struct el2_regs *regs, u64 vector);

@@ -73,6 +73,13 @@ struct el2_mm_event {
 
 typedef void (*el2_mm_observer_fn)(const struct el2_mm_event *e);
 void el2_mm_observe(el2_mm_observer_fn fn);
+/*
+ * Tables shared walks unlinked wait for a section no walker shares: is one
+ * waiting; free them (with el2_state_lock held exclusive).
+ */
+bool el2_mm_has_deferred(void);
+void el2_mm_free_deferred(void);
+
 /* The reference count of the table page at @pa: 0 when it is no table page (or no memory). */
 u32 el2_mm_table_count(u64 pa);
 
