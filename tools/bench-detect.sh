@@ -4,7 +4,7 @@
 # (docs/planted-bugs.md) for libFuzzer and for AFL++ (in the trees given, or in
 # WORK/catalogue and WORK/catalogue-afl), fuzzes each bug with
 # each engine from a header-only input (no seed written for it) under seeds 1
-# to SEEDS (AFL++: to BENCH_DETECT_AFL_SEEDS if set), two runs at a time (one
+# to SEEDS, two runs at a time (one
 # core each, at most LIMIT seconds per run, 60 unless BENCH_DETECT_LIMIT says), runs the core's unit tests (tests/core)
 # on each bug's core, and prints a Markdown table: per bug and engine, the
 # median time and executions to the first report and the seeds that caught
@@ -24,8 +24,7 @@ die()
 work=$1 limit=${BENCH_DETECT_LIMIT:-60}
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_LIMIT must be a number of seconds"
 engines=(libfuzzer afl)
-declare -A seeds=([libfuzzer]=$2 [afl]=${BENCH_DETECT_AFL_SEEDS:-$2})
-[[ ${seeds[afl]} =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_AFL_SEEDS must be a number"
+declare -A seeds=([libfuzzer]=$2 [afl]=$2)
 declare -A tree=([libfuzzer]=${3:-$work/catalogue} [afl]=${4:-$work/catalogue-afl})
 declare -A flag=([libfuzzer]= [afl]=--afl)
 rm -rf "$work/runs"

@@ -54,7 +54,12 @@ build()
 		fi
 	done
 	s2fuzz_forget_other_compiler "$dir" "$cc"
-	env "${env[@]}" CC=$cc AFL_QUIET=1 cmake -S "$root" -B "$dir" "${args[@]}" >/dev/null
+	# Ninja (README, "Dependencies"): a tree made with another generator starts anew.
+	if [[ -f $dir/CMakeCache.txt ]] &&
+		! grep -qx 'CMAKE_GENERATOR:INTERNAL=Ninja' "$dir/CMakeCache.txt"; then
+		rm -rf "$dir"
+	fi
+	env "${env[@]}" CC=$cc AFL_QUIET=1 cmake -G Ninja -S "$root" -B "$dir" "${args[@]}" >/dev/null
 	env "${env[@]}" AFL_QUIET=1 cmake --build "$dir" -j"$(nproc)" "${build[@]}" >"$dir.log" 2>&1 ||
 		{ tail -n 20 "$dir.log" >&2; die "building $name failed"; }
 }

@@ -23,8 +23,7 @@ shift 2
 reps=11 quick=0
 # The budget: ./s2fuzz bench in under 15 minutes on a fresh clone, 2 cores.
 FUZZ_SECONDS=5      # section 3: each target, engine and build, on one core
-DETECT_SEEDS=5      # section 4: seeds per planted bug under libFuzzer
-DETECT_AFL_SEEDS=3  # section 4: under AFL++, whose runs are the slow ones
+DETECT_SEEDS=5      # section 4: seeds per planted bug, per engine
 DETECT_LIMIT=10     # section 4: seconds per run at most
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -65,7 +64,7 @@ echo "bench.sh: sections 1 and 2 took $(($(date +%s) - started)) s" >&2
 "$(dirname "$0")/bench-fuzz.sh" "$build/bench-fuzz" "$FUZZ_SECONDS" >"$rates"
 echo "bench.sh: sections 1 to 3 took $(($(date +%s) - started)) s" >&2
 # Section 4's catalogues are built in section 3's trees without sanitizers.
-BENCH_DETECT_LIMIT=$DETECT_LIMIT BENCH_DETECT_AFL_SEEDS=$DETECT_AFL_SEEDS \
+BENCH_DETECT_LIMIT=$DETECT_LIMIT \
 	"$(dirname "$0")/bench-detect.sh" "$build/bench-detect" \
 	"$DETECT_SEEDS" "$build/bench-fuzz/libfuzzer" "$build/bench-fuzz/afl" >"$detect"
 echo "bench.sh: sections 1 to 4 took $(($(date +%s) - started)) s" >&2
@@ -181,7 +180,7 @@ SECTION3
 Each planted bug (docs/planted-bugs.md) fuzzed with libFuzzer and with AFL++ (persistent
 mode, the target's mutator and dictionary, as \`./s2fuzz fuzz\` runs it), no sanitizers, from
 a header-only input (the target's header of zero bytes, no records: no seed written for the
-bug), under seeds 1 to ${DETECT_SEEDS} (AFL++: 1 to ${DETECT_AFL_SEEDS}), at most ${DETECT_LIMIT} s each on one core, two runs
+bug), under seeds 1 to ${DETECT_SEEDS} with each engine, at most ${DETECT_LIMIT} s each on one core, two runs
 at a time (tools/bench-detect.sh, tools/planted-bug.sh). The seeds and the cap are what
 fits the benchmark's 15 minutes: AFL++'s misses cost ${DETECT_LIMIT} s each, and longer hunts are
 the nightly job's (docs/nightly.md). Time is wall time to the first report,
