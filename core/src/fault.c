@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Faults in shared walks (SPEC §9, seed 003; host aborts, S46). Several
- * walkers may map leaves in one guest stage-2, or one host stage-2, at once. Every change is a compare-and-swap
- * from the value the walker read; break-before-make first swaps the entry to
- * LOCKED, so a racing walker sees an invalid entry it must not touch and
- * backs off with -EAGAIN; the new entry is then published with a release
- * store. Tables unlinked here go to the platform, which frees them once no
- * walker can still be inside them.
+ * walkers may map leaves in one guest stage-2, or one host stage-2, at once.
+ * Every change is a compare-and-swap from the value the walker read;
+ * break-before-make first swaps the entry to LOCKED, so a racing walker sees
+ * an invalid entry it must not touch and backs off with -EAGAIN; the new
+ * entry is then published with a release store. Tables unlinked here go to
+ * the platform, which frees them once no walker can still be inside them.
  */
 #include "install_internal.h"
 
