@@ -14,7 +14,12 @@
  * page accounted for once the unlinked ones are freed, and the leaves of
  * the serial application of the faults. And the race must really have
  * happened in some schedule: a LOCKED entry met, a swap lost.
+ *
+ * The host's aborts race the same way on a host stage-2 (S46): each maps
+ * the default block the layout gives its address, and the serial
+ * application is the exclusive abort of each, in either order.
  */
+#include "core/host_s2.h"
 #include "tables.h"
 #include "sim/sched.h"
 
@@ -105,10 +110,13 @@ static void on_event(void *arg, const struct sim_event *ev)
 		sim_sched_point(&r->sched);
 }
 
+/* A guest fault, or on a host stage-2 an abort at op->ia (op->level: the block it must map). */
 static int fault(struct pgt *pgt, const struct fault *op)
 {
 	u64 base = fault_base(op);
 
+	if (pgt->kind == PGT_HOST_S2)
+		return host_s2_mem_abort_shared(pgt, op->ia & ~(SZ_4K - 1));
 	return pgt_s2_fault_map(pgt, ipa_init(base), op->level, pa_init(base + PA_OFFSET), op->prot,
 				PGT_MEM_NORMAL);
 }
@@ -208,32 +216,53 @@ static void map_exclusive(struct tbl_fixture *f, u64 base, u64 size, u64 offset,
 			 0);
 }
 
-/* The serial application of @op: the exclusive map of its block. */
+/* The serial application of @op: the exclusive map of its block, or the exclusive abort. */
 static void map_serial(struct tbl_fixture *f, const struct fault *op)
 {
 	u64 span = pgt_level_span(op->level);
+	u32 level;
+	pte_t e;
 
-	map_exclusive(f, fault_base(op), span, PA_OFFSET, op->prot);
-}
-
-static struct tbl_fixture *new_table(void)
-{
-	return tbl_fixture_new(PGT_GUEST_S2, 39, POOL_PAGES);
+	if (f->pgt.kind != PGT_HOST_S2) {
+		map_exclusive(f, fault_base(op), span, PA_OFFSET, op->prot);
+		return;
+	}
+	assert_int_equal(host_s2_mem_abort(&f->pgt, op->ia), 0);
+	assert_int_equal(pgt_get_leaf(&f->pgt, op->ia, &e, &level), 0);
+	assert_int_equal(level, op->level);
 }
 
 /*
- * Race @ops under every schedule, each on a fresh table after @prelude (if
- * any), and compare with the serial application in both orders (the faults
- * agree, S40, so both give the same leaves). Returns how many schedules had
- * a fault retry; adds the LOCKED entries met to *@locked_seen.
+ * The host's memory: ending one page short of 1 GiB + 6 MiB (two 2 MiB
+ * blocks, then pages) and a whole gigabyte at 2 GiB (one 1 GiB block).
  */
-static u32 race_all_schedules(const struct fault ops[NR_VCPUS],
+static const struct host_layout host_memory = {
+	.nr_regions = 2,
+	.regions = { { SZ_1G, 3 * SZ_2M - SZ_4K }, { 2 * SZ_1G, SZ_1G } },
+	.ia_bits = 40,
+};
+
+static struct tbl_fixture *new_table(bool host)
+{
+	return host ? tbl_fixture_new_host(&host_memory, POOL_PAGES)
+		    : tbl_fixture_new(PGT_GUEST_S2, 39, POOL_PAGES);
+}
+
+/*
+ * Race @ops under every schedule, each on a fresh table (a host stage-2
+ * when @host) after @prelude (if any), and compare with the serial
+ * application in both orders (the faults agree, S40, so both give the same
+ * leaves). Returns how many schedules had a fault retry; adds the LOCKED
+ * entries met to *@locked_seen.
+ */
+static u32 race_all_schedules(bool host, const struct fault ops[NR_VCPUS],
 			      void (*prelude)(struct tbl_fixture *), u32 *locked_seen)
 {
 	u32 retried = 0;
 
 	for (u32 n = 0; n < NR_SCHEDULES; n++) {
-		struct tbl_fixture *par = new_table(), *ser = new_table(), *rev = new_table();
+		struct tbl_fixture *par = new_table(host), *ser = new_table(host),
+				   *rev = new_table(host);
 
 		if (prelude) {
 			prelude(par);
@@ -263,7 +292,7 @@ static void two_vcpus_faulting_one_page_map_it_once(void **state)
 	u32 locked = 0;
 
 	/* Both build the same tables at once: the losers retry into the winner's. */
-	assert_true(race_all_schedules(ops, NULL, &locked) > 0);
+	assert_true(race_all_schedules(false, ops, NULL, &locked) > 0);
 }
 
 static void page_and_block_faults_over_one_range_end_as_the_block(void **state)
@@ -273,7 +302,7 @@ static void page_and_block_faults_over_one_range_end_as_the_block(void **state)
 	u32 locked = 0;
 
 	/* Whoever wins, the block covers the page: one 2 MiB leaf, its table freed. */
-	assert_true(race_all_schedules(ops, NULL, &locked) > 0);
+	assert_true(race_all_schedules(false, ops, NULL, &locked) > 0);
 }
 
 static void distinct_pages_in_one_empty_gigabyte_both_map(void **state)
@@ -286,7 +315,7 @@ static void distinct_pages_in_one_empty_gigabyte_both_map(void **state)
 	 * Both allocate the gigabyte's level-2 table; the loser of the swap
 	 * frees its own (never published), retries and walks the winner's.
 	 */
-	assert_true(race_all_schedules(ops, NULL, &locked) > 0);
+	assert_true(race_all_schedules(false, ops, NULL, &locked) > 0);
 }
 
 /* A 2 MiB block at 1 GiB to another memslot, before the faults. */
@@ -302,7 +331,7 @@ static void fault_meeting_a_locked_entry_retries_after_the_block_is_remade(void 
 					     { SZ_1G + 9 * SZ_4K, 3, PGT_PROT_RW } };
 	u32 locked = 0;
 
-	assert_true(race_all_schedules(ops, map_alt_block, &locked) > 0);
+	assert_true(race_all_schedules(false, ops, map_alt_block, &locked) > 0);
 	/* Some schedule let a walker load the LOCKED entry, and it backed off. */
 	assert_true(locked > 0);
 }
@@ -320,7 +349,7 @@ static void permission_faults_on_one_page_take_effect_in_swap_order(void **state
 	u32 lost = 0;
 
 	for (u32 n = 0; n < NR_SCHEDULES; n++) {
-		struct tbl_fixture *par = new_table(), *ser = new_table();
+		struct tbl_fixture *par = new_table(false), *ser = new_table(false);
 		u32 last;
 
 		map_read_only_page(par);
@@ -340,6 +369,37 @@ static void permission_faults_on_one_page_take_effect_in_swap_order(void **state
 	assert_true(lost > 0);
 }
 
+static void host_aborts_in_one_empty_gigabyte_share_its_table(void **state)
+{
+	/* Two 2 MiB blocks: both build the gigabyte's level-2 table; the loser frees its own. */
+	const struct fault ops[NR_VCPUS] = { { SZ_1G + 5 * SZ_4K, 2, 0 },
+					     { SZ_1G + SZ_2M + 3 * SZ_4K, 2, 0 } };
+	u32 locked = 0;
+
+	assert_true(race_all_schedules(true, ops, NULL, &locked) > 0);
+	assert_int_equal(locked, 0); /* aborts only fill zero entries: nothing is ever LOCKED */
+}
+
+static void host_aborts_on_one_page_of_a_short_block_map_it_once(void **state)
+{
+	/* The region's last 2 MiB is a page short: pages, under two new tables. */
+	const struct fault ops[NR_VCPUS] = { { SZ_1G + 2 * SZ_2M + 9 * SZ_4K, 3, 0 },
+					     { SZ_1G + 2 * SZ_2M + 9 * SZ_4K, 3, 0 } };
+	u32 locked = 0;
+
+	assert_true(race_all_schedules(true, ops, NULL, &locked) > 0);
+}
+
+static void host_aborts_in_a_whole_gigabyte_map_one_block(void **state)
+{
+	const struct fault ops[NR_VCPUS] = { { 2 * SZ_1G + 7 * SZ_2M, 1, 0 },
+					     { 2 * SZ_1G + 5 * SZ_4K, 1, 0 } };
+	u32 locked = 0;
+
+	/* One swap writes the block; the other loses its swap, retries and finds it mapped. */
+	assert_true(race_all_schedules(true, ops, NULL, &locked) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +408,9 @@ int main(void)
 		cmocka_unit_test(distinct_pages_in_one_empty_gigabyte_both_map),
 		cmocka_unit_test(fault_meeting_a_locked_entry_retries_after_the_block_is_remade),
 		cmocka_unit_test(permission_faults_on_one_page_take_effect_in_swap_order),
+		cmocka_unit_test(host_aborts_in_one_empty_gigabyte_share_its_table),
+		cmocka_unit_test(host_aborts_on_one_page_of_a_short_block_map_it_once),
+		cmocka_unit_test(host_aborts_in_a_whole_gigabyte_map_one_block),
 	};
 
 	return cmocka_run_group_tests_name("parallel_races", tests, NULL, NULL);

@@ -110,13 +110,19 @@ void tbl_print_stats(const char *title, const struct tbl_stats *s)
 		       (unsigned long long)s->annotations[l]);
 }
 
-void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages)
+static void fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages,
+			 const struct host_layout *layout)
 {
 	assert_int_equal(sim_init(&f->sim, 1U << 16), 0);
 	/* Table pages well away from anything a test maps. */
 	assert_int_equal(sim_pool_init(&f->sim, &f->pool, pa_init(0x7f0000000000ULL), pool_pages),
 			 0);
-	assert_int_equal(pgt_init(&f->pgt, kind, ia_bits, 1, sim_mm(&f->sim), &f->pool, NULL), 0);
+	assert_int_equal(pgt_init(&f->pgt, kind, ia_bits, 1, sim_mm(&f->sim), &f->pool, layout), 0);
+}
+
+void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u64 pool_pages)
+{
+	fixture_init(f, kind, ia_bits, pool_pages, NULL);
 }
 
 void tbl_fixture_fini(struct tbl_fixture *f)
@@ -136,6 +142,14 @@ struct tbl_fixture *tbl_fixture_new(enum pgt_kind kind, u32 ia_bits, u64 pool_pa
 	struct tbl_fixture *f = test_malloc(sizeof(*f));
 
 	tbl_fixture_init(f, kind, ia_bits, pool_pages);
+	return f;
+}
+
+struct tbl_fixture *tbl_fixture_new_host(const struct host_layout *layout, u64 pool_pages)
+{
+	struct tbl_fixture *f = test_malloc(sizeof(*f));
+
+	fixture_init(f, PGT_HOST_S2, layout->ia_bits, pool_pages, layout);
 	return f;
 }
 

@@ -6,6 +6,7 @@
 #ifndef TEST_TABLES_H
 #define TEST_TABLES_H
 
+#include "core/host_layout.h"
 #include "core/pgtable.h"
 #include "sim/sim.h"
 
@@ -44,6 +45,8 @@ void tbl_fixture_init(struct tbl_fixture *f, enum pgt_kind kind, u32 ia_bits, u6
 void tbl_fixture_fini(struct tbl_fixture *f);
 /* The same in cmocka's test memory, where a leak fails the test. */
 struct tbl_fixture *tbl_fixture_new(enum pgt_kind kind, u32 ia_bits, u64 pool_pages);
+/* A host stage-2 over @layout (which must outlive it), in cmocka's test memory. */
+struct tbl_fixture *tbl_fixture_new_host(const struct host_layout *layout, u64 pool_pages);
 void tbl_fixture_free(struct tbl_fixture *f);
 
 #endif /* TEST_TABLES_H */
