@@ -86,22 +86,23 @@ static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins)
 	return 0;
 }
 
-int host_s2_mem_abort(struct pgt *host, u64 addr)
+/* The abort as an exclusive install, or as a shared walk (S46). */
+static int mem_abort(struct pgt *host, u64 addr, bool shared)
 {
 	struct pgt_install ins;
 	int ret = abort_install(host, addr, &ins);
 
 	if (ret)
 		return ret == ABORT_MAPPED ? 0 : ret;
-	return pgt_install(host, &ins);
+	return shared ? pgt_fault_install(host, &ins) : pgt_install(host, &ins);
+}
+
+int host_s2_mem_abort(struct pgt *host, u64 addr)
+{
+	return mem_abort(host, addr, false);
 }
 
 int host_s2_mem_abort_shared(struct pgt *host, u64 addr)
 {
-	struct pgt_install ins;
-	int ret = abort_install(host, addr, &ins);
-
-	if (ret)
-		return ret == ABORT_MAPPED ? 0 : ret;
-	return pgt_fault_install(host, &ins);
+	return mem_abort(host, addr, true);
 }
