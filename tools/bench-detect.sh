@@ -36,8 +36,7 @@ done
 echo "bench-detect: building the unit tests on every bug's core" >&2
 cmake --build "${tree[libfuzzer]}" -j"$(nproc)" --target planted_unit_tests >/dev/null
 
-mapfile -t bugs < <(awk '$1 ~ /^[0-9]+$/ && NF == 4 && $3 ~ /^fuzz_/ { print $1 ":" $2 ":" $3 }' \
-	"$root/cmake/planted.cmake")
+mapfile -t bugs < <("$root/tools/planted-bug.sh" rows | awk '{ print $1 ":" $2 ":" $3 }')
 ((${#bugs[@]})) || die "no bug in cmake/planted.cmake"
 
 # One run: WORK/runs/ENGINE-BUG-SEED holds "SECONDS EXECUTIONS", or "- -" when not caught.

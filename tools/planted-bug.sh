@@ -22,8 +22,10 @@
 # second builds the whole catalogue (the suite's first step), and the plain
 # fuzz_pkvm and replay_pkvm that tools/lifecycle.sh runs; with --built, BUG's
 # programs are taken as built.
+# The third prints the catalogue's rows, "N name target signature".
 # usage: planted-bug.sh [--afl] [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS]
 #        planted-bug.sh [--afl] build BUILD_DIR
+#        planted-bug.sh rows
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,7 +37,7 @@ source "$root/tools/libfuzzer-options.sh"
 source "$root/tools/programs.sh"
 # shellcheck source=tools/afl-mutator.sh
 source "$root/tools/afl-mutator.sh"
-usage="usage: planted-bug.sh [--afl] [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | [--afl] build BUILD_DIR"
+usage="usage: planted-bug.sh [--afl] [--built] [--from-header] [--seed N] BUG BUILD_DIR [SECONDS] | [--afl] build BUILD_DIR | rows"
 # The catalogue's rows, "N name target signature" (S2FUZZ_PLANTED_BUGS in
 # cmake/planted.cmake).
 catalogue()
@@ -89,6 +91,11 @@ programs()
 	echo "${p[@]}"
 }
 
+if [[ ${1:-} == rows ]]; then
+	[[ $# -eq 1 ]] && ! $fuzz_options || { echo "$usage" >&2; exit 2; }
+	catalogue
+	exit 0
+fi
 if [[ ${1:-} == build ]]; then
 	[[ $# -eq 2 ]] && ! $fuzz_options || { echo "$usage" >&2; exit 2; }
 	configure "$2"
