@@ -60,7 +60,7 @@ static bool counted(const struct diff_table *t, uint64_t d, uint64_t ia, unsigne
 {
 	if (!d)
 		return false;
-	if (t->stale_invalid)
+	if (t->stale_invalid) /* a kernel tree's table: no host stage-2 default rule */
 		return dd_valid(d);
 	if (t->kind != DIFF_HOST_S2 || !dd_valid(d) || dd_table(d, level))
 		return true;

@@ -78,11 +78,14 @@ detect()
 	printf '#define S2K_TREE_%s %d\n' "$name" "$v"
 }
 
-# body FILE FUNCTION: the lines of FUNCTION's definition in FILE, from its
-# name to the first closing brace in column 1 (the kernel's style).
+# body FILE FUNCTION: the lines of FUNCTION's definition in FILE, from the
+# line that names it (after its type words, or at the start of the line when
+# the type stands on the line before) to the first closing brace in column 1,
+# the kernel's style. A declaration (a line ending in ';') is no definition.
 body()
 {
-	awk -v f="$2" '!on && $0 ~ "^(static |inline )*[a-z_ ]+[ *]" f "\\(" { on = 1 }
+	awk -v f="$2" '!on && $0 ~ "^([A-Za-z_][A-Za-z0-9_]*[ \t*]+)*" f "\\(" && !/;[ \t]*$/ {
+			on = 1 }
 		on { print } on && /^}/ { exit }' "$1"
 }
 
@@ -191,7 +194,7 @@ prepare()
 		# masks for FIELD_PREP, where T0SZ was a macro of the bits (7.2):
 		define_if VTCR_FIELD_MASKS not grep -Eq 'VTCR_EL2_T0SZ[[:space:]]*\(' "$c"
 		# An entry made invalid keeps the rest of its old bits (5.10):
-		define_if INVALID_KEEPS_BITS grep -Eq '&[[:space:]]*~KVM_PTE_VALID' "$c"
+		define_if INVALID_KEEPS_BITS grep -Eq '&=?[[:space:]]*~KVM_PTE_VALID' "$c"
 		# The hyp's map takes a reference on a table page for each entry (not 5.10):
 		define_if HYP_COUNTS_TABLES mentions "$c" hyp_map_walker get_page
 		# A stage-2 map over a valid leaf answers -EAGAIN rather than replacing it:

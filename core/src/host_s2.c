@@ -63,7 +63,7 @@ static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins)
 	if (pte_valid(e))
 		return ABORT_MAPPED; /* spurious, or another CPU got there first */
 	if (pte_is_locked(e))
-		return -CORE_EAGAIN; /* another CPU's shared walk is changing it */
+		return -CORE_EAGAIN; /* a shared walk's break (aborts alone never make one) */
 	if (e != 0)
 		return -CORE_EPERM; /* annotated for another owner */
 	if (level < 1)

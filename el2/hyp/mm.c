@@ -22,6 +22,8 @@ static struct el2_lock pool_lock;
  * reading: freed by the next exclusive holder of el2_state_lock. A walk
  * unlinks at most one (SPEC §9's fault stops once its leaf is written) and
  * hands its CPU's to an exclusive section right after, so one per CPU is room.
+ * The only shared walks el2 runs today, host aborts, unlink none (they fill
+ * zero entries, S46); this keeps any other shared walk safe.
  */
 static struct {
 	struct pgt *pgt;

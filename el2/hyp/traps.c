@@ -31,6 +31,14 @@ void el2_state_exclusive_end(void)
 	el2_write_unlock(&el2_state_lock);
 }
 
+void el2_free_deferred_tables(void)
+{
+	if (el2_mm_has_deferred()) {
+		el2_state_exclusive(); /* frees them */
+		el2_state_exclusive_end();
+	}
+}
+
 static const char *const vector_names[16] = {
 	"sync (EL2, SP0)",  "irq (EL2, SP0)",  "fiq (EL2, SP0)",  "serror (EL2, SP0)",
 	"sync (EL2)",	    "irq (EL2)",       "fiq (EL2)",	  "serror (EL2)",
@@ -89,11 +97,14 @@ static u32 leaf_level_at(u64 addr)
 	return level;
 }
 
-static void count_abort(u64 ipa, int ret)
+/* @was_mapped: a valid leaf mapped @ipa before the abort's walk (another CPU's). */
+static void count_abort(u64 ipa, int ret, bool was_mapped)
 {
 	u64 *c = NULL;
 
-	if (ret == 0)
+	if (ret == 0 && was_mapped)
+		c = &el2_counters.aborts_spurious;
+	else if (ret == 0)
 		c = &el2_counters.aborts_mapped[leaf_level_at(ipa)];
 	else if (ret == -CORE_EAGAIN)
 		c = &el2_counters.aborts_retried;
@@ -107,7 +118,8 @@ static void host_abort(u64 esr)
 {
 	u64 fsc = ESR_FSC(esr), far = read_sysreg(far_el2);
 	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
-	int ret;
+	bool was_mapped;
+	int ret = -CORE_ENOMEM;
 
 	/* Translation faults (FSC 0b0001LL) are the lazy identity map's business. */
 	if ((fsc & 0x3c) != 0x04) {
@@ -118,25 +130,30 @@ static void host_abort(u64 esr)
 		return;
 	}
 	el2_this_cpu()->host_aborts++;
-	if (el2_diff_on()) {
-		/* The differential mode's reference and checks follow one call at a time. */
-		el2_state_exclusive();
-		ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
-		el2_diff_abort(ipa, ret);
-		count_abort(ipa, ret);
-		el2_state_exclusive_end();
-	} else {
+	if (!el2_diff_on()) {
 		/* Beside other CPUs' aborts, as shared walks (docs/semantics.md S46). */
 		el2_read_lock(&el2_state_lock);
-		if (__atomic_load_n(&el2_state_lock.state, __ATOMIC_RELAXED) > 1)
+		if ((__atomic_load_n(&el2_state_lock.state, __ATOMIC_RELAXED) & ~EL2_RW_WRITER) > 1)
 			__atomic_fetch_add(&el2_counters.aborts_beside, 1, __ATOMIC_RELAXED);
+		was_mapped = leaf_level_at(ipa) != 0;
 		ret = pkvm_host_mem_abort_shared(&el2_pkvm, ipa);
-		count_abort(ipa, ret);
+		count_abort(ipa, ret, was_mapped);
 		el2_read_unlock(&el2_state_lock);
-		if (el2_mm_has_deferred()) {
-			el2_state_exclusive();
-			el2_state_exclusive_end();
-		}
+		el2_free_deferred_tables();
+	}
+	/*
+	 * The differential mode's reference and checks follow one call at a
+	 * time; and a shared abort's -ENOMEM may be another CPU's doing (it took
+	 * the pages this one counted on), so it is asked again alone (S46).
+	 */
+	if (el2_diff_on() || ret == -CORE_ENOMEM) {
+		el2_state_exclusive();
+		was_mapped = leaf_level_at(ipa) != 0;
+		ret = pkvm_host_mem_abort(&el2_pkvm, ipa);
+		if (el2_diff_on())
+			el2_diff_abort(ipa, ret);
+		count_abort(ipa, ret, was_mapped);
+		el2_state_exclusive_end();
 	}
 	/* Lost a race: the host's access runs again, and faults again if it must. */
 	if (ret == 0 || ret == -CORE_EAGAIN)
@@ -195,7 +212,7 @@ static void print_counters(void)
 		       (unsigned long long)c->aborts_mapped[1],
 		       (unsigned long long)c->aborts_mapped[2],
 		       (unsigned long long)c->aborts_mapped[3],
-		       (unsigned long long)c->aborts_mapped[0],
+		       (unsigned long long)c->aborts_spurious,
 		       (unsigned long long)c->aborts_refused, (unsigned long long)c->aborts_beside,
 		       (unsigned long long)c->aborts_retried,
 		       (unsigned long long)c->hypercalls,

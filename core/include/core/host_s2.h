@@ -27,7 +27,8 @@ int host_s2_mem_abort(struct pgt *host, u64 addr);
  * The same as a shared walk (SPEC §9, docs/semantics.md S46): may run at
  * once with other shared aborts on @host, never with anything else. Every
  * change is a compare-and-swap; -EAGAIN when it lost a race, and the host's
- * access is simply retried.
+ * access is simply retried. -ENOMEM may be a race too (another abort took
+ * the pages this one counted on): the caller asks again exclusively.
  */
 int host_s2_mem_abort_shared(struct pgt *host, u64 addr);
 

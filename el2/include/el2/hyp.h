@@ -15,7 +15,7 @@ struct el2_regs {
 
 struct el2_counters {
 	u64 aborts_mapped[4]; /* host aborts that mapped a leaf, by level */
-	u64 aborts_spurious;  /* already mapped */
+	u64 aborts_spurious;  /* already mapped (by another CPU, or a stale TLB entry) */
 	u64 aborts_refused;   /* -EPERM, injected back */
 	u64 aborts_beside;    /* began while another CPU's abort was in its shared walk */
 	u64 aborts_retried;   /* lost a race to another CPU's abort: the host retries */
@@ -38,6 +38,8 @@ void el2_host_controls(void);
 extern struct el2_rwlock el2_state_lock;
 void el2_state_exclusive(void);
 void el2_state_exclusive_end(void);
+/* Free what shared walks unlinked, if anything waits: a moment exclusive. */
+void el2_free_deferred_tables(void);
 
 /* Called by boot/vectors.S for every exception. */
 void el2_trap(struct el2_regs *regs, u64 vector);
