@@ -400,6 +400,39 @@ static void host_aborts_in_a_whole_gigabyte_map_one_block(void **state)
 	assert_true(race_all_schedules(true, ops, NULL, &locked) > 0);
 }
 
+/*
+ * Pages for one path only (root, a level-1 and a level-2 table): both aborts
+ * count enough, then one may find the other took the last page. A shared
+ * abort's -ENOMEM is asked again exclusively once no walk runs (el2 takes
+ * its lock exclusive), and the table ends as the aborts in series (S46).
+ */
+static void host_aborts_short_of_pages_end_as_in_series_once_asked_again(void **state)
+{
+	const struct fault ops[NR_VCPUS] = { { SZ_1G + 5 * SZ_4K, 2, 0 },
+					     { SZ_1G + SZ_2M + 3 * SZ_4K, 2, 0 } };
+	u32 raced = 0;
+
+	for (u32 n = 0; n < NR_SCHEDULES; n++) {
+		struct tbl_fixture *par = tbl_fixture_new_host(&host_memory, 3),
+				   *ser = tbl_fixture_new_host(&host_memory, 3);
+
+		map_serial(ser, &ops[0]);
+		map_serial(ser, &ops[1]);
+		race_run(par, ops, n);
+		for (u32 v = 0; v < NR_VCPUS; v++) {
+			if (race.v[v].rc != -ENOMEM)
+				continue;
+			raced++;
+			race.v[v].rc = host_s2_mem_abort(&par->pgt, ops[v].ia);
+		}
+		assert_race_outcome(par, ser, n);
+		tbl_fixture_free(par);
+		tbl_fixture_free(ser);
+	}
+	/* Some schedule ran one of them dry on the other's page. */
+	assert_true(raced > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +444,7 @@ int main(void)
 		cmocka_unit_test(host_aborts_in_one_empty_gigabyte_share_its_table),
 		cmocka_unit_test(host_aborts_on_one_page_of_a_short_block_map_it_once),
 		cmocka_unit_test(host_aborts_in_a_whole_gigabyte_map_one_block),
+		cmocka_unit_test(host_aborts_short_of_pages_end_as_in_series_once_asked_again),
 	};
 
 	return cmocka_run_group_tests_name("parallel_races", tests, NULL, NULL);
