@@ -51,12 +51,13 @@ struct pgt_install host_s2_ins_default(const struct pgt *host, u64 pfn)
  * host-owned and default is the span of the empty entry the walk stopped
  * at; shrink it until it lies in one memory region or one MMIO gap. Fills
  * @ins with that leaf; ABORT_MAPPED if a valid leaf maps @addr already.
+ * @shared: the walk reads as a shared walk does, beside other aborts.
  */
-static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins)
+static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins, bool shared)
 {
 	u32 level;
 	pte_t e;
-	int ret = pgt_get_leaf(host, addr, &e, &level);
+	int ret = pgt_find_leaf(host, addr, &e, &level, shared);
 
 	if (ret)
 		return ret;
@@ -90,11 +91,19 @@ static int abort_install(struct pgt *host, u64 addr, struct pgt_install *ins)
 static int mem_abort(struct pgt *host, u64 addr, bool shared)
 {
 	struct pgt_install ins;
-	int ret = abort_install(host, addr, &ins);
+	int ret;
 
-	if (ret)
-		return ret == ABORT_MAPPED ? 0 : ret;
-	return shared ? pgt_fault_install(host, &ins) : pgt_install(host, &ins);
+	if (!shared) {
+		ret = abort_install(host, addr, &ins, false);
+		return ret ? (ret == ABORT_MAPPED ? 0 : ret) : pgt_install(host, &ins);
+	}
+	/* The decision's walk too is inside the shared section: tables it reads stay. */
+	pgt_ops(host)->shared_enter(pgt_ctx(host));
+	ret = abort_install(host, addr, &ins, true);
+	if (!ret)
+		ret = pgt_fault_install(host, &ins);
+	pgt_ops(host)->shared_exit(pgt_ctx(host));
+	return ret == ABORT_MAPPED ? 0 : ret;
 }
 
 int host_s2_mem_abort(struct pgt *host, u64 addr)

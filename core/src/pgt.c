@@ -83,14 +83,14 @@ void pgt_destroy(struct pgt *pgt)
 	pgt->root = NULL;
 }
 
-int pgt_get_leaf(struct pgt *pgt, u64 ia, pte_t *entry, u32 *level)
+int pgt_find_leaf(struct pgt *pgt, u64 ia, pte_t *entry, u32 *level, bool shared)
 {
 	pte_t *table = pgt->root;
 
 	if (!pgt_range_ok(pgt, ia, 1))
 		return -CORE_EINVAL;
 	for (u32 l = pgt->start_level;; l++) {
-		pte_t e = pgt_load(pgt, &table[pgt_level_index(ia, l)], false);
+		pte_t e = pgt_load(pgt, &table[pgt_level_index(ia, l)], shared);
 
 		if (!pte_is_table(e, l)) {
 			*entry = e;
@@ -99,4 +99,9 @@ int pgt_get_leaf(struct pgt *pgt, u64 ia, pte_t *entry, u32 *level)
 		}
 		table = pgt_table_va(pgt, e);
 	}
+}
+
+int pgt_get_leaf(struct pgt *pgt, u64 ia, pte_t *entry, u32 *level)
+{
+	return pgt_find_leaf(pgt, ia, entry, level, false);
 }

@@ -85,6 +85,9 @@ static inline void *pgt_page_of(pte_t *ptep)
 
 pte_t pgt_load(const struct pgt *pgt, pte_t *ptep, bool shared);
 
+/* pgt_get_leaf; @shared: as a shared walk reads (SPEC §9), inside its section. */
+int pgt_find_leaf(struct pgt *pgt, u64 ia, pte_t *entry, u32 *level, bool shared);
+
 /* pgt_set_entry's store once @was and @is (old and new counted) are known. */
 void pgt_store_entry(struct pgt *pgt, pte_t *ptep, pte_t old, pte_t new_pte, u64 ia, u32 level,
 		     bool was, bool is);
