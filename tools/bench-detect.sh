@@ -24,7 +24,7 @@ die()
 work=$1 limit=${BENCH_DETECT_LIMIT:-60}
 [[ $limit =~ ^[1-9][0-9]*$ ]] || die "BENCH_DETECT_LIMIT must be a number of seconds"
 engines=(libfuzzer afl)
-declare -A seeds=([libfuzzer]=$2 [afl]=$2)
+seeds=$2
 declare -A tree=([libfuzzer]=${3:-$work/catalogue} [afl]=${4:-$work/catalogue-afl})
 declare -A flag=([libfuzzer]= [afl]=--afl)
 rm -rf "$work/runs"
@@ -87,7 +87,7 @@ for b in "${bugs[@]}"; do
 	echo "bench-detect: bug $n, unit tests" >&2
 	unit_one "$n" &
 	for e in "${engines[@]}"; do
-		for ((s = 1; s <= ${seeds[$e]}; s++)); do
+		for ((s = 1; s <= $seeds; s++)); do
 			slot
 			echo "bench-detect: bug $n, $e, seed $s" >&2
 			run_one "$e" "$n" "$s" &
@@ -108,7 +108,7 @@ median()
 cells()
 {
 	local engine=$1 n=$2 s t e times=() execs=() caught=0 mt me
-	for ((s = 1; s <= ${seeds[$engine]}; s++)); do
+	for ((s = 1; s <= $seeds; s++)); do
 		read -r t e <"$work/runs/$engine-$n-$s"
 		[[ $t == - ]] && continue
 		times+=("$t")
@@ -118,7 +118,7 @@ cells()
 	mt=$(printf '%s\n' "${times[@]}" | { grep . || true; } | median %.3f)
 	me=$(printf '%s\n' "${execs[@]}" | { grep . || true; } | median %.0f)
 	[[ $mt == - ]] || mt="${mt} s"
-	echo "$mt | $me | $caught of ${seeds[$engine]}"
+	echo "$mt | $me | $caught of $seeds"
 }
 
 echo "| bug | target | libFuzzer: median time | median executions | caught by seeds" \
@@ -134,7 +134,7 @@ for b in "${bugs[@]}"; do
 	for e in "${engines[@]}"; do
 		cell=$lf
 		[[ $e == afl ]] && cell=$afl
-		[[ $cell != *"| ${seeds[$e]} of ${seeds[$e]}" ]] ||
+		[[ $cell != *"| $seeds of $seeds" ]] ||
 			caught_all[$e]=$((${caught_all[$e]:-0} + 1))
 	done
 	failed=$(<"$work/runs/unit-$n")
@@ -148,6 +148,6 @@ for b in "${bugs[@]}"; do
 done
 echo
 echo "Caught by every seed: ${caught_all[libfuzzer]:-0} of $all bugs under libFuzzer" \
-	"(${seeds[libfuzzer]} seeds), ${caught_all[afl]:-0} of $all under AFL++ (${seeds[afl]} seeds)." \
+	"($seeds seeds), ${caught_all[afl]:-0} of $all under AFL++ ($seeds seeds)." \
 	"Caught by the unit tests alone (tests/core, $(wc -w <<<"$units") programs):" \
 	"$by_units of $all bugs."

@@ -121,7 +121,6 @@ int pgt_fault_install(struct pgt *pgt, const struct pgt_install *ins)
 	};
 	int ret;
 
-	pgt_ops(pgt)->shared_enter(pgt_ctx(pgt));
 	/*
 	 * Count before breaking anything (S42): a fault that would split a block
 	 * and then run dry must not leave the split behind. Only pages other
@@ -129,10 +128,8 @@ int pgt_fault_install(struct pgt *pgt, const struct pgt_install *ins)
 	 * midway.
 	 */
 	if (!pgt_install_pool_ok(pgt, ins, true))
-		ret = -CORE_ENOMEM;
-	else
-		ret = pgt_walk(pgt, ins->start, ins->end, &w);
-	pgt_ops(pgt)->shared_exit(pgt_ctx(pgt));
+		return -CORE_ENOMEM;
+	ret = pgt_walk(pgt, ins->start, ins->end, &w);
 	return ret == FAULT_DONE ? 0 : ret;
 }
 
@@ -140,6 +137,7 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 {
 	struct pgt_install ins;
 	u64 span;
+	int ret;
 
 	if (pgt->kind != PGT_GUEST_S2)
 		return -CORE_EOPNOTSUPP;
@@ -157,5 +155,8 @@ int pgt_s2_fault_map(struct pgt *pgt, ipaddr_t ia, u32 level, paddr_t pa, u32 pr
 	ins.end = ins.start + span;
 	if (!pgt_range_ok(pgt, ins.start, span >> PGT_PAGE_SHIFT) || (pa_addr(pa) >> PGT_PA_BITS))
 		return -CORE_EINVAL;
-	return pgt_fault_install(pgt, &ins);
+	pgt_ops(pgt)->shared_enter(pgt_ctx(pgt));
+	ret = pgt_fault_install(pgt, &ins);
+	pgt_ops(pgt)->shared_exit(pgt_ctx(pgt));
+	return ret;
 }

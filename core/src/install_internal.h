@@ -68,7 +68,8 @@ int pgt_install_commit(struct pgt *pgt, const struct pgt_install *ins);
 int pgt_install(struct pgt *pgt, const struct pgt_install *ins);
 /*
  * The same as a shared walk (SPEC §9, core/src/fault.c): one leaf of
- * ins->only_level, by compare-and-swap; -EAGAIN when it lost a race.
+ * ins->only_level, by compare-and-swap; -EAGAIN when it lost a race. The
+ * caller is inside the platform's shared section (shared_enter).
  */
 int pgt_fault_install(struct pgt *pgt, const struct pgt_install *ins);
 

@@ -119,7 +119,7 @@ static void host_abort(u64 esr)
 	u64 fsc = ESR_FSC(esr), far = read_sysreg(far_el2);
 	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
 	bool was_mapped;
-	int ret = -CORE_ENOMEM;
+	int ret = 0;
 
 	/* Translation faults (FSC 0b0001LL) are the lazy identity map's business. */
 	if ((fsc & 0x3c) != 0x04) {
